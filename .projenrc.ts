@@ -1,0 +1,74 @@
+import { javascript, typescript } from 'projen';
+import { configurePlatformTasks } from './projenrc/tasks';
+
+/**
+ * The platform definition project. This file is the one source of
+ * package.json, tsconfig, jest, eslint and tasks: edit it, then run `npx projen`.
+ */
+const project = new typescript.TypeScriptAppProject({
+  name: 'platform-definition',
+  description: 'One typed declaration of our GKE clusters, environments, teams and workloads, rendered into an Argo CD environment repo and Terraform.',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  vscode: false,
+  // dist/ is the committed environment repo, not a build artifact.
+  artifactsDirectory: 'build-artifacts',
+  tsconfigDevFile: 'tsconfig.dev.json',
+  typescriptVersion: '~5.9.3',
+  deps: [
+    'cdk8s@~2.70.0',
+    'cdk8s-plus-27@~2.9.5',
+    'constructs@^10.4.2',
+    'yaml@^2.8.0',
+    'tsx@^4.20.0',
+  ],
+  devDeps: [
+    '@swc/core@^1.13.0',
+    '@swc/jest@^0.2.39',
+  ],
+  tsconfig: {
+    include: ['src/**/*.ts', 'environments/**/*.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+    },
+  },
+  tsconfigDev: {
+    include: ['src/**/*.ts', 'environments/**/*.ts', 'test/**/*.ts', 'projenrc/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      resolveJsonModule: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+    },
+  },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      maxWorkers: 2,
+      collectCoverage: false,
+    },
+  },
+  eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'] },
+  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '*.tsbuildinfo'],
+});
+
+// dist/ is the rendered environment repo that Argo CD reads: it is committed.
+project.gitignore.include('/dist/');
+
+configurePlatformTasks(project);
+
+project.synth();

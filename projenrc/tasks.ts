@@ -1,0 +1,33 @@
+import { YamlFile } from 'projen';
+import { TypeScriptProject } from 'projen/lib/typescript';
+
+/**
+ * Tasks, generated files and test wiring of the platform definition.
+ * Kept out of .projenrc.ts so that file stays declarative.
+ */
+export function configurePlatformTasks(project: TypeScriptProject): void {
+  // Tests: transpile with swc (no type-check per test file); `tsc --noEmit`
+  // type-checks the whole tree once, before jest runs.
+  const jestConfig = project.tryFindObjectFile('package.json');
+  jestConfig?.addOverride('jest.transform', { '^.+\\.tsx?$': ['@swc/jest', {}] });
+  jestConfig?.addDeletionOverride('jest.globals');
+  project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+
+  // The main job: render every environment into dist/.
+  project.addTask('synth', {
+    description: 'Render every environment of the platform into dist/ (atomically; a failed synth leaves dist/ untouched)',
+    exec: 'tsx src/main.ts',
+    receiveArgs: true,
+  });
+
+  // `npx cdk8s synth`: the CLI empties its own output directory before it runs
+  // the app, so it gets a scratch directory; the app writes dist/ itself.
+  new YamlFile(project, 'cdk8s.yaml', {
+    obj: {
+      language: 'typescript',
+      app: 'npx tsx src/main.ts',
+      output: 'cdk8s.out',
+      imports: [],
+    },
+  });
+}
