@@ -1,0 +1,25 @@
+import { ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
+import type { EnvironmentSpec } from '../src/model';
+import release from './releases/dev.json';
+
+/** Development: newest versions, one replica, spot nodes, teams may edit by hand (self-heal reverts them). */
+export const dev: EnvironmentSpec = {
+  name: 'dev',
+  tier: Tier.DEVELOPMENT,
+  gcpProject: 'acme-platform-dev',
+  region: 'europe-west1',
+  domain: 'dev.acme.example',
+  stateBucket: 'acme-platform-dev-tfstate',
+  cluster: {
+    releaseChannel: ReleaseChannel.RAPID,
+    nodePools: [{ name: 'general', machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3, spot: true }],
+    authorizedNetworks: [{ name: 'office-vpn', cidr: '203.0.113.0/24' }],
+    maintenanceStartTime: '02:00',
+  },
+  sync: SyncPolicy.automated(),
+  release: releaseFile('environments/releases/dev.json', release),
+  apps: {
+    'storefront-web': { env: { LOG_LEVEL: 'debug', FEATURE_NEW_CHECKOUT: 'true' } },
+    'sales-report': { schedule: '0 6 * * 1-5' },
+  },
+};

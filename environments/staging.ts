@@ -1,0 +1,24 @@
+import { ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
+import type { EnvironmentSpec } from '../src/model';
+import release from './releases/staging.json';
+
+/** Staging: production-like, two replicas, versions arrive by promotion from dev. */
+export const staging: EnvironmentSpec = {
+  name: 'staging',
+  tier: Tier.STAGING,
+  gcpProject: 'acme-platform-staging',
+  region: 'europe-west1',
+  domain: 'staging.acme.example',
+  stateBucket: 'acme-platform-staging-tfstate',
+  cluster: {
+    releaseChannel: ReleaseChannel.REGULAR,
+    nodePools: [{ name: 'general', machineType: 'e2-standard-4', minNodes: 1, maxNodes: 4 }],
+    authorizedNetworks: [{ name: 'office-vpn', cidr: '203.0.113.0/24' }, { name: 'ci-runners', cidr: '198.51.100.0/26' }],
+  },
+  sync: SyncPolicy.automated(),
+  release: releaseFile('environments/releases/staging.json', release),
+  apps: {
+    'storefront-web': { replicas: 2, env: { FEATURE_NEW_CHECKOUT: 'true' } },
+    'orders-api': { replicas: 2 },
+  },
+};

@@ -1,0 +1,38 @@
+import * as path from 'path';
+import { RenderError } from '../k8s';
+import { PlatformValidationError } from '../model';
+import { SynthOptions, synthesize } from '../synth';
+
+/** Output of the CLI; injectable for tests. */
+export interface Console {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Runs a synth and reports it; returns the process exit code. Expected
+ * failures (an invalid declaration, an object that cannot be rendered) print
+ * their message without a stack trace; `dist/` is untouched either way.
+ */
+export function runSynth(options: SynthOptions, out: Console = console): number {
+  const started = process.hrtime.bigint();
+  try {
+    const rendered = synthesize(options);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const where = path.relative(process.cwd(), options.outDir) || '.';
+    for (const env of rendered.resolved.environments) {
+      const objects = rendered.objects.filter((o) => o.environment === env.name).length;
+      out.log(`  ${env.name.padEnd(10)} ${String(env.apps.length).padStart(4)} apps ${String(objects).padStart(6)} objects  -> ${where}/${env.name}/`);
+    }
+    out.log(`Rendered ${rendered.resolved.environments.length} environments, ${rendered.files.size} files into ${where}/ in ${ms.toFixed(0)} ms`);
+    return 0;
+  } catch (err) {
+    if (err instanceof PlatformValidationError || err instanceof RenderError) {
+      out.error(err.message);
+    } else {
+      out.error(`Synth failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);
+    }
+    out.error(`Nothing was written: ${path.relative(process.cwd(), options.outDir) || options.outDir}/ is unchanged.`);
+    return 1;
+  }
+}

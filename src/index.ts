@@ -1,0 +1,3 @@
+export * from './model';
+export * from './k8s';
+export * from './synth';

@@ -1,0 +1,258 @@
+import { ApiObjectMetadata, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { ExternalSecret, GcpSecretStore } from './crds';
+import { SYNC_WAVE, appLabels, selectorLabels, versionedLabels } from './labels';
+import { podSpec } from './pod';
+
+/** Ranges of Google's HTTPS load balancers and health checkers, which reach public apps' pods (container-native load balancing). */
+export const GOOGLE_LOAD_BALANCER_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+/** The GKE metadata server, which serves Workload Identity tokens (Dataplane V2: 169.254.169.252:988). */
+export const GKE_METADATA_SERVER = [{ cidr: '169.254.169.252/32', port: 988 }, { cidr: '169.254.169.254/32', port: 80 }];
+/** private.googleapis.com: Google APIs reached over Private Google Access. */
+export const PRIVATE_GOOGLE_APIS = '199.36.153.8/30';
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** Annotations that make an object an Argo CD PreSync hook, recreated before each sync. */
+const PRE_SYNC_HOOK = {
+  'argocd.argoproj.io/hook': 'PreSync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+};
+
+export interface AppChartProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedEnvironment;
+  /** The app the chart is named after. */
+  readonly app: ResolvedApp;
+  /** Migrations that run as PreSync hooks before `app` is synced. */
+  readonly migrations: readonly ResolvedApp[];
+}
+
+/**
+ * Everything one Argo CD Application of an app carries: the app's workload,
+ * Service, ServiceAccount, config, secrets, exposure, scaling, disruption
+ * budget and network policy, plus the migrations that run before it.
+ * Rendered into `dist/<env>/apps/<app>/`.
+ */
+export class AppChart extends Chart {
+  public readonly app: ResolvedApp;
+
+  constructor(scope: Construct, id: string, props: AppChartProps) {
+    super(scope, id, { namespace: props.app.namespace, disableResourceNameHashes: true });
+    this.app = props.app;
+    renderApp(this, props.platform, props.env, props.app, false);
+    for (const migration of props.migrations) {
+      renderApp(new Construct(this, migration.name), props.platform, props.env, migration, true);
+    }
+  }
+}
+
+function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEnvironment, app: ResolvedApp, hook: boolean): void {
+  const labels = appLabels(platform, env, app);
+  /** Supporting objects exist before the workload: an earlier wave, or for a hook, PreSync hooks themselves. */
+  const supporting = (name: string): ApiObjectMetadata => ({
+    name,
+    namespace: app.namespace,
+    labels,
+    annotations: hook ? { ...PRE_SYNC_HOOK, [SYNC_WAVE]: '-1' } : { [SYNC_WAVE]: '-1' },
+  });
+  const meta = (name: string): ApiObjectMetadata => ({ name, namespace: app.namespace, labels });
+
+  new k8s.KubeServiceAccount(scope, 'service-account', {
+    metadata: {
+      ...supporting(app.serviceAccountName),
+      annotations: {
+        ...supporting(app.serviceAccountName).annotations,
+        ...(app.identity ? { 'iam.gke.io/gcp-service-account': app.identity.email } : {}),
+      },
+    },
+    automountServiceAccountToken: false,
+  });
+
+  if (app.configMapName) {
+    new k8s.KubeConfigMap(scope, 'config', {
+      metadata: supporting(app.configMapName),
+      // Named by a hash of its content: a change rolls the pods, and a revert rolls them back.
+      immutable: true,
+      data: Object.fromEntries(app.configFiles.map((f) => [f.name, f.content])),
+    });
+  }
+
+  if (app.secrets.length > 0) {
+    const storeName = `${app.name}-gcp-secret-manager`;
+    new GcpSecretStore(scope, 'secret-store', {
+      metadata: supporting(storeName),
+      projectId: env.gcpProject,
+      clusterName: env.cluster.name,
+      clusterLocation: env.cluster.location,
+      serviceAccountName: app.serviceAccountName,
+    });
+    for (const secret of app.secrets) {
+      new ExternalSecret(scope, `secret-${secret.name}`, {
+        metadata: supporting(secret.kubernetesSecretName),
+        storeName,
+        targetName: secret.kubernetesSecretName,
+        remoteKey: secret.secretId,
+      });
+    }
+  }
+
+  networkPolicy(scope, hook ? supporting(app.name) : meta(app.name), app);
+
+  const workloadMeta: ApiObjectMetadata = { name: app.name, namespace: app.namespace, labels: versionedLabels(platform, env, app) };
+  const template = { metadata: { labels: versionedLabels(platform, env, app) }, spec: podSpec(env, app) };
+  switch (app.kind) {
+    case 'service':
+    case 'worker':
+      new k8s.KubeDeployment(scope, 'deployment', {
+        metadata: workloadMeta,
+        spec: {
+          // With an autoscaler, the autoscaler owns the replica count; Argo CD must not reset it.
+          replicas: app.autoscaling ? undefined : app.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(app) },
+          // Keep full capacity during a rollout: one extra pod at a time.
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          template,
+        },
+      });
+      if (app.autoscaling) {
+        new k8s.KubeHorizontalPodAutoscalerV2(scope, 'autoscaler', {
+          metadata: meta(app.name),
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
+            minReplicas: app.autoscaling.minReplicas,
+            maxReplicas: app.autoscaling.maxReplicas,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: app.autoscaling.targetCpuUtilization } } }],
+            behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+          },
+        });
+      }
+      new k8s.KubePodDisruptionBudget(scope, 'disruption-budget', {
+        metadata: meta(app.name),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(app.maxUnavailable), selector: { matchLabels: selectorLabels(app) } },
+      });
+      break;
+    case 'cron-job':
+      new k8s.KubeCronJob(scope, 'cron-job', {
+        metadata: workloadMeta,
+        spec: {
+          schedule: app.cron!.schedule,
+          timeZone: app.cron!.timeZone,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            metadata: { labels: versionedLabels(platform, env, app) },
+            spec: {
+              backoffLimit: app.cron!.backoffLimit,
+              activeDeadlineSeconds: app.cron!.activeDeadlineSeconds,
+              ttlSecondsAfterFinished: 86400,
+              template,
+            },
+          },
+        },
+      });
+      break;
+    case 'migration':
+      new k8s.KubeJob(scope, 'job', {
+        metadata: { ...workloadMeta, annotations: { ...PRE_SYNC_HOOK, [SYNC_WAVE]: '0' } },
+        spec: {
+          backoffLimit: app.migration!.backoffLimit,
+          activeDeadlineSeconds: app.migration!.activeDeadlineSeconds,
+          template,
+        },
+      });
+      break;
+  }
+
+  if (app.kind === 'service') {
+    new k8s.KubeService(scope, 'service', {
+      metadata: {
+        ...meta(app.name),
+        // Container-native load balancing: the load balancer sends traffic straight to pods.
+        annotations: app.exposure.isPublic ? { 'cloud.google.com/neg': '{"ingress": true}' } : undefined,
+      },
+      spec: {
+        type: 'ClusterIP',
+        selector: selectorLabels(app),
+        ports: app.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol })),
+      },
+    });
+  }
+
+  if (app.exposure.isPublic) {
+    const { host, port, path, addressName, certificateName } = app.exposure;
+    new k8s.KubeIngress(scope, 'ingress', {
+      metadata: {
+        ...meta(app.name),
+        annotations: {
+          'kubernetes.io/ingress.class': 'gce',
+          'kubernetes.io/ingress.allow-http': 'false',
+          'kubernetes.io/ingress.global-static-ip-name': addressName,
+          'ingress.gcp.kubernetes.io/pre-shared-cert': certificateName,
+        },
+      },
+      spec: {
+        rules: [{
+          host,
+          http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: app.name, port: { name: port.name } } } }] },
+        }],
+      },
+    });
+  }
+}
+
+/**
+ * Allows exactly what the app needs on top of its namespace's default deny:
+ * its declared callers in, Google's load balancers in for a public app, its
+ * declared callees out, the metadata server and Google APIs for an app with a
+ * cloud identity, and the internet on 443 only when declared.
+ */
+function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: ResolvedApp): void {
+  const ingress: k8s.NetworkPolicyIngressRule[] = [];
+  const portsOf = (ports: readonly { port: number; protocol: string }[]) =>
+    ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  if (app.calledBy.length > 0) {
+    ingress.push({
+      from: app.calledBy.map((c) => ({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
+      })),
+      ports: portsOf(app.ports),
+    });
+  }
+  if (app.exposure.isPublic) {
+    ingress.push({
+      from: GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: portsOf([app.exposure.port]),
+    });
+  }
+  const egress: k8s.NetworkPolicyEgressRule[] = app.calls.map((c) => ({
+    to: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
+    }],
+    ports: portsOf(c.ports),
+  }));
+  if (app.identity) {
+    for (const m of GKE_METADATA_SERVER) {
+      egress.push({ to: [{ ipBlock: { cidr: m.cidr } }], ports: portsOf([{ port: m.port, protocol: 'TCP' }]) });
+    }
+    egress.push({ to: [{ ipBlock: { cidr: PRIVATE_GOOGLE_APIS } }], ports: portsOf([{ port: 443, protocol: 'TCP' }]) });
+  }
+  if (app.internetEgress) {
+    egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: portsOf([{ port: 443, protocol: 'TCP' }]) });
+  }
+  new k8s.KubeNetworkPolicy(scope, 'network-policy', {
+    metadata,
+    spec: {
+      podSelector: { matchLabels: selectorLabels(app) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: ingress.length > 0 ? ingress : undefined,
+      egress: egress.length > 0 ? egress : undefined,
+    },
+  });
+}

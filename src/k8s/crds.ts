@@ -1,0 +1,129 @@
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/*
+ * Typed constructs for the custom resources we emit. Only the fields we set
+ * are typed; the guardrails validate the rendered objects against the CRD
+ * schemas, so a field misspelled here cannot reach the environment repo.
+ */
+
+export interface ArgoSource {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly path: string;
+  readonly directory?: { readonly recurse?: boolean };
+}
+
+export interface ArgoDestination {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+export interface ArgoSyncPolicy {
+  readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
+  readonly syncOptions?: readonly string[];
+  readonly retry?: {
+    readonly limit: number;
+    readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
+  };
+}
+
+export interface ApplicationSpec {
+  readonly project: string;
+  readonly source: ArgoSource;
+  readonly destination: ArgoDestination;
+  readonly syncPolicy: ArgoSyncPolicy;
+  readonly revisionHistoryLimit?: number;
+}
+
+/** An Argo CD Application (`argoproj.io/v1alpha1`). */
+export class ArgoApplication extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ApplicationSpec }) {
+    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+export interface AppProjectSpec {
+  readonly description: string;
+  readonly sourceRepos: readonly string[];
+  readonly destinations: readonly { readonly name: string; readonly namespace: string }[];
+  readonly clusterResourceWhitelist: readonly GroupKind[];
+  readonly namespaceResourceBlacklist?: readonly GroupKind[];
+  readonly roles?: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly groups: readonly string[];
+    readonly policies: readonly string[];
+  }[];
+  readonly orphanedResources?: { readonly warn: boolean };
+}
+
+/** An Argo CD AppProject (`argoproj.io/v1alpha1`). */
+export class ArgoAppProject extends ApiObject {
+  constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: AppProjectSpec }) {
+    super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: props.metadata, spec: props.spec });
+  }
+}
+
+/** An External Secrets SecretStore backed by GCP Secret Manager, authenticated through Workload Identity. */
+export class GcpSecretStore extends ApiObject {
+  constructor(scope: Construct, id: string, props: {
+    readonly metadata: ApiObjectMetadata;
+    readonly projectId: string;
+    readonly clusterName: string;
+    readonly clusterLocation: string;
+    readonly serviceAccountName: string;
+  }) {
+    super(scope, id, {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: props.metadata,
+      spec: {
+        provider: {
+          gcpsm: {
+            projectID: props.projectId,
+            auth: {
+              workloadIdentity: {
+                clusterLocation: props.clusterLocation,
+                clusterName: props.clusterName,
+                clusterProjectID: props.projectId,
+                serviceAccountRef: { name: props.serviceAccountName },
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}
+
+/** An External Secrets ExternalSecret: one Secret Manager secret into one Kubernetes Secret key `value`. */
+export class ExternalSecret extends ApiObject {
+  constructor(scope: Construct, id: string, props: {
+    readonly metadata: ApiObjectMetadata;
+    readonly storeName: string;
+    readonly targetName: string;
+    readonly remoteKey: string;
+    readonly refreshInterval?: string;
+  }) {
+    super(scope, id, {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: props.metadata,
+      spec: {
+        refreshInterval: props.refreshInterval ?? '1h',
+        secretStoreRef: { kind: 'SecretStore', name: props.storeName },
+        target: { name: props.targetName, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: SECRET_KEY, remoteRef: { key: props.remoteKey, version: 'latest' } }],
+      },
+    });
+  }
+}
+
+/** The key under which each synced Secret holds its value. */
+export const SECRET_KEY = 'value';

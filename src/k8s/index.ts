@@ -1,0 +1,7 @@
+export * from './app-chart';
+export * from './crds';
+export * from './gitops-chart';
+export * from './labels';
+export * from './pod';
+export * from './render';
+export * from './team-chart';

@@ -1,0 +1,140 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IssueCollector, ResolvedApp, ResolvedEnvironment, ResolvedPlatform, describeValue, suggest } from '../model';
+import { AppChart } from './app-chart';
+import { BootstrapChart, GitOpsChart } from './gitops-chart';
+import { TeamNamespaceChart } from './team-chart';
+
+/**
+ * The escape hatch: adds an app's own cdk8s constructs to its chart. Objects
+ * added here land in `dist/<env>/apps/<app>/` with the app's namespace, and go
+ * through the same guardrails as everything else.
+ */
+export type AppExtension = (scope: Construct, context: { readonly app: ResolvedApp; readonly env: ResolvedEnvironment }) => void;
+
+export interface KubernetesRenderOptions {
+  /** Escape hatches keyed by app name. @default {} */
+  readonly extensions?: Readonly<Record<string, AppExtension>>;
+}
+
+/** One rendered Kubernetes object and where it goes. */
+export interface RenderedObject {
+  /** Environment it belongs to. */
+  readonly environment: string;
+  /** Path relative to the environment directory, e.g. `apps/checkout-api/deployment-checkout-api.yaml`. */
+  readonly file: string;
+  /** The construct path that produced it, quoted in errors. */
+  readonly source: string;
+  /** The app it belongs to, if any. */
+  readonly app?: string;
+  /** The object, as JSON. */
+  readonly manifest: KubernetesManifest;
+}
+
+export interface KubernetesManifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** Thrown when an escape hatch or a construct produces something that cannot be rendered. */
+export class RenderError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Rendering failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'RenderError';
+  }
+}
+
+/** Renders every environment of the platform. A pure function of its inputs. */
+export function renderKubernetes(platform: ResolvedPlatform, options: KubernetesRenderOptions = {}): RenderedObject[] {
+  const extensions = options.extensions ?? {};
+  const known = new Set(platform.environments.flatMap((e) => e.apps.map((a) => a.name)));
+  const unknown = Object.keys(extensions).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const issues = new IssueCollector();
+    for (const name of unknown) {
+      issues.add({ path: `extensions.${name}`, message: 'extends an app that is not deployed in any environment', received: name, fix: `fix the key (${suggest(name, [...known])})` });
+    }
+    issues.throwIfAny();
+  }
+  return platform.environments.flatMap((env) => renderEnvironment(platform, env, extensions));
+}
+
+/** Renders one environment into objects, each with its file. */
+export function renderEnvironment(
+  platform: ResolvedPlatform, env: ResolvedEnvironment, extensions: Readonly<Record<string, AppExtension>> = {},
+): RenderedObject[] {
+  const app = new App({ outdir: 'unused' });
+  const charts: { chart: Chart; dir: string; app?: string }[] = [];
+
+  charts.push({ chart: new BootstrapChart(app, 'bootstrap', { platform, env }), dir: 'bootstrap' });
+  charts.push({ chart: new GitOpsChart(app, 'argocd', { platform, env }), dir: 'argocd' });
+  for (const team of env.teams) {
+    for (const namespace of team.namespaces) {
+      charts.push({
+        chart: new TeamNamespaceChart(app, `team-${team.name}-${namespace}`, { platform, env, team, namespace }),
+        dir: `teams/${team.name}/${namespace}`,
+      });
+    }
+  }
+  const problems: string[] = [];
+  for (const a of env.apps.filter((x) => x.deployedWith === x.name)) {
+    const migrations = env.apps.filter((m) => m.deployedWith === a.name && m.name !== a.name);
+    const chart = new AppChart(app, `app-${a.name}`, { platform, env, app: a, migrations });
+    for (const member of [a, ...migrations]) {
+      const extend = extensions[member.name];
+      if (!extend) continue;
+      try {
+        extend(member === a ? chart : chart.node.findChild(member.name), { app: member, env });
+      } catch (err) {
+        problems.push(`[${env.name}] extensions.${member.name} threw: ${(err as Error)?.message ?? describeValue(err)}`);
+      }
+    }
+    charts.push({ chart, dir: `apps/${a.name}`, app: a.name });
+  }
+  if (problems.length > 0) throw new RenderError(problems);
+
+  // Validations that constructs (escape hatches included) registered with addValidation().
+  for (const { chart } of charts) {
+    for (const c of chart.node.findAll()) {
+      for (const message of c.node.validate()) problems.push(`[${env.name}] ${c.node.path}: ${message}`);
+    }
+  }
+  if (problems.length > 0) throw new RenderError(problems);
+
+  const objects: RenderedObject[] = [];
+  const files = new Map<string, string>();
+  for (const { chart, dir, app: appName } of charts) {
+    for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      let manifest: KubernetesManifest;
+      try {
+        manifest = obj.toJson();
+      } catch (err) {
+        problems.push(`[${env.name}] ${obj.node.path}: cannot be rendered: ${(err as Error)?.message ?? describeValue(err)}`);
+        continue;
+      }
+      const name = manifest.metadata?.name;
+      if (typeof name !== 'string' || name.length === 0 || typeof manifest.kind !== 'string' || !/^[A-Za-z0-9]+$/.test(manifest.kind)) {
+        problems.push(`[${env.name}] ${obj.node.path}: every object needs a kind and metadata.name (received kind ${describeValue(manifest.kind)}, name ${describeValue(name)}); set them on the construct`);
+        continue;
+      }
+      const file = `${dir}/${fileName(manifest.kind, name)}`;
+      const other = files.get(file);
+      if (other) {
+        problems.push(`[${env.name}] ${obj.node.path}: ${manifest.kind} "${name}" is rendered twice (also by ${other}); give one of them another name`);
+        continue;
+      }
+      files.set(file, obj.node.path);
+      objects.push({ environment: env.name, file, source: obj.node.path, app: appName, manifest });
+    }
+  }
+  if (problems.length > 0) throw new RenderError(problems);
+  return objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** `deployment-checkout-api.yaml`: kind and name, so a reviewer finds an object by what it is. */
+export function fileName(kind: string, name: string): string {
+  const safe = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '_');
+  return `${kind.toLowerCase()}-${safe}.yaml`;
+}

@@ -1,0 +1,15 @@
+/**
+ * `npm run synth` and `npx cdk8s synth`: renders the platform declared in
+ * src/platform.ts into dist/. Only wires; everything it calls is importable
+ * and tested.
+ */
+import * as path from 'path';
+import { runSynth } from './cli/synth';
+import { extensions, platform } from './platform';
+
+process.exitCode = runSynth({
+  platform,
+  extensions,
+  outDir: path.resolve(__dirname, '..', 'dist'),
+  mirrorDir: process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined,
+});

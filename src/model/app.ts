@@ -1,0 +1,244 @@
+/** The kind of workload an app runs; each renders to a different Kubernetes workload. */
+export class Workload {
+  /** A long-running server behind a Service (Deployment + Service). */
+  public static service(): Workload {
+    return new Workload('service');
+  }
+
+  /** A long-running background worker with no Service (Deployment). */
+  public static worker(): Workload {
+    return new Workload('worker');
+  }
+
+  /**
+   * A scheduled job (CronJob).
+   * @param options.schedule cron expression, five fields, in `timeZone`
+   */
+  public static cronJob(options: CronJobOptions): Workload {
+    return new Workload('cron-job', options);
+  }
+
+  /**
+   * A one-off migration Job that runs as an Argo CD PreSync hook of the app it
+   * migrates: it runs, and must succeed, before that app's new version is applied.
+   */
+  public static migration(options: MigrationOptions): Workload {
+    return new Workload('migration', undefined, options);
+  }
+
+  private constructor(
+    /** `service`, `worker`, `cron-job` or `migration`. */
+    public readonly kind: WorkloadKind,
+    /** Set for `cron-job`. */
+    public readonly cron?: CronJobOptions,
+    /** Set for `migration`. */
+    public readonly migration?: MigrationOptions,
+  ) {}
+
+  /** Whether this workload runs continuously (and so has replicas, probes and a disruption budget). */
+  public get isLongRunning(): boolean {
+    return this.kind === 'service' || this.kind === 'worker';
+  }
+}
+
+export type WorkloadKind = 'service' | 'worker' | 'cron-job' | 'migration';
+
+export interface CronJobOptions {
+  /** Cron expression, five fields, e.g. `'0 2 * * *'`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule. @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  /** Longest a run may take, in seconds. @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /** Retries of a failed run. @default 2 */
+  readonly backoffLimit?: number;
+}
+
+export interface MigrationOptions {
+  /** The app (service or worker) whose sync this migration runs before. */
+  readonly migrates: string;
+  /** Longest the migration may take, in seconds. @default 900 */
+  readonly activeDeadlineSeconds?: number;
+  /** Retries of a failed migration. @default 1 */
+  readonly backoffLimit?: number;
+}
+
+/** A port a container listens on. */
+export interface PortSpec {
+  /** Port name (at most 15 characters), e.g. `http`. */
+  readonly name: string;
+  /** Port number, 1-65535. */
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Timing of a probe. */
+export interface ProbeTiming {
+  /** @default 5 for readiness, 15 for liveness */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 3 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** A health check of a container. */
+export class Probe {
+  /** HTTP GET on `path` at the named port; healthy on 2xx/3xx. */
+  public static http(path: string, port: string, timing: ProbeTiming = {}): Probe {
+    return new Probe({ type: 'http', path, port }, timing);
+  }
+
+  /** A TCP connection to the named port. */
+  public static tcp(port: string, timing: ProbeTiming = {}): Probe {
+    return new Probe({ type: 'tcp', port }, timing);
+  }
+
+  /** A command run in the container; healthy on exit code 0. */
+  public static exec(command: readonly string[], timing: ProbeTiming = {}): Probe {
+    return new Probe({ type: 'exec', command }, timing);
+  }
+
+  private constructor(
+    public readonly check:
+    | { readonly type: 'http'; readonly path: string; readonly port: string }
+    | { readonly type: 'tcp'; readonly port: string }
+    | { readonly type: 'exec'; readonly command: readonly string[] },
+    public readonly timing: ProbeTiming,
+  ) {}
+}
+
+/** Who can reach an app from outside its pods. */
+export class Exposure {
+  /** Reachable only inside the cluster, from the apps that declare it in `calls`. */
+  public static internal(): Exposure {
+    return new Exposure(false);
+  }
+
+  /**
+   * Reachable from the internet through the Google external HTTPS load balancer
+   * at `<subdomain>.<environment domain>` (or the environment's `host` override).
+   */
+  public static public(options: { readonly subdomain: string; readonly port?: string; readonly path?: string }): Exposure {
+    return new Exposure(true, options.subdomain, options.port, options.path);
+  }
+
+  private constructor(
+    public readonly isPublic: boolean,
+    public readonly subdomain?: string,
+    /** Port name the load balancer sends traffic to. @default the app's first port */
+    public readonly port?: string,
+    /** Path prefix routed to the app. @default '/' */
+    public readonly path?: string,
+  ) {}
+}
+
+/** CPU and memory of one container. */
+export interface ResourcesSpec {
+  /** CPU reserved, e.g. `'100m'`. @default '100m' */
+  readonly cpuRequest?: string;
+  /** CPU ceiling. @default '500m' */
+  readonly cpuLimit?: string;
+  /** Memory reserved, e.g. `'128Mi'`. @default '128Mi' */
+  readonly memoryRequest?: string;
+  /** Memory ceiling (the container is killed above it). @default '256Mi' */
+  readonly memoryLimit?: string;
+}
+
+/** Horizontal autoscaling on CPU utilisation. */
+export interface AutoscalingSpec {
+  /** @default the environment's replicas */
+  readonly minReplicas?: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation, percent of requests. @default 70 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** A secret the app reads, held in GCP Secret Manager and synced by External Secrets. */
+export interface SecretRef {
+  /** Secret name (DNS label), e.g. `db-password`; the Secret Manager secret is `<app>-<name>`. */
+  readonly name: string;
+  /** Environment variable that receives the value, e.g. `DB_PASSWORD`. */
+  readonly envVar: string;
+}
+
+/** The app's Google identity, through GKE Workload Identity. */
+export interface CloudIdentitySpec {
+  /** IAM roles granted to the app's Google service account in its environment's project. @default [] */
+  readonly roles?: readonly string[];
+  /** Google service account id. @default the app name */
+  readonly accountId?: string;
+}
+
+/** An application: declared once, deployed to every environment with a version in its release file. */
+export interface AppSpec {
+  /** App name (DNS-1035 label): names its workload, Service, ServiceAccount and Argo CD Application. */
+  readonly name: string;
+  /** The owning team. */
+  readonly team: string;
+  /** What kind of workload it runs. */
+  readonly workload: Workload;
+  /** One line on what it does. */
+  readonly description?: string;
+  /** Namespace. @default the team's first namespace */
+  readonly namespace?: string;
+  /** Image repository without tag; the tag and digest come from each environment's release file. */
+  readonly image: string;
+  /** Container entrypoint. @default - the image's */
+  readonly command?: readonly string[];
+  /** Container arguments. @default - the image's */
+  readonly args?: readonly string[];
+  /** Ports the container listens on. Required for services. @default [] */
+  readonly ports?: readonly PortSpec[];
+  /** CPU and memory. @default - see ResourcesSpec */
+  readonly resources?: ResourcesSpec;
+  /** Health checks. Readiness and liveness are required for services and workers. */
+  readonly probes?: { readonly readiness?: Probe; readonly liveness?: Probe; readonly startup?: Probe };
+  /** Plain environment variables (never secrets: use `secrets`). @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Config files, file name to content, mounted read-only at `configMountPath`. @default {} */
+  readonly configFiles?: Readonly<Record<string, string>>;
+  /** Where config files are mounted. @default `/etc/<name>` */
+  readonly configMountPath?: string;
+  /** Secrets read from GCP Secret Manager. Implies a cloud identity. @default [] */
+  readonly secrets?: readonly SecretRef[];
+  /** Google identity through Workload Identity. @default - none, unless secrets are declared */
+  readonly identity?: CloudIdentitySpec;
+  /** Who can reach it. @default Exposure.internal() */
+  readonly exposure?: Exposure;
+  /** Apps this app calls; each call is allowed by NetworkPolicy on both sides. @default [] */
+  readonly calls?: readonly string[];
+  /** Whether the app may open connections to the internet on port 443. @default false */
+  readonly internetEgress?: boolean;
+  /** Replicas of a service or worker. @default 1 */
+  readonly replicas?: number;
+  /** Horizontal autoscaling. @default - none */
+  readonly autoscaling?: AutoscalingSpec;
+  /** Pods that may be down at once during voluntary disruptions. @default 1 */
+  readonly maxUnavailable?: number;
+}
+
+/**
+ * What differs for one app in one environment. Everything else comes from the
+ * app's declaration; the version comes from the environment's release file.
+ */
+export interface AppOverride {
+  /** Set to false to not deploy the app to this environment. @default true */
+  readonly enabled?: boolean;
+  readonly replicas?: number;
+  /** Merged over the app's resources. */
+  readonly resources?: ResourcesSpec;
+  /** Merged over the app's env (feature flags live here). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Replaces the app's autoscaling. */
+  readonly autoscaling?: AutoscalingSpec;
+  /** Exact public host here, instead of `<subdomain>.<domain>`. */
+  readonly host?: string;
+  /** Replaces the app's maxUnavailable. */
+  readonly maxUnavailable?: number;
+  /** Replaces a cron job's schedule. */
+  readonly schedule?: string;
+}

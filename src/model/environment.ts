@@ -1,0 +1,156 @@
+import type { AppOverride } from './app';
+import type { ReleaseFile } from './release';
+import type { TeamOverride } from './team';
+
+/** How an environment is treated by guardrails and defaults. */
+export class Tier {
+  /** Fast feedback; teams may edit their namespaces by hand. */
+  public static readonly DEVELOPMENT = new Tier('development', false);
+  /** Production-like; changes arrive by promotion only. */
+  public static readonly STAGING = new Tier('staging', false);
+  /** Production: stricter rules (replicas, digests, disruption budgets). */
+  public static readonly PRODUCTION = new Tier('production', true);
+
+  private constructor(
+    /** The tier's name, as rendered. */
+    public readonly name: string,
+    /** Whether production rules apply. */
+    public readonly isProduction: boolean,
+  ) {}
+}
+
+/** The GKE release channel a cluster follows. */
+export class ReleaseChannel {
+  public static readonly RAPID = new ReleaseChannel('RAPID');
+  public static readonly REGULAR = new ReleaseChannel('REGULAR');
+  public static readonly STABLE = new ReleaseChannel('STABLE');
+
+  private constructor(
+    /** The value GKE expects (`RAPID`, `REGULAR`, `STABLE`). */
+    public readonly value: string,
+  ) {}
+}
+
+/** The RBAC role a team's group gets in its own namespaces. */
+export class TeamAccess {
+  /** `edit`: the team can change its workloads by hand (drift is then self-healed). */
+  public static readonly EDIT = new TeamAccess('edit');
+  /** `view`: read-only; changes only through Git. */
+  public static readonly VIEW = new TeamAccess('view');
+
+  private constructor(
+    /** The ClusterRole bound. */
+    public readonly clusterRole: string,
+  ) {}
+}
+
+/** Retry policy for Argo CD syncs. */
+export interface RetrySpec {
+  /** How many times a failed sync is retried. @default 5 */
+  readonly limit?: number;
+  /** First backoff, as an Argo CD duration. @default '10s' */
+  readonly backoffDuration?: string;
+  /** Backoff multiplier. @default 2 */
+  readonly backoffFactor?: number;
+  /** Longest backoff. @default '3m' */
+  readonly backoffMaxDuration?: string;
+}
+
+/** How Argo CD keeps an environment in step with Git. */
+export class SyncPolicy {
+  /**
+   * Argo CD syncs on every commit, deletes what Git no longer has (prune) and
+   * reverts hand edits (self-heal).
+   */
+  public static automated(options: { readonly prune?: boolean; readonly selfHeal?: boolean; readonly retry?: RetrySpec } = {}): SyncPolicy {
+    return new SyncPolicy(true, options.prune ?? true, options.selfHeal ?? true, options.retry ?? {});
+  }
+
+  /** A person presses sync in Argo CD; drift is reported, not corrected. */
+  public static manual(options: { readonly retry?: RetrySpec } = {}): SyncPolicy {
+    return new SyncPolicy(false, false, false, options.retry ?? {});
+  }
+
+  private constructor(
+    public readonly automated: boolean,
+    public readonly prune: boolean,
+    public readonly selfHeal: boolean,
+    public readonly retry: RetrySpec,
+  ) {}
+}
+
+/** A pool of nodes in an environment's cluster. */
+export interface NodePoolSpec {
+  /** Pool name (DNS label). */
+  readonly name: string;
+  /** Compute Engine machine type. @default 'e2-standard-4' */
+  readonly machineType?: string;
+  /** Autoscaling lower bound, per zone. @default 1 */
+  readonly minNodes?: number;
+  /** Autoscaling upper bound, per zone. @default 3 */
+  readonly maxNodes?: number;
+  /** Boot disk size in GB. @default 100 */
+  readonly diskSizeGb?: number;
+  /** Spot VMs (cheaper, pre-emptible). @default false */
+  readonly spot?: boolean;
+}
+
+/** A network allowed to reach the cluster's control plane. */
+export interface AuthorizedNetwork {
+  /** What it is (shown in the GCP console). */
+  readonly name: string;
+  /** CIDR block, e.g. `203.0.113.0/24`. */
+  readonly cidr: string;
+}
+
+/** The shape of an environment's GKE cluster. */
+export interface ClusterSpec {
+  /** Cluster name. @default `${organization}-${environment}` */
+  readonly name?: string;
+  /** GKE release channel. @default ReleaseChannel.REGULAR */
+  readonly releaseChannel?: ReleaseChannel;
+  /** Node pools. @default one pool `general` */
+  readonly nodePools?: readonly NodePoolSpec[];
+  /** Networks allowed to reach the control plane. @default - none: only from inside the VPC */
+  readonly authorizedNetworks?: readonly AuthorizedNetwork[];
+  /** Start of the daily maintenance window, `HH:MM` UTC. @default '03:00' */
+  readonly maintenanceStartTime?: string;
+  /** Primary range of the cluster subnet. @default '10.0.0.0/20' */
+  readonly nodesCidr?: string;
+  /** Secondary range for pods. @default '10.4.0.0/14' */
+  readonly podsCidr?: string;
+  /** Secondary range for services. @default '10.8.0.0/20' */
+  readonly servicesCidr?: string;
+  /** Range of the private control plane endpoint (a /28). @default '172.16.0.0/28' */
+  readonly controlPlaneCidr?: string;
+}
+
+/** One environment: a GCP project with one GKE cluster, reconciled by Argo CD from `dist/<name>`. */
+export interface EnvironmentSpec {
+  /** Environment name (DNS label), e.g. `prod`. It names `dist/<name>`. */
+  readonly name: string;
+  /** Which rules and defaults apply. */
+  readonly tier: Tier;
+  /** The GCP project that holds this environment's cluster and identities. */
+  readonly gcpProject: string;
+  /** GCP region of the cluster. */
+  readonly region: string;
+  /** The cluster's shape. @default - one regional cluster with one node pool */
+  readonly cluster?: ClusterSpec;
+  /** Base DNS domain of public hosts, e.g. `dev.acme.dev`. */
+  readonly domain: string;
+  /** How Argo CD syncs this environment. @default SyncPolicy.automated() */
+  readonly sync?: SyncPolicy;
+  /** The role teams' groups get in their namespaces. @default TeamAccess.VIEW for production, else TeamAccess.EDIT */
+  readonly teamAccess?: TeamAccess;
+  /** GCS bucket that holds this environment's Terraform state. @default `${gcpProject}-tfstate` */
+  readonly stateBucket?: string;
+  /** Which version of which app runs here (the release file). */
+  readonly release: ReleaseFile;
+  /** What differs here from the apps' declarations, keyed by app name. */
+  readonly apps?: Readonly<Record<string, AppOverride>>;
+  /** What differs here from the teams' declarations, keyed by team name. */
+  readonly teams?: Readonly<Record<string, TeamOverride>>;
+  /** The file this environment is declared in, quoted in errors. @default `environments/<name>.ts` */
+  readonly sourceFile?: string;
+}

@@ -1,0 +1,172 @@
+import type { ReleaseChannel, RetrySpec, Tier, TeamAccess } from './environment';
+import type { Probe, WorkloadKind } from './app';
+
+/**
+ * The platform after validation, defaults and per-environment overrides: what
+ * renderers read. Every name that two layers must agree on (service account
+ * emails, Secret Manager ids, cluster names, paths) is computed here, once.
+ */
+export interface ResolvedPlatform {
+  readonly organization: string;
+  /** Prefix of our own labels, e.g. `platform.acme.dev` → `platform.acme.dev/team`. */
+  readonly labelDomain: string;
+  /** Google group of the platform team (AppProject `platform`, CODEOWNERS). */
+  readonly platformOwners: string;
+  readonly gitops: ResolvedGitOps;
+  /** In promotion order. */
+  readonly environments: readonly ResolvedEnvironment[];
+}
+
+export interface ResolvedGitOps {
+  /** The Git repository Argo CD reads (this repository). */
+  readonly repoURL: string;
+  /** The branch Argo CD follows. */
+  readonly targetRevision: string;
+  /** Namespace Argo CD runs in. */
+  readonly argocdNamespace: string;
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly gcpProject: string;
+  readonly region: string;
+  readonly domain: string;
+  readonly cluster: ResolvedCluster;
+  readonly sync: ResolvedSyncPolicy;
+  readonly teamAccess: TeamAccess;
+  readonly stateBucket: string;
+  /** Repository path Argo CD reads for this environment, e.g. `dist/prod`. */
+  readonly path: string;
+  /** Workload Identity pool, `<project>.svc.id.goog`. */
+  readonly workloadIdentityPool: string;
+  /** Sorted by name. */
+  readonly teams: readonly ResolvedTeam[];
+  /** Apps deployed here, sorted by name. */
+  readonly apps: readonly ResolvedApp[];
+}
+
+export interface ResolvedSyncPolicy {
+  readonly automated: boolean;
+  readonly prune: boolean;
+  readonly selfHeal: boolean;
+  readonly retry: Required<RetrySpec>;
+}
+
+export interface ResolvedCluster {
+  readonly name: string;
+  /** Regional cluster: location is the region. */
+  readonly location: string;
+  readonly releaseChannel: ReleaseChannel;
+  readonly nodePools: readonly ResolvedNodePool[];
+  readonly authorizedNetworks: readonly { readonly name: string; readonly cidr: string }[];
+  readonly maintenanceStartTime: string;
+  readonly nodesCidr: string;
+  readonly podsCidr: string;
+  readonly servicesCidr: string;
+  readonly controlPlaneCidr: string;
+}
+
+export interface ResolvedNodePool {
+  readonly name: string;
+  readonly machineType: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  readonly spot: boolean;
+}
+
+export interface ResolvedQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly pods: number;
+}
+
+export interface ResolvedTeam {
+  readonly name: string;
+  readonly owners: string;
+  readonly description?: string;
+  readonly namespaces: readonly string[];
+  readonly quota: ResolvedQuota;
+  /** Whether any of the team's apps is public (its namespaces admit the load balancer). */
+  readonly hasPublicApps: boolean;
+}
+
+export interface ResolvedPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+}
+
+export interface ResolvedSecret {
+  /** The reference's name, e.g. `db-password`. */
+  readonly name: string;
+  readonly envVar: string;
+  /** The Secret Manager secret id in the environment's project, e.g. `orders-api-db-password`. */
+  readonly secretId: string;
+  /** The Kubernetes Secret that External Secrets writes, e.g. `orders-api-db-password`. */
+  readonly kubernetesSecretName: string;
+}
+
+export interface ResolvedIdentity {
+  readonly accountId: string;
+  /** `<accountId>@<project>.iam.gserviceaccount.com` */
+  readonly email: string;
+  readonly roles: readonly string[];
+  /** The IAM member allowed to impersonate it: `serviceAccount:<pool>[<namespace>/<ksa>]`. */
+  readonly workloadIdentityMember: string;
+}
+
+export interface ResolvedPeer {
+  readonly app: string;
+  readonly namespace: string;
+  /** The peer's ports (for calls: the ports called). */
+  readonly ports: readonly ResolvedPort[];
+}
+
+export interface ResolvedApp {
+  readonly name: string;
+  readonly team: string;
+  readonly namespace: string;
+  readonly kind: WorkloadKind;
+  readonly description?: string;
+  readonly imageRepository: string;
+  readonly tag: string;
+  readonly digest?: string;
+  /** `repository:tag` or `repository:tag@digest`. */
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly ports: readonly ResolvedPort[];
+  readonly resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string };
+  readonly probes: { readonly readiness?: Probe; readonly liveness?: Probe; readonly startup?: Probe };
+  /** Sorted by name. */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  /** Sorted by file name. */
+  readonly configFiles: readonly { readonly name: string; readonly content: string }[];
+  readonly configMountPath: string;
+  /** `<app>-config-<hash of content>`, when the app has config files. */
+  readonly configMapName?: string;
+  readonly secrets: readonly ResolvedSecret[];
+  readonly identity?: ResolvedIdentity;
+  readonly serviceAccountName: string;
+  readonly exposure: { readonly isPublic: false } | {
+    readonly isPublic: true; readonly host: string; readonly port: ResolvedPort; readonly path: string;
+    /** The global static IP address of the app's load balancer (created by the cloud layer). */
+    readonly addressName: string;
+    /** The Google-managed certificate for `host` (created by the cloud layer). */
+    readonly certificateName: string;
+  };
+  readonly calls: readonly ResolvedPeer[];
+  readonly calledBy: readonly ResolvedPeer[];
+  readonly internetEgress: boolean;
+  readonly replicas: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
+  readonly maxUnavailable: number;
+  readonly cron?: { readonly schedule: string; readonly timeZone: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
+  readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
+  /** The Argo CD Application (and `dist/<env>/apps/<dir>`) that carries this app's objects: a migration rides with the app it migrates. */
+  readonly deployedWith: string;
+}

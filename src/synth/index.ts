@@ -1,0 +1,3 @@
+export * from './synthesize';
+export * from './write';
+export * from './yaml';

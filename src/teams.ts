@@ -1,0 +1,17 @@
+import type { TeamSpec } from './model';
+
+/** The teams of the example platform. Quotas can be raised per environment in environments/. */
+export const teams: TeamSpec[] = [
+  {
+    name: 'storefront',
+    owners: 'team-storefront@acme.example',
+    description: 'The shop customers see: web front end and product catalogue',
+    namespaces: ['storefront'],
+  },
+  {
+    name: 'orders',
+    owners: 'team-orders@acme.example',
+    description: 'Order taking, fulfilment and reporting',
+    namespaces: ['orders'],
+  },
+];
