@@ -29,10 +29,14 @@ const project = new typescript.TypeScriptAppProject({
     'constructs@^10.4.2',
     'yaml@^2.8.0',
     'tsx@^4.20.0',
+    'cdktf@0.21.0',
+    '@cdktf/provider-google@~16.12.0',
+    'ajv@^8.17.1',
   ],
   devDeps: [
     '@swc/core@^1.13.0',
     '@swc/jest@^0.2.39',
+    'fast-check@^4.3.0',
   ],
   tsconfig: {
     include: ['src/**/*.ts', 'environments/**/*.ts'],
