@@ -37,6 +37,7 @@ const project = new typescript.TypeScriptAppProject({
     '@swc/core@^1.13.0',
     '@swc/jest@^0.2.39',
     'fast-check@^4.3.0',
+    'cdk8s-cli@^2.207.0',
   ],
   tsconfig: {
     include: ['src/**/*.ts', 'environments/**/*.ts'],
