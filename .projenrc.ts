@@ -51,7 +51,7 @@ const project = new typescript.TypeScriptAppProject({
     },
   },
   tsconfigDev: {
-    include: ['src/**/*.ts', 'environments/**/*.ts', 'test/**/*.ts', 'projenrc/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    include: ['src/**/*.ts', 'environments/**/*.ts', 'test/**/*.ts', 'projenrc/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
       rootDir: '.',
       resolveJsonModule: true,
@@ -67,7 +67,7 @@ const project = new typescript.TypeScriptAppProject({
       collectCoverage: false,
     },
   },
-  eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'] },
+  eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
   gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '*.tsbuildinfo'],
 });
 

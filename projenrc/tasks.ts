@@ -1,4 +1,4 @@
-import { YamlFile } from 'projen';
+import { YamlFile, javascript } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
 
 /**
@@ -8,10 +8,17 @@ import { TypeScriptProject } from 'projen/lib/typescript';
 export function configurePlatformTasks(project: TypeScriptProject): void {
   // Tests: transpile with swc (no type-check per test file); `tsc --noEmit`
   // type-checks the whole tree once, before jest runs.
-  const jestConfig = project.tryFindObjectFile('package.json');
-  jestConfig?.addOverride('jest.transform', { '^.+\\.tsx?$': ['@swc/jest', {}] });
-  jestConfig?.addDeletionOverride('jest.globals');
+  if (project.jest) {
+    project.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+    // No code-coverage and junit reporters by default: they cost time on every run.
+    project.jest.config.reporters = ['default'];
+  }
   project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+
+  // Lint with the dev tsconfig, which includes tests, scripts and the benchmark.
+  const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+  eslintrc?.addDeletionOverride('parserOptions.projectService');
+  eslintrc?.addOverride('parserOptions.project', './tsconfig.dev.json');
 
   // The main job: render every environment into dist/.
   project.addTask('synth', {

@@ -1,10 +1,10 @@
-import { dev } from '../environments/dev';
-import { prod } from '../environments/prod';
-import { staging } from '../environments/staging';
 import { apps } from './apps';
 import type { AppExtension } from './k8s';
 import type { PlatformSpec } from './model';
 import { teams } from './teams';
+import { dev } from '../environments/dev';
+import { prod } from '../environments/prod';
+import { staging } from '../environments/staging';
 
 /** The example platform: what `npm run synth` renders. */
 export const platform: PlatformSpec = {

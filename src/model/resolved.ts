@@ -1,5 +1,5 @@
-import type { ReleaseChannel, RetrySpec, Tier, TeamAccess } from './environment';
 import type { Probe, WorkloadKind } from './app';
+import type { ReleaseChannel, RetrySpec, Tier, TeamAccess } from './environment';
 
 /**
  * The platform after validation, defaults and per-environment overrides: what
@@ -153,7 +153,10 @@ export interface ResolvedApp {
   readonly identity?: ResolvedIdentity;
   readonly serviceAccountName: string;
   readonly exposure: { readonly isPublic: false } | {
-    readonly isPublic: true; readonly host: string; readonly port: ResolvedPort; readonly path: string;
+    readonly isPublic: true;
+    readonly host: string;
+    readonly port: ResolvedPort;
+    readonly path: string;
     /** The global static IP address of the app's load balancer (created by the cloud layer). */
     readonly addressName: string;
     /** The Google-managed certificate for `host` (created by the cloud layer). */

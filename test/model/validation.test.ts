@@ -1,0 +1,295 @@
+import {
+  Exposure, PlatformSpec, PlatformValidationError, Probe, Tier, ValidationIssue, Workload, formatIssue, releaseFile, resolvePlatform,
+} from '../../src/model';
+import { environment, platform, service } from '../fixtures';
+
+/** The issues a declaration fails with (and fails the test if it does not fail). */
+function issuesOf(spec: PlatformSpec): ValidationIssue[] {
+  try {
+    resolvePlatform(spec);
+  } catch (err) {
+    expect(err).toBeInstanceOf(PlatformValidationError);
+    return [...(err as PlatformValidationError).issues];
+  }
+  throw new Error('expected the declaration to be rejected');
+}
+
+function messagesOf(spec: PlatformSpec): string[] {
+  return issuesOf(spec).map(formatIssue);
+}
+
+describe('a valid declaration', () => {
+  test('resolves with defaults applied once', () => {
+    // GIVEN a minimal platform
+    const resolved = resolvePlatform(platform());
+
+    // THEN defaults are resolved
+    const [dev] = resolved.environments;
+    const [web] = dev.apps;
+    expect(dev.cluster.name).toBe('test-dev');
+    expect(dev.stateBucket).toBe('test-dev-project-tfstate');
+    expect(web.namespace).toBe('alpha');
+    expect(web.replicas).toBe(1);
+    expect(web.resources).toEqual({ cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' });
+    expect(web.image).toBe('registry.example.com/apps/web:1.0.0');
+    expect(web.identity).toBeUndefined();
+  });
+
+  test('secrets imply a cloud identity named after the app, bound to its namespace and service account', () => {
+    const resolved = resolvePlatform(platform({ apps: [service('orders-api', { secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD' }] })] }));
+    const app = resolved.environments[0].apps[0];
+    expect(app.identity).toEqual({
+      accountId: 'orders-api',
+      email: 'orders-api@test-dev-project.iam.gserviceaccount.com',
+      roles: [],
+      workloadIdentityMember: 'serviceAccount:test-dev-project.svc.id.goog[alpha/orders-api]',
+    });
+    expect(app.secrets).toEqual([{ name: 'db-password', envVar: 'DB_PASSWORD', secretId: 'orders-api-db-password', kubernetesSecretName: 'orders-api-db-password' }]);
+  });
+
+  test('per-environment overrides merge over the declaration', () => {
+    const web = service('web', { env: { A: '1', B: '2' }, resources: { cpuRequest: '200m' } });
+    const resolved = resolvePlatform(platform({
+      apps: [web],
+      environments: [environment('dev', ['web'], { apps: { web: { env: { B: 'x' }, resources: { memoryLimit: '1Gi' }, replicas: 3 } } })],
+    }));
+    const app = resolved.environments[0].apps[0];
+    expect(app.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: 'x' }]);
+    expect(app.resources).toEqual({ cpuRequest: '200m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '1Gi' });
+    expect(app.replicas).toBe(3);
+  });
+
+  test('a disabled app is not deployed in that environment', () => {
+    const resolved = resolvePlatform(platform({
+      apps: [service('web'), service('api')],
+      environments: [environment('dev', ['web'], { apps: { api: { enabled: false } } })],
+    }));
+    expect(resolved.environments[0].apps.map((a) => a.name)).toEqual(['web']);
+  });
+
+  test('a migration of the same image follows the version of the app it migrates', () => {
+    const migrate = { ...service('web-migrate'), workload: Workload.migration({ migrates: 'web' }), ports: [], probes: {}, image: 'registry.example.com/apps/web' };
+    const resolved = resolvePlatform(platform({ apps: [service('web'), migrate], environments: [environment('dev', ['web'])] }));
+    const m = resolved.environments[0].apps.find((a) => a.name === 'web-migrate')!;
+    expect(m.tag).toBe('1.0.0');
+    expect(m.deployedWith).toBe('web');
+  });
+
+  test('the config map name carries a hash of the content', () => {
+    const render = (content: string) => resolvePlatform(platform({ apps: [service('web', { configFiles: { 'app.yaml': content } })] }))
+      .environments[0].apps[0].configMapName;
+    expect(render('a: 1\n')).toMatch(/^web-config-[0-9a-f]{10}$/);
+    expect(render('a: 1\n')).toBe(render('a: 1\n'));
+    expect(render('a: 2\n')).not.toBe(render('a: 1\n'));
+  });
+});
+
+describe('invalid declarations fail with where, what, the value and the fix', () => {
+  test('every problem is reported at once, not just the first', () => {
+    const issues = issuesOf(platform({ apps: [service('Bad_Name'), service('web', { team: 'nobody' })] }));
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['apps[0].name', 'apps.web.team']));
+  });
+
+  test('duplicate app names', () => {
+    expect(messagesOf(platform({ apps: [service('web'), service('web')] }))).toContainEqual(
+      'apps.web: is declared twice (received "web"); give each app a unique name (it names the Deployment, Service and Argo CD Application)',
+    );
+  });
+
+  test('a name that is not a DNS label', () => {
+    const [issue] = issuesOf(platform({ apps: [service('Web_App')] }));
+    expect(issue.path).toBe('apps[0].name');
+    expect(issue.received).toBe('Web_App');
+    expect(formatIssue(issue)).toContain('must be a DNS-1035 label');
+  });
+
+  test('a name too long once a suffix is added', () => {
+    const name = `a${'b'.repeat(52)}`;
+    const [issue] = issuesOf(platform({ apps: [service(name)] }));
+    expect(formatIssue(issue)).toContain('at most 52 characters');
+  });
+
+  test('an unknown team, with a suggestion', () => {
+    expect(messagesOf(platform({ apps: [service('web', { team: 'alpah' })] }))).toContainEqual(
+      'apps.web.team: names a team that is not declared (received "alpah"); use a declared team (did you mean "alpha"?)',
+    );
+  });
+
+  test('ports out of range, privileged or clashing', () => {
+    const messages = messagesOf(platform({
+      apps: [service('web', { ports: [{ name: 'http', port: 70000 }, { name: 'admin', port: 80 }, { name: 'http', port: 8081 }, { name: 'grpc', port: 8081 }] })],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      'apps.web.ports[0].port: is out of range (received 70000); use a port number from 1 to 65535 (above 1024: containers run as non-root)',
+      expect.stringContaining('apps.web.ports[1].port: is a privileged port'),
+      'apps.web.ports[2].name: clashes with another port of the same name (received "http"); give each port a unique name',
+      'apps.web.ports[3].port: clashes with another port of the app (received 8081); give each port a unique number',
+    ]));
+  });
+
+  test('a service without ports, a probe on an undeclared port, a missing liveness probe', () => {
+    const messages = messagesOf(platform({
+      apps: [
+        service('web', { ports: [], probes: { readiness: Probe.http('/ready', 'http') } }),
+      ],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('apps.web.ports: is empty, but a service needs at least one port'),
+      expect.stringContaining('apps.web.probes.readiness.port: names a port the app does not declare (received "http")'),
+      expect.stringContaining('apps.web.probes.liveness: is missing; every service needs a liveness probe'),
+    ]));
+  });
+
+  test('a version missing for an environment names the release file and both fixes', () => {
+    const issues = issuesOf(platform({
+      apps: [service('web'), service('api')],
+      environments: [environment('prod', ['web'], { tier: Tier.PRODUCTION })],
+    }));
+    const issue = issues.find((i) => i.path === 'release.apps.api')!;
+    expect(issue.environment).toBe('prod');
+    expect(issue.file).toBe('environments/releases/prod.json');
+    expect(formatIssue(issue)).toBe(
+      'release.apps.api in prod: is missing: the app has no version in this environment; add "api": {"tag": "<version>", "digest": "sha256:<digest>"} to environments/releases/prod.json, or set apps["api"].enabled = false in environments/prod.ts [environments/releases/prod.json]',
+    );
+  });
+
+  test('a "latest" tag and a malformed digest', () => {
+    const messages = messagesOf(platform({
+      environments: [environment('dev', [], {}, { web: { tag: 'latest', digest: 'sha256:xyz' } })],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('release.apps.web.tag in dev: is "latest", which names no fixed version'),
+      expect.stringContaining('release.apps.web.digest in dev: is not an image digest (received "sha256:xyz")'),
+    ]));
+  });
+
+  test('a malformed release file', () => {
+    const messages = messagesOf(platform({ environments: [{ ...environment('dev', ['web']), release: releaseFile('environments/releases/dev.json', ['web']) }] }));
+    expect(messages).toContainEqual(expect.stringMatching(/^release in dev: is not a release file of the form .*\[environments\/releases\/dev.json\]$/));
+  });
+
+  test('an override of an app that does not exist, with a suggestion and the file', () => {
+    const [issue] = issuesOf(platform({ environments: [environment('dev', ['web'], { apps: { wbe: { replicas: 2 } } })] }));
+    expect(formatIssue(issue)).toBe('apps.wbe in dev: overrides an app that is not declared (received "wbe"); fix the name (did you mean "web"?) [environments/dev.ts]');
+  });
+
+  test('an image with a tag', () => {
+    const [issue] = issuesOf(platform({ apps: [service('web', { image: 'registry.example.com/apps/web:1.2.3' })] }));
+    expect(issue.path).toBe('apps.web.image');
+    expect(issue.fix).toContain('europe-docker.pkg.dev');
+  });
+
+  test('limits below requests, quantities that do not parse', () => {
+    const messages = messagesOf(platform({ apps: [service('web', { resources: { cpuRequest: '2', cpuLimit: '500m', memoryRequest: 'lots' } })] }));
+    expect(messages).toEqual(expect.arrayContaining([
+      'apps.web.resources.cpuLimit: is below the CPU request 2 (received "500m"); raise cpuLimit to at least cpuRequest',
+      'apps.web.resources.memoryRequest: is not a memory quantity (received "lots"); write e.g. "256Mi" or "1Gi"',
+    ]));
+  });
+
+  test('autoscaling bounds the wrong way round, in an environment override', () => {
+    const [issue] = issuesOf(platform({ environments: [environment('dev', ['web'], { apps: { web: { autoscaling: { minReplicas: 5, maxReplicas: 2 } } } })] }));
+    expect(formatIssue(issue)).toBe('apps.web.autoscaling.minReplicas in dev: is above maxReplicas 2 (received 5); make minReplicas <= maxReplicas [environments/dev.ts]');
+  });
+
+  test('a namespace owned by two teams, a reserved namespace', () => {
+    const messages = messagesOf(platform({
+      teams: [
+        { name: 'alpha', owners: 'alpha@example.com', namespaces: ['shared'] },
+        { name: 'beta', owners: 'beta@example.com', namespaces: ['shared', 'kube-system'] },
+      ],
+      apps: [service('web', { namespace: 'shared' })],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('teams.beta.namespaces: holds namespace "shared", which team "alpha" already owns'),
+      expect.stringContaining('teams.beta.namespaces: holds a namespace reserved for the system (received "kube-system")'),
+    ]));
+  });
+
+  test('calls to an unknown app or to a non-service', () => {
+    const worker = { ...service('worker'), workload: Workload.worker(), ports: [], probes: { readiness: Probe.exec(['true']), liveness: Probe.exec(['true']) } };
+    const messages = messagesOf(platform({ apps: [service('web', { calls: ['apii', 'worker'] }), service('api'), worker] }));
+    expect(messages).toEqual(expect.arrayContaining([
+      'apps.web.calls[0]: names an app that is not declared (received "apii"); call a declared app (did you mean "api"?)',
+      expect.stringContaining('apps.web.calls[1]: names "worker", which is a worker and has no Service to call'),
+    ]));
+  });
+
+  test('an identity whose default account id does not fit', () => {
+    const [issue] = issuesOf(platform({ apps: [service('web', { identity: { roles: ['roles/pubsub.subscriber'] } })] }));
+    expect(issue.path).toBe('apps.web.identity.accountId');
+    expect(issue.received).toBe('web');
+    expect(issue.fix).toContain('set identity.accountId, e.g. "web-sa"');
+  });
+
+  test('administrative roles are refused', () => {
+    const [issue] = issuesOf(platform({ apps: [service('web-app', { identity: { roles: ['roles/owner'] } })] }));
+    expect(formatIssue(issue)).toContain('apps.web-app.identity.roles[0]: grants administrative rights');
+  });
+
+  test('a cron schedule that is not five fields, in the declaration and in an override', () => {
+    const cron = { ...service('nightly'), workload: Workload.cronJob({ schedule: 'every night' }), ports: [], probes: {} };
+    const messages = messagesOf(platform({ apps: [cron], environments: [environment('dev', ['nightly'], { apps: { nightly: { schedule: '* * *' } } })] }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('apps.nightly.workload.schedule: is not a five-field cron expression (received "every night")'),
+      expect.stringContaining('apps.nightly.schedule in dev: is not a five-field cron expression (received "* * *")'),
+    ]));
+  });
+
+  test('probes and replicas on a job', () => {
+    const job = { ...service('nightly'), workload: Workload.cronJob({ schedule: '0 2 * * *' }), ports: [], replicas: 2 };
+    const messages = messagesOf(platform({ apps: [job] }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('apps.nightly.probes.readiness: does not apply to a cron-job'),
+      expect.stringContaining('apps.nightly.replicas: does not apply to a cron-job'),
+    ]));
+  });
+
+  test('a migration of an app that does not exist', () => {
+    const m = { ...service('migrate'), workload: Workload.migration({ migrates: 'wbe' }), ports: [], probes: {} };
+    expect(messagesOf(platform({ apps: [service('web'), m] }))).toContainEqual(expect.stringContaining('apps.migrate.workload.migrates: names an app that is not declared (received "wbe"); name the app this migration runs before (did you mean "web"?)'));
+  });
+
+  test('two public apps on one host', () => {
+    const messages = messagesOf(platform({
+      apps: [service('web', { exposure: Exposure.public({ subdomain: 'www' }) }), service('shop', { exposure: Exposure.public({ subdomain: 'www' }) })],
+    }));
+    expect(messages).toContainEqual(expect.stringContaining('apps.shop.host in dev: is also the host of app "web" (received "www.dev.example.com")'));
+  });
+
+  test('a quota too small for the namespace at full scale', () => {
+    const [issue] = issuesOf(platform({
+      teams: [{ name: 'alpha', owners: 'alpha@example.com', quota: { requestsCpu: '500m' } }],
+      apps: [service('web', { autoscaling: { maxReplicas: 10 } })],
+    }));
+    expect(issue.path).toBe('teams.alpha.quota');
+    expect(formatIssue(issue)).toContain('CPU requests 1100m > quota 500m');
+  });
+
+  test('overlapping cluster ranges, an open control plane', () => {
+    const messages = messagesOf(platform({
+      environments: [environment('dev', ['web'], {
+        cluster: { podsCidr: '10.0.0.0/14', authorizedNetworks: [{ name: 'anyone', cidr: '0.0.0.0/0' }] },
+      })],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('cluster.podsCidr in dev: overlaps cluster.nodesCidr 10.0.0.0/20'),
+      expect.stringContaining('cluster.authorizedNetworks[0].cidr in dev: opens the control plane to the whole internet'),
+    ]));
+  });
+
+  test('two environments in one GCP project', () => {
+    const messages = messagesOf(platform({
+      environments: [environment('dev', ['web'], { gcpProject: 'shared-project' }), environment('prod', ['web'], { gcpProject: 'shared-project', tier: Tier.PRODUCTION })],
+    }));
+    expect(messages).toContainEqual(expect.stringContaining('gcpProject in prod: is also the project of environment "dev"'));
+  });
+
+  test('wrong types from plain JavaScript are reported, not crashed on', () => {
+    const spec = platform({ apps: [service('web', { workload: 'service' as never, env: { PORT: 8080 as never } })] });
+    const messages = messagesOf(spec);
+    expect(messages).toContainEqual(expect.stringContaining('apps.web.workload: must be a Workload (received "service")'));
+    const typed = messagesOf(platform({ apps: [service('web', { env: { PORT: 8080 as never } })] }));
+    expect(typed).toContainEqual('apps.web.env.PORT: must be a string (received 8080); quote it, e.g. PORT: "8080"');
+  });
+});
