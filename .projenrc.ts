@@ -33,9 +33,11 @@ const project = new typescript.TypeScriptAppProject({
     '@cdktf/provider-google@~16.12.0',
     'ajv@^8.17.1',
   ],
+  // Only packages whose native builds the npm registry serves for every
+  // platform in the lock file: `npm ci` refuses a lock file that lacks an
+  // optional platform package (swc's and unrs-resolver's are not all served).
   devDeps: [
-    '@swc/core@^1.13.0',
-    '@swc/jest@^0.2.39',
+    'esbuild@~0.28.0',
     'fast-check@^4.3.0',
     'cdk8s-cli@^2.207.0',
   ],
@@ -60,6 +62,7 @@ const project = new typescript.TypeScriptAppProject({
     },
   },
   jestOptions: {
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -1,4 +1,4 @@
-import { YamlFile, javascript } from 'projen';
+import { DependencyType, YamlFile, javascript } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
 
 /**
@@ -6,14 +6,19 @@ import { TypeScriptProject } from 'projen/lib/typescript';
  * Kept out of .projenrc.ts so that file stays declarative.
  */
 export function configurePlatformTasks(project: TypeScriptProject): void {
-  // Tests: transpile with swc (no type-check per test file); `tsc --noEmit`
+  // Tests: transpile with esbuild (no type-check per test file); `tsc --noEmit`
   // type-checks the whole tree once, before jest runs.
   if (project.jest) {
-    project.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+    project.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('<rootDir>/test/support/esbuild-transform.js') };
     // No code-coverage and junit reporters by default: they cost time on every run.
     project.jest.config.reporters = ['default'];
   }
   project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+
+  // eslint-import-resolver-typescript 3.10+ pulls in unrs-resolver, whose
+  // platform packages the registry does not all serve (npm ci then fails).
+  project.deps.removeDependency('eslint-import-resolver-typescript');
+  project.deps.addDependency('eslint-import-resolver-typescript@~3.8.0', DependencyType.BUILD);
 
   // Lint with the dev tsconfig, which includes tests, scripts and the benchmark.
   const eslintrc = project.tryFindObjectFile('.eslintrc.json');
