@@ -40,6 +40,22 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
       app: 'npx tsx src/main.ts',
       output: 'cdk8s.out',
       imports: [],
+      // The guardrails, so that `npx cdk8s synth` enforces them too.
+      validations: [{
+        package: './plugins/guardrails',
+        class: 'PlatformGuardrails',
+        version: '1.0.0',
+        properties: { outdir: 'cdk8s.out' },
+      }],
     },
   });
+
+  // The guardrails over dist/ as it is on disk (hand edits and foreign YAML included).
+  const guardrails = project.addTask('check:guardrails', {
+    description: 'Run schema validation and platform rules over dist/ as it is on disk',
+    exec: 'tsx src/check.ts',
+  });
+  project.addTask('check', {
+    description: 'Every check of the rendered environment repo',
+  }).spawn(guardrails);
 }

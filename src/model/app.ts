@@ -173,6 +173,21 @@ export interface CloudIdentitySpec {
   readonly accountId?: string;
 }
 
+/**
+ * A declared exception to one guardrail rule, for one app. Shown in the
+ * output of every synth and check, so it is never invisible.
+ */
+export interface ExemptionSpec {
+  /** The rule's id, e.g. `read-only-root-filesystem`. */
+  readonly rule: string;
+  /** Why the rule cannot be met (required; reviewers read it). */
+  readonly reason: string;
+  /** Last day the exemption holds, `YYYY-MM-DD`; after it the rule applies again. @default - no expiry */
+  readonly expires?: string;
+  /** Environments it applies to. @default - all */
+  readonly environments?: readonly string[];
+}
+
 /** An application: declared once, deployed to every environment with a version in its release file. */
 export interface AppSpec {
   /** App name (DNS-1035 label): names its workload, Service, ServiceAccount and Argo CD Application. */
@@ -219,6 +234,8 @@ export interface AppSpec {
   readonly autoscaling?: AutoscalingSpec;
   /** Pods that may be down at once during voluntary disruptions. @default 1 */
   readonly maxUnavailable?: number;
+  /** Guardrail rules this app is exempt from, each with a reason. @default [] */
+  readonly exemptions?: readonly ExemptionSpec[];
 }
 
 /**

@@ -49,10 +49,16 @@ export function editDistance(a: string, b: string): number {
 
 /** `; did you mean "x"?` when one known name is close to the unknown one, else the list of known names. */
 export function suggest(unknown: string, known: readonly string[]): string {
+  const prefix = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  // Close by edit distance, or sharing most of the unknown name as a prefix (a shortened id).
   const close = known
-    .map((name) => ({ name, d: editDistance(unknown, name) }))
-    .filter((c) => c.d <= Math.max(2, Math.floor(unknown.length / 3)))
-    .sort((x, y) => x.d - y.d || x.name.localeCompare(y.name));
+    .map((name) => ({ name, d: editDistance(unknown, name), p: prefix(unknown, name) }))
+    .filter((c) => c.d <= Math.max(2, Math.floor(unknown.length / 3)) || c.p >= Math.max(4, Math.ceil(unknown.length * 0.75)))
+    .sort((x, y) => x.d - y.d || y.p - x.p || x.name.localeCompare(y.name));
   if (close.length > 0) {
     return `did you mean "${close[0].name}"?`;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { AppOverride, AppSpec, Exposure, Probe, Workload } from './app';
+import { AppOverride, AppSpec, ExemptionSpec, Exposure, Probe, Workload } from './app';
 import { EnvironmentSpec, ReleaseChannel, SyncPolicy, TeamAccess, Tier } from './environment';
 import { IssueCollector, ValidationIssue } from './errors';
 import {
@@ -26,6 +26,16 @@ export interface PlatformSpec {
   readonly environments: readonly EnvironmentSpec[];
   readonly teams: readonly TeamSpec[];
   readonly apps: readonly AppSpec[];
+  /** Exemptions for objects that belong to no app (e.g. bootstrap objects), matched by kind and name. @default [] */
+  readonly exemptions?: readonly ObjectExemptionSpec[];
+}
+
+/** An exemption for objects that belong to no app. */
+export interface ObjectExemptionSpec extends ExemptionSpec {
+  /** Kind of the objects, e.g. `Secret`. */
+  readonly kind: string;
+  /** Name of the objects; a trailing `*` matches any suffix. */
+  readonly name: string;
 }
 
 /** Where rendered output goes, relative to the repository root. */
@@ -80,6 +90,13 @@ class Resolver {
     this.indexApps();
     this.checkApps();
     const environments = this.resolveEnvironments();
+    const exemptions = Array.isArray(spec.exemptions) ? spec.exemptions : [];
+    exemptions.forEach((e, i) => {
+      this.checkExemption(`exemptions[${i}]`, e);
+      if (!isString(e?.kind) || !/^[A-Za-z]+$/.test(e.kind) || !isString(e?.name) || e.name.length === 0) {
+        this.issue({ path: `exemptions[${i}]`, message: 'must name the kind and name of the objects it exempts', received: { kind: e?.kind, name: e?.name }, fix: 'set kind (e.g. "Secret") and name (a trailing * matches any suffix)' });
+      }
+    });
 
     this.issues.throwIfAny();
     return {
@@ -88,7 +105,33 @@ class Resolver {
       platformOwners: spec.platformOwners,
       gitops: { repoURL: spec.gitops.repoURL, targetRevision: spec.gitops.targetRevision ?? 'main', argocdNamespace: 'argocd' },
       environments,
+      exemptions: exemptions.map((e) => ({
+        rule: e.rule,
+        reason: e.reason.trim(),
+        expires: e.expires,
+        environments: e.environments ? [...e.environments] : undefined,
+        kind: e.kind,
+        name: e.name,
+      })),
     };
+  }
+
+  /** An exemption names a rule, gives a real reason and, if it expires, a date. Rule ids are checked by the guardrails. */
+  private checkExemption(path: string, e: ExemptionSpec, environments?: readonly string[]): void {
+    if (!isString(e?.rule) || !/^[a-z0-9-]+$/.test(e.rule)) {
+      this.issue({ path: `${path}.rule`, message: 'must be a guardrail rule id', received: e?.rule, fix: 'copy the rule id from the violation, e.g. "read-only-root-filesystem"' });
+    }
+    if (!isString(e?.reason) || e.reason.trim().length < 10) {
+      this.issue({ path: `${path}.reason`, message: 'must say why the rule cannot be met (at least 10 characters)', received: e?.reason, fix: 'write the reason a reviewer needs, e.g. "vendor image writes to /var/cache; tracked in OPS-123"' });
+    }
+    if (e?.expires !== undefined && (!isString(e.expires) || !/^\d{4}-\d{2}-\d{2}$/.test(e.expires) || Number.isNaN(Date.parse(`${e.expires}T00:00:00Z`)))) {
+      this.issue({ path: `${path}.expires`, message: 'is not a date YYYY-MM-DD', received: e.expires, fix: 'write e.g. "2027-03-31", or omit it' });
+    }
+    for (const env of e?.environments ?? []) {
+      if (environments && !environments.includes(env)) {
+        this.issue({ path: `${path}.environments`, message: 'names an environment that is not declared', received: env, fix: `use one of ${JSON.stringify(environments)}` });
+      }
+    }
   }
 
   private issue(issue: ValidationIssue): void {
@@ -194,6 +237,8 @@ class Resolver {
       this.checkSecretsAndIdentity(app);
       this.checkWorkloadOptions(app);
       this.checkScaling(at, app.replicas, app.autoscaling, app.maxUnavailable);
+      const envNames = (Array.isArray(this.spec.environments) ? this.spec.environments : []).map((e) => e?.name);
+      (Array.isArray(app.exemptions) ? app.exemptions : []).forEach((e, i) => this.checkExemption(`${at}.exemptions[${i}]`, e, envNames));
       for (const [i, callee] of (app.calls ?? []).entries()) {
         const target = this.apps.get(callee);
         if (!target) {
@@ -860,6 +905,9 @@ class Resolver {
         ? { migrates: migration.migrates, activeDeadlineSeconds: migration.activeDeadlineSeconds ?? 900, backoffLimit: migration.backoffLimit ?? 1 }
         : undefined,
       deployedWith: migration ? migration.migrates : app.name,
+      exemptions: (app.exemptions ?? [])
+        .filter((x) => !x.environments || x.environments.includes(e))
+        .map((x) => ({ rule: x.rule, reason: x.reason.trim(), expires: x.expires })),
     };
   }
 

@@ -15,6 +15,24 @@ export interface ResolvedPlatform {
   readonly gitops: ResolvedGitOps;
   /** In promotion order. */
   readonly environments: readonly ResolvedEnvironment[];
+  /** Exemptions for objects that belong to no app. */
+  readonly exemptions: readonly ResolvedObjectExemption[];
+}
+
+/** A guardrail exemption that holds in one environment. */
+export interface ResolvedExemption {
+  readonly rule: string;
+  readonly reason: string;
+  /** `YYYY-MM-DD`; the exemption holds through that day. */
+  readonly expires?: string;
+}
+
+export interface ResolvedObjectExemption extends ResolvedExemption {
+  /** Environments it holds in; undefined: all. */
+  readonly environments?: readonly string[];
+  readonly kind: string;
+  /** Exact name, or a prefix followed by `*`. */
+  readonly name: string;
 }
 
 export interface ResolvedGitOps {
@@ -172,4 +190,6 @@ export interface ResolvedApp {
   readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
   /** The Argo CD Application (and `dist/<env>/apps/<dir>`) that carries this app's objects: a migration rides with the app it migrates. */
   readonly deployedWith: string;
+  /** Guardrail exemptions of this app in this environment. */
+  readonly exemptions: readonly ResolvedExemption[];
 }

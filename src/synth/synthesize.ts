@@ -1,3 +1,4 @@
+import { GuardrailError, GuardrailReport, ObjectSchemaValidator, runGuardrails } from '../guardrails';
 import { AppExtension, RenderedObject, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { FileTree, writeTree, writeTreeAtomically } from './write';
@@ -8,6 +9,10 @@ export interface RenderInput {
   readonly platform: PlatformSpec;
   /** Escape hatches keyed by app name. @default {} */
   readonly extensions?: Readonly<Record<string, AppExtension>>;
+  /** Schema validation of every object. @default - none */
+  readonly schema?: ObjectSchemaValidator;
+  /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
+  readonly today?: string;
 }
 
 /** Everything a synth produces, before anything is written. */
@@ -16,21 +21,26 @@ export interface RenderedPlatform {
   readonly objects: readonly RenderedObject[];
   /** Files keyed by path relative to `dist/`, e.g. `prod/apps/storefront/deployment-storefront.yaml`. */
   readonly files: FileTree;
+  /** What the guardrails found: no errors (else the render throws), maybe warnings and exemptions. */
+  readonly guardrails: GuardrailReport;
 }
 
 /**
- * Validates, resolves and renders the platform into files, in memory. Pure:
- * the same input gives the same files, byte for byte. Throws on an invalid
- * declaration or a rendering problem.
+ * Validates, resolves and renders the platform into files, in memory, and runs
+ * the guardrails on what was rendered. Pure: the same input gives the same
+ * files, byte for byte. Throws on an invalid declaration, a rendering problem
+ * or a guardrail error ({@link GuardrailError}, with the full report).
  */
 export function renderPlatform(input: RenderInput): RenderedPlatform {
   const resolved = resolvePlatform(input.platform);
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
+  const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today });
+  if (guardrails.errors > 0) throw new GuardrailError(guardrails);
   const files = new Map<string, string>();
   for (const obj of objects) {
     files.set(`${obj.environment}/${obj.file}`, toYaml(obj.manifest));
   }
-  return { resolved, objects, files };
+  return { resolved, objects, files, guardrails };
 }
 
 export interface SynthOptions extends RenderInput {

@@ -1,0 +1,43 @@
+import * as path from 'path';
+import { ObjectSchemaValidator, formatReport, loadRenderedTree, runGuardrails } from '../guardrails';
+import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
+import type { Console } from './synth';
+
+export interface CheckOptions {
+  /** The platform declaration (for environment tiers and exemptions). */
+  readonly platform: PlatformSpec;
+  /** The rendered tree to check, as it is on disk. */
+  readonly distDir: string;
+  readonly schema?: ObjectSchemaValidator;
+  /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
+  readonly today?: string;
+}
+
+/**
+ * `npm run check`: runs the guardrails over the rendered tree on disk, so that
+ * hand-edited or foreign YAML in dist/ is caught as well as our own output.
+ * Returns the exit code: non-zero on any error.
+ */
+export function runCheck(options: CheckOptions, out: Console = console): number {
+  const started = process.hrtime.bigint();
+  let resolved;
+  try {
+    resolved = resolvePlatform(options.platform);
+  } catch (err) {
+    if (!(err instanceof PlatformValidationError)) throw err;
+    out.error(err.message);
+    return 1;
+  }
+  const { objects, unreadable } = loadRenderedTree(options.distDir);
+  const report = runGuardrails(objects, { platform: resolved, schema: options.schema, today: options.today });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const where = path.relative(process.cwd(), options.distDir) || options.distDir;
+  for (const line of formatReport(report, { distDir: where })) out.log(line);
+  for (const u of unreadable) out.error(`ERROR unreadable: ${where}/${u.file} ${u.problem}; fix or delete the file (npm run synth rewrites dist/)`);
+  const known = new Set(resolved.environments.map((e) => e.name));
+  const foreign = report.environments.filter((e) => !known.has(e));
+  for (const e of foreign) out.error(`ERROR unknown environment: ${where}/${e}/ is not a declared environment; delete it or declare it in src/platform.ts`);
+  const perEnv = report.environments.length > 0 ? ms / report.environments.length : ms;
+  out.log(`Checked ${report.objectsChecked} objects in ${where}/ in ${ms.toFixed(0)} ms (${perEnv.toFixed(0)} ms per environment)`);
+  return report.errors + unreadable.length + foreign.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,163 @@
+import { suggest } from '../model';
+import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } from '../model';
+import { KUBERNETES_RULES } from './kubernetes-rules';
+import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
+
+/** Validates one object against its schema; returns violations as field path and message. */
+export interface ObjectSchemaValidator {
+  validate(manifest: unknown): readonly { readonly path: string; readonly message: string; readonly value?: unknown }[];
+}
+
+/** The id under which schema violations are reported (and could be exempted). */
+export const SCHEMA_RULE = 'schema';
+
+/**
+ * Exemptions the platform itself needs, as narrow as possible and listed in
+ * every report like any other: the bootstrap registers the cluster Argo CD runs
+ * in through a Secret (Argo CD knows no other way), holding its name and the
+ * in-cluster address only, never a credential.
+ */
+const BUILT_IN_EXEMPTIONS: readonly { rule: string; reason: string; expires?: string; applies: (o: CheckedObject) => boolean }[] = [{
+  rule: 'no-secret-data',
+  reason: 'built in: Argo CD registers clusters only through Secrets; this one names the in-cluster server and holds no credential',
+  applies: (o) => {
+    const m = o.manifest as {
+      metadata?: { namespace?: unknown; labels?: Record<string, unknown> }; data?: unknown; stringData?: Record<string, unknown>;
+    };
+    return o.manifest.kind === 'Secret'
+      && m.metadata?.namespace === 'argocd'
+      && m.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster'
+      && m.data === undefined
+      && Object.keys(m.stringData ?? {}).sort().join(',') === 'name,server'
+      && m.stringData?.server === 'https://kubernetes.default.svc';
+  },
+}];
+
+export interface GuardrailOptions {
+  /** The platform, for environment tiers and exemptions. */
+  readonly platform: ResolvedPlatform;
+  /** Validates objects against their API schemas. @default - no schema validation */
+  readonly schema?: ObjectSchemaValidator;
+  /** The rules. @default KUBERNETES_RULES */
+  readonly rules?: readonly Rule[];
+  /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
+  readonly today?: string;
+}
+
+/** Runs schema validation and every rule over rendered objects. Pure: reports, never throws for a violation. */
+export function runGuardrails(objects: readonly CheckedObject[], options: GuardrailOptions): GuardrailReport {
+  const rules = options.rules ?? KUBERNETES_RULES;
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const ruleIds = [SCHEMA_RULE, ...rules.map((r) => r.id)];
+  const tiers = new Map(options.platform.environments.map((e) => [e.name, e.tier.isProduction]));
+  const apps = new Map(options.platform.environments.map((e) => [e.name, new Map(e.apps.map((a) => [a.name, a]))]));
+
+  // Exemptions must name real rules; expired ones stop holding and say so.
+  const exemptionProblems: string[] = [];
+  const live = (where: string, e: ResolvedExemption): boolean => {
+    if (!ruleIds.includes(e.rule)) {
+      exemptionProblems.push(`${where}: exempts unknown rule "${e.rule}"; use a rule id from the report (${suggest(e.rule, ruleIds)})`);
+      return false;
+    }
+    if (e.expires !== undefined && e.expires < today) {
+      exemptionProblems.push(`${where}: the exemption from "${e.rule}" expired on ${e.expires} (reason was: ${e.reason}); fix the violation or renew the exemption with a new date`);
+      return false;
+    }
+    return true;
+  };
+  const objectExemptions = options.platform.exemptions.filter((e, i) => live(`exemptions[${i}] (${e.kind} ${e.name})`, e));
+  const appExemptions = new Map<string, ResolvedExemption[]>();
+  for (const env of options.platform.environments) {
+    for (const app of env.apps) {
+      app.exemptions.forEach((e, i) => {
+        if (live(`apps.${app.name}.exemptions[${i}] in ${env.name}`, e)) {
+          const key = `${env.name}/${app.name}`;
+          appExemptions.set(key, [...(appExemptions.get(key) ?? []), e]);
+        }
+      });
+    }
+  }
+  // One report line per problem, even when every environment repeats it.
+  const uniqueProblems = [...new Set(exemptionProblems)];
+
+  const byEnvironment = new Map<string, CheckedObject[]>();
+  for (const o of objects) byEnvironment.set(o.environment, [...(byEnvironment.get(o.environment) ?? []), o]);
+
+  const violations: Violation[] = [];
+  const exempted: ExemptedViolation[] = [];
+  for (const [environment, envObjects] of byEnvironment) {
+    const context: RuleContext = { production: tiers.get(environment) ?? false, environmentObjects: envObjects };
+    for (const object of envObjects) {
+      const app = owningApp(object, apps.get(environment));
+      const base = {
+        environment,
+        app,
+        kind: String(object.manifest.kind ?? '(no kind)'),
+        namespace: object.manifest.metadata?.namespace as string | undefined,
+        name: String(object.manifest.metadata?.name ?? '(no name)'),
+        file: object.file,
+        source: object.source,
+      };
+      const found: Violation[] = [];
+      for (const v of options.schema?.validate(object.manifest) ?? []) {
+        found.push({
+          ...base,
+          rule: SCHEMA_RULE,
+          severity: 'error',
+          path: v.path,
+          value: v.value,
+          message: v.message,
+          fix: 'set only fields the Kubernetes 1.27 API (or the CRD) defines, with the right types; check the spelling of the field',
+        });
+      }
+      for (const rule of rules) {
+        if (rule.scope === 'production' && !context.production) continue;
+        let findings;
+        try {
+          findings = rule.check(object, context);
+        } catch (err) {
+          findings = [{ path: '', message: `the rule could not read this object (${(err as Error)?.message}); it is probably malformed` }];
+        }
+        for (const f of findings) {
+          found.push({
+            ...base, rule: rule.id, severity: rule.severity, path: f.path, value: f.value, message: f.message ?? rule.summary, fix: rule.fix,
+          });
+        }
+      }
+      for (const v of found) {
+        const exemption = (app ? appExemptions.get(`${environment}/${app}`) ?? [] : []).find((e) => e.rule === v.rule)
+          ?? objectExemptions.find((e) => e.rule === v.rule && e.kind === v.kind && nameMatches(e, v.name)
+            && (!e.environments || e.environments.includes(environment)))
+          ?? BUILT_IN_EXEMPTIONS.find((e) => e.rule === v.rule && e.applies(object));
+        if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
+        else violations.push(v);
+      }
+    }
+  }
+  return {
+    violations,
+    exempted,
+    exemptionProblems: uniqueProblems,
+    objectsChecked: objects.length,
+    environments: [...byEnvironment.keys()],
+    errors: violations.filter((v) => v.severity === 'error').length + uniqueProblems.length,
+    warnings: violations.filter((v) => v.severity === 'warning').length,
+  };
+}
+
+/**
+ * The app an object belongs to: its own app label first (a migration's objects
+ * ride in the directory of the app they migrate), else the app it was rendered
+ * for, else its directory.
+ */
+function owningApp(object: CheckedObject, apps: ReadonlyMap<string, unknown> | undefined): string | undefined {
+  const labels = (object.manifest.metadata?.labels ?? {}) as Record<string, unknown>;
+  for (const candidate of [labels['app.kubernetes.io/name'], object.app, /^apps\/([^/]+)\//.exec(object.file)?.[1]]) {
+    if (typeof candidate === 'string' && apps?.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function nameMatches(e: ResolvedObjectExemption, name: string): boolean {
+  return e.name.endsWith('*') ? name.startsWith(e.name.slice(0, -1)) : e.name === name;
+}

@@ -1,0 +1,436 @@
+import { CLUSTER_SCOPED, ContainerAt, PodTemplate, containers, podTemplate, selects } from './pods';
+import type { CheckedObject, Finding, Rule, RuleContext } from './types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/**
+ * The platform rules on rendered Kubernetes objects. Each has a stable id (used
+ * in exemptions), a severity, the environments it applies to, why it exists,
+ * how to fix it in our declarations, and its equivalents in kube-linter,
+ * Polaris and Kyverno.
+ */
+
+type PodCheck = (template: PodTemplate, object: CheckedObject, context: RuleContext) => Finding[];
+
+/** A rule on every pod template (Deployment, CronJob, Job, Pod, Rollout, …). */
+function podRule(rule: Omit<Rule, 'check'>, check: PodCheck): Rule {
+  return {
+    ...rule,
+    check(object, context) {
+      const template = podTemplate(object.manifest);
+      return template ? check(template, object, context) : [];
+    },
+  };
+}
+
+/** A rule on every container (init containers included) of every pod template. */
+function containerRule(rule: Omit<Rule, 'check'>, check: (c: ContainerAt, template: PodTemplate, context: RuleContext) => Finding[]): Rule {
+  return podRule(rule, (template, _object, context) => containers(template).flatMap((c) => check(c, template, context)));
+}
+
+/** The effective value of a security setting: the container's, else the pod's. */
+function effective(c: ContainerAt, template: PodTemplate, field: string): { value: unknown; path: string } {
+  const own = c.container.securityContext?.[field];
+  if (own !== undefined) return { value: own, path: `${c.path}.securityContext.${field}` };
+  const pod = template.spec?.securityContext?.[field];
+  return { value: pod, path: pod !== undefined ? `${template.specPath}.securityContext.${field}` : `${c.path}.securityContext.${field}` };
+}
+
+/** The workloads of an environment that run continuously, with their pod labels. */
+function longRunningWorkloads(context: RuleContext): { object: CheckedObject; template: PodTemplate }[] {
+  return context.environmentObjects
+    .map((object) => ({ object, template: podTemplate(object.manifest) }))
+    .filter((x): x is { object: CheckedObject; template: PodTemplate } => !!x.template && x.template.longRunning && x.object.manifest.kind !== 'Pod');
+}
+
+const ns = (o: CheckedObject) => (o.manifest.metadata?.namespace as string | undefined);
+const name = (o: CheckedObject) => String(o.manifest.metadata?.name);
+const ofKind = (context: RuleContext, kind: string) => context.environmentObjects.filter((o) => o.manifest.kind === kind);
+
+/** The HorizontalPodAutoscaler that scales a workload, if any. */
+function autoscalerOf(object: CheckedObject, context: RuleContext): any {
+  return ofKind(context, 'HorizontalPodAutoscaler')
+    .find((h) => {
+      const target = (h.manifest.spec as any)?.scaleTargetRef;
+      return ns(h) === ns(object) && target?.kind === object.manifest.kind && target?.name === name(object);
+    })
+    ?.manifest;
+}
+
+/** The replicas a workload runs at least: the autoscaler's minimum, else spec.replicas (default 1). */
+function minimumReplicas(object: CheckedObject, context: RuleContext): { replicas: number; path: string } {
+  const hpa = autoscalerOf(object, context);
+  if (hpa) return { replicas: Number(hpa.spec?.minReplicas ?? 1), path: `HorizontalPodAutoscaler ${hpa.metadata?.name}: spec.minReplicas` };
+  return { replicas: Number((object.manifest.spec as any)?.replicas ?? 1), path: 'spec.replicas' };
+}
+
+const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i;
+const SECRET_VALUE = [
+  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
+  { pattern: /\bAKIA[0-9A-Z]{16}\b/, what: 'an AWS access key id' },
+  { pattern: /"private_key"\s*:\s*"-----BEGIN/, what: 'a Google service account key' },
+  { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, what: 'a GitHub token' },
+  { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, what: 'a Google API key' },
+  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i, what: 'a URL with a password' },
+];
+const CONFIG_SECRET_LINE = /^\s*["']?[\w.-]*(password|passwd|secret|token|api_?key|private_?key)["']?\s*[:=]\s*["']?([^"'\s#]{6,})/im;
+
+/** Whether an env value with a secret-sounding name is a literal secret (not empty, not a path or a reference). */
+function looksLiteralSecret(value: string): boolean {
+  return value.length >= 6 && !value.startsWith('/') && !/^\$\(.+\)$/.test(value) && !/^(true|false|enabled|disabled|none|null)$/i.test(value)
+    && !/^https?:\/\/[^@]*$/.test(value) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(value);
+}
+
+function secretInText(text: string): string | undefined {
+  return SECRET_VALUE.find((s) => s.pattern.test(text))?.what;
+}
+
+export const KUBERNETES_RULES: readonly Rule[] = [
+  containerRule({
+    id: 'run-as-non-root',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must run as a non-root user (runAsNonRoot: true, runAsUser not 0)',
+    rationale: 'a process that escapes its container as root owns the node (Pod Security Standards, restricted)',
+    fix: 'the renderer sets this for every app; remove the override in your escape hatch, or exempt the app with a reason',
+    equivalents: ['kube-linter: run-as-non-root', 'Polaris: runAsRootAllowed', 'Kyverno: require-run-as-nonroot'],
+  }, (c, t) => {
+    const nonRoot = effective(c, t, 'runAsNonRoot');
+    const user = effective(c, t, 'runAsUser');
+    const out: Finding[] = [];
+    if (nonRoot.value !== true) out.push({ path: nonRoot.path, value: nonRoot.value, message: 'runAsNonRoot is not true' });
+    if (user.value === 0) out.push({ path: user.path, value: 0, message: 'runs as uid 0 (root)' });
+    return out;
+  }),
+  containerRule({
+    id: 'no-privilege-escalation',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must set allowPrivilegeEscalation: false',
+    rationale: 'setuid binaries must not give a process more rights than it started with (Pod Security Standards, restricted)',
+    fix: 'set securityContext.allowPrivilegeEscalation: false on the container',
+    equivalents: ['kube-linter: privilege-escalation-container', 'Polaris: privilegeEscalationAllowed', 'Kyverno: disallow-privilege-escalation'],
+  }, (c) => (c.container.securityContext?.allowPrivilegeEscalation === false ? [] : [{ path: `${c.path}.securityContext.allowPrivilegeEscalation`, value: c.container.securityContext?.allowPrivilegeEscalation }])),
+  containerRule({
+    id: 'drop-all-capabilities',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must drop ALL capabilities and add back at most NET_BIND_SERVICE',
+    rationale: 'Linux capabilities are root powers a web service never needs (Pod Security Standards, restricted)',
+    fix: 'set securityContext.capabilities: { drop: ["ALL"] } and add nothing but NET_BIND_SERVICE',
+    equivalents: ['kube-linter: drop-net-raw-capability', 'Polaris: insecureCapabilities, dangerousCapabilities', 'Kyverno: require-drop-all, disallow-capabilities-strict'],
+  }, (c) => {
+    const caps = c.container.securityContext?.capabilities;
+    const out: Finding[] = [];
+    if (!Array.isArray(caps?.drop) || !caps.drop.includes('ALL')) out.push({ path: `${c.path}.securityContext.capabilities.drop`, value: caps?.drop });
+    const added = (Array.isArray(caps?.add) ? caps.add : []).filter((a: unknown) => a !== 'NET_BIND_SERVICE');
+    if (added.length > 0) out.push({ path: `${c.path}.securityContext.capabilities.add`, value: added, message: 'adds capabilities' });
+    return out;
+  }),
+  containerRule({
+    id: 'seccomp-runtime-default',
+    severity: 'error',
+    scope: 'all',
+    summary: 'pods or containers must use the RuntimeDefault (or a Localhost) seccomp profile',
+    rationale: 'seccomp blocks the system calls most kernel exploits need (Pod Security Standards, restricted)',
+    fix: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+    equivalents: ['Kyverno: restrict-seccomp-strict', 'Polaris: (pod security) seccomp', 'kube-linter: (none; PSA restricted)'],
+  }, (c, t) => {
+    const profile = effective(c, t, 'seccompProfile');
+    const type = (profile.value as any)?.type;
+    return type === 'RuntimeDefault' || type === 'Localhost' ? [] : [{ path: `${profile.path}.type`, value: type }];
+  }),
+  podRule({
+    id: 'no-host-namespaces',
+    severity: 'error',
+    scope: 'all',
+    summary: 'pods must not share the node\'s network, PID or IPC namespace',
+    rationale: 'host namespaces let a pod see and reach everything on the node (Pod Security Standards, baseline)',
+    fix: 'remove hostNetwork, hostPID and hostIPC from the pod spec',
+    equivalents: ['kube-linter: host-network, host-pid, host-ipc', 'Polaris: hostNetworkSet, hostPIDSet, hostIPCSet', 'Kyverno: disallow-host-namespaces'],
+  }, (t) => ['hostNetwork', 'hostPID', 'hostIPC'].filter((f) => t.spec?.[f] === true).map((f) => ({ path: `${t.specPath}.${f}`, value: true }))),
+  podRule({
+    id: 'no-host-path',
+    severity: 'error',
+    scope: 'all',
+    summary: 'pods must not mount hostPath volumes',
+    rationale: 'a hostPath mount reads or writes the node\'s file system (Pod Security Standards, baseline)',
+    fix: 'use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead',
+    equivalents: ['kube-linter: host-mounts (sensitive-host-mounts)', 'Polaris: hostPathSet', 'Kyverno: disallow-host-path'],
+  }, (t) => (Array.isArray(t.spec?.volumes) ? t.spec.volumes : [])
+    .map((v: any, i: number) => ({ v, i }))
+    .filter(({ v }: any) => v?.hostPath)
+    .map(({ v, i }: any) => ({ path: `${t.specPath}.volumes[${i}].hostPath`, value: v.hostPath }))),
+  containerRule({
+    id: 'no-host-ports',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must not bind host ports',
+    rationale: 'a host port bypasses Services and NetworkPolicies and pins pods to nodes (Pod Security Standards, baseline)',
+    fix: 'remove hostPort; expose the app through its Service',
+    equivalents: ['kube-linter: host-port (privileged-ports)', 'Polaris: hostPortSet', 'Kyverno: disallow-host-ports'],
+  }, (c) => (Array.isArray(c.container.ports) ? c.container.ports : [])
+    .map((p: any, i: number) => ({ p, i }))
+    .filter(({ p }: any) => p?.hostPort)
+    .map(({ p, i }: any) => ({ path: `${c.path}.ports[${i}].hostPort`, value: p.hostPort }))),
+  containerRule({
+    id: 'not-privileged',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must not run privileged',
+    rationale: 'a privileged container is root on the node (Pod Security Standards, baseline)',
+    fix: 'remove securityContext.privileged (or set it to false)',
+    equivalents: ['kube-linter: privileged-container', 'Polaris: runAsPrivileged', 'Kyverno: disallow-privileged-containers'],
+  }, (c) => (c.container.securityContext?.privileged === true ? [{ path: `${c.path}.securityContext.privileged`, value: true }] : [])),
+  containerRule({
+    id: 'read-only-root-filesystem',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must have a read-only root file system',
+    rationale: 'an attacker cannot drop tools or change binaries in a read-only container; writable state belongs in volumes',
+    fix: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes (the renderer mounts /tmp)',
+    equivalents: ['kube-linter: no-read-only-root-fs', 'Polaris: notReadOnlyRootFilesystem', 'Kyverno: require-ro-rootfs'],
+  }, (c) => (c.container.securityContext?.readOnlyRootFilesystem === true ? [] : [{ path: `${c.path}.securityContext.readOnlyRootFilesystem`, value: c.container.securityContext?.readOnlyRootFilesystem }])),
+  containerRule({
+    id: 'image-tag-pinned',
+    severity: 'error',
+    scope: 'all',
+    summary: 'images must name a tag that is not latest',
+    rationale: 'an unpinned image changes under you: a rollback or a rescheduled pod could run another build',
+    fix: 'set the app\'s version in environments/releases/<env>.json to a real tag, e.g. "2.14.0"',
+    equivalents: ['kube-linter: latest-tag', 'Polaris: tagNotSpecified', 'Kyverno: disallow-latest-tag'],
+  }, (c) => {
+    const image = String(c.container.image ?? '');
+    const withoutDigest = image.split('@')[0];
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+    const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+    if (tag === undefined) return [{ path: `${c.path}.image`, value: c.container.image, message: 'has no tag' }];
+    if (tag === 'latest') return [{ path: `${c.path}.image`, value: image, message: 'uses the latest tag' }];
+    return [];
+  }),
+  containerRule({
+    id: 'image-digest-in-production',
+    severity: 'error',
+    scope: 'production',
+    summary: 'production images must be pinned to a digest',
+    rationale: 'a tag can be pushed again; a digest is the exact image that was tested in staging',
+    fix: 'add "digest": "sha256:…" next to the tag in environments/releases/prod.json (npm run promote copies it)',
+    equivalents: ['Kyverno: require-image-digest', 'kube-linter: (none)', 'Polaris: (none)'],
+  }, (c) => (/@sha256:[a-f0-9]{64}$/.test(String(c.container.image ?? '')) ? [] : [{ path: `${c.path}.image`, value: c.container.image }])),
+  containerRule({
+    id: 'resources-requests-limits',
+    severity: 'error',
+    scope: 'all',
+    summary: 'containers must set CPU and memory requests and limits',
+    rationale: 'requests let the scheduler place pods and quotas hold; limits stop one pod starving its node',
+    fix: 'set resources (cpuRequest, cpuLimit, memoryRequest, memoryLimit) in the app\'s declaration',
+    equivalents: ['kube-linter: unset-cpu-requirements, unset-memory-requirements', 'Polaris: cpuRequestsMissing, cpuLimitsMissing, memoryRequestsMissing, memoryLimitsMissing', 'Kyverno: require-requests-limits'],
+  }, (c) => ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']
+    .filter((field) => {
+      const [group, key] = field.split('.');
+      return c.container.resources?.[group]?.[key] === undefined;
+    })
+    .map((field) => ({ path: `${c.path}.resources.${field}`, value: undefined, message: `${field} is not set` }))),
+  podRule({
+    id: 'readiness-liveness-probes',
+    severity: 'error',
+    scope: 'all',
+    summary: 'long-running containers must have readiness and liveness probes',
+    rationale: 'without readiness a rollout sends traffic to pods that are not ready; without liveness a hung pod is never restarted',
+    fix: 'declare probes: { readiness: Probe.http(...), liveness: Probe.http(...) } on the app',
+    equivalents: ['kube-linter: no-readiness-probe, no-liveness-probe', 'Polaris: readinessProbeMissing, livenessProbeMissing', 'Kyverno: require-pod-probes'],
+  }, (t) => (t.longRunning
+    ? containers(t).filter((c) => !c.init).flatMap((c) => ['readinessProbe', 'livenessProbe']
+      .filter((p) => !c.container[p])
+      .map((p) => ({ path: `${c.path}.${p}`, value: undefined, message: `${p} is missing` })))
+    : [])),
+  {
+    id: 'no-secret-data',
+    severity: 'error',
+    scope: 'all',
+    summary: 'no Secret with data may be committed: secrets come from Secret Manager through External Secrets',
+    rationale: 'anything in Git is readable by everyone with repository access, forever (history keeps it)',
+    fix: 'declare secrets: [{ name, envVar }] on the app and put the value in GCP Secret Manager',
+    equivalents: ['kube-linter: (none; GitOps secret management)', 'Polaris: (none)', 'Kyverno: (none; use policy on Secret creation)'],
+    check(object) {
+      if (object.manifest.kind !== 'Secret') return [];
+      return ['data', 'stringData']
+        .filter((f) => object.manifest[f] && Object.keys(object.manifest[f] as object).length > 0)
+        .map((f) => ({ path: f, value: Object.keys(object.manifest[f] as object), message: `carries ${f}` }));
+    },
+  },
+  {
+    id: 'no-secret-looking-values',
+    severity: 'error',
+    scope: 'all',
+    summary: 'environment variables and ConfigMaps must not hold secret-looking values',
+    rationale: 'a password in an env var or a ConfigMap is a secret in Git',
+    fix: 'move the value to GCP Secret Manager and reference it with secrets: [{ name, envVar }]',
+    equivalents: ['kube-linter: env-var-secret', 'Polaris: (none)', 'Kyverno: secrets-not-from-env-vars (related)'],
+    check(object) {
+      const out: Finding[] = [];
+      const template = podTemplate(object.manifest);
+      if (template) {
+        for (const c of containers(template)) {
+          (Array.isArray(c.container.env) ? c.container.env : []).forEach((e: any, i: number) => {
+            if (typeof e?.value !== 'string') return;
+            const found = secretInText(e.value);
+            if (found) {out.push({ path: `${c.path}.env[${i}].value`, value: `${e.name}=<redacted>`, message: `looks like ${found}` });} else if (SECRET_NAME.test(String(e.name)) && looksLiteralSecret(e.value)) {
+              out.push({ path: `${c.path}.env[${i}].value`, value: `${e.name}=<redacted>`, message: `${e.name} holds a literal value` });
+            }
+          });
+        }
+      }
+      if (object.manifest.kind === 'ConfigMap') {
+        for (const [key, value] of Object.entries((object.manifest.data as Record<string, unknown>) ?? {})) {
+          if (typeof value !== 'string') continue;
+          const found = secretInText(value);
+          if (found) {out.push({ path: `data.${key}`, value: '<redacted>', message: `looks like ${found}` });} else if (CONFIG_SECRET_LINE.test(value) || (SECRET_NAME.test(key) && looksLiteralSecret(value))) {
+            out.push({ path: `data.${key}`, value: '<redacted>', message: 'holds what looks like a password or token' });
+          }
+        }
+      }
+      return out;
+    },
+  },
+  podRule({
+    id: 'pods-network-isolated',
+    severity: 'error',
+    scope: 'all',
+    summary: 'every pod must be selected by a NetworkPolicy in its namespace',
+    rationale: 'a pod no policy selects accepts traffic from anywhere in the cluster',
+    fix: 'render the team\'s namespace (default-deny) in the same environment, or add a NetworkPolicy that selects the pods',
+    equivalents: ['kube-linter: non-isolated-pod', 'Kyverno: require-netpol (add-networkpolicy)', 'Polaris: (none)'],
+  }, (t, object, context) => {
+    const namespace = ns(object);
+    const covered = context.environmentObjects.some((p) => p.manifest.kind === 'NetworkPolicy' && ns(p) === namespace
+      && selects((p.manifest.spec as any)?.podSelector ?? {}, t.labels));
+    return covered ? [] : [{ path: `${t.specPath.replace(/\.spec$/, '')}.metadata.labels`, value: t.labels, message: `no NetworkPolicy in namespace ${namespace} selects these pods` }];
+  }),
+  {
+    id: 'no-default-namespace',
+    severity: 'error',
+    scope: 'all',
+    summary: 'namespaced objects must name a namespace other than default',
+    rationale: 'default has no quota, no network policy and no owner',
+    fix: 'give the object the app\'s namespace (objects from escape hatches get it automatically from the chart)',
+    equivalents: ['kube-linter: use-namespace', 'Kyverno: disallow-default-namespace', 'Polaris: (none)'],
+    check(object) {
+      const kind = String(object.manifest.kind);
+      if (CLUSTER_SCOPED.has(kind)) return [];
+      const namespace = ns(object);
+      if (namespace === undefined || namespace === '') return [{ path: 'metadata.namespace', value: namespace, message: 'has no namespace' }];
+      return namespace === 'default' ? [{ path: 'metadata.namespace', value: 'default' }] : [];
+    },
+  },
+  {
+    id: 'production-replicas',
+    severity: 'error',
+    scope: 'production',
+    summary: 'production workloads must run at least two replicas',
+    rationale: 'one replica means downtime at every rollout, node upgrade and zone failure',
+    fix: 'set replicas >= 2 or autoscaling.minReplicas >= 2 for the app in environments/prod.ts',
+    equivalents: ['kube-linter: minimum-three-replicas (we require two)', 'Polaris: (deploymentMissingReplicas)', 'Kyverno: require-multiple-replicas'],
+    check(object, context) {
+      if (!['Deployment', 'StatefulSet', 'Rollout'].includes(String(object.manifest.kind))) return [];
+      const { replicas, path } = minimumReplicas(object, context);
+      return replicas >= 2 ? [] : [{ path, value: replicas }];
+    },
+  },
+  {
+    id: 'production-disruption-budget',
+    severity: 'error',
+    scope: 'production',
+    summary: 'production workloads must have a PodDisruptionBudget that still allows a voluntary disruption',
+    rationale: 'without a budget a node drain can take every replica at once; a budget that allows nothing blocks node upgrades',
+    fix: 'keep maxUnavailable >= 1 for the app (the renderer adds the budget), and at least two replicas',
+    equivalents: ['Polaris: missingPodDisruptionBudget', 'kube-linter: pdb-max-unavailable, pdb-min-available', 'Kyverno: require-pdb'],
+    check(object, context) {
+      if (!['Deployment', 'StatefulSet', 'Rollout'].includes(String(object.manifest.kind))) return [];
+      const template = podTemplate(object.manifest)!;
+      const pdb = ofKind(context, 'PodDisruptionBudget').find((p) => ns(p) === ns(object) && selects((p.manifest.spec as any)?.selector, template.labels));
+      if (!pdb) return [{ path: 'spec.template.metadata.labels', value: template.labels, message: 'no PodDisruptionBudget selects these pods' }];
+      const spec = pdb.manifest.spec as any;
+      const { replicas } = minimumReplicas(object, context);
+      const asCount = (v: unknown) => (typeof v === 'string' && v.endsWith('%') ? Math.floor((Number(v.slice(0, -1)) / 100) * replicas) : Number(v));
+      if (spec?.maxUnavailable !== undefined && asCount(spec.maxUnavailable) < 1) {
+        return [{ path: `PodDisruptionBudget ${name(pdb)}: spec.maxUnavailable`, value: spec.maxUnavailable, message: 'allows no disruption' }];
+      }
+      if (spec?.minAvailable !== undefined && asCount(spec.minAvailable) >= replicas) {
+        return [{ path: `PodDisruptionBudget ${name(pdb)}: spec.minAvailable`, value: spec.minAvailable, message: `allows no disruption with ${replicas} replicas` }];
+      }
+      return [];
+    },
+  },
+  {
+    id: 'production-zone-spread',
+    severity: 'error',
+    scope: 'production',
+    summary: 'production workloads must spread their replicas across zones',
+    rationale: 'replicas packed into one zone all go down with it',
+    fix: 'keep the renderer\'s topologySpreadConstraints on topology.kubernetes.io/zone',
+    equivalents: ['Polaris: topologySpreadConstraint', 'kube-linter: no-anti-affinity', 'Kyverno: require-topologyspreadconstraints (community)'],
+    check(object) {
+      if (!['Deployment', 'StatefulSet', 'Rollout'].includes(String(object.manifest.kind))) return [];
+      const spec = podTemplate(object.manifest)!.spec;
+      const spread = (Array.isArray(spec?.topologySpreadConstraints) ? spec.topologySpreadConstraints : []).some((c: any) => c?.topologyKey === 'topology.kubernetes.io/zone');
+      const anti = JSON.stringify(spec?.affinity?.podAntiAffinity ?? {}).includes('topology.kubernetes.io/zone');
+      return spread || anti ? [] : [{ path: 'spec.template.spec.topologySpreadConstraints', value: spec?.topologySpreadConstraints }];
+    },
+  },
+  {
+    id: 'service-selects-pods',
+    severity: 'error',
+    scope: 'all',
+    summary: 'a Service must select the pods of a workload in its namespace',
+    rationale: 'a Service that selects nothing silently drops all traffic',
+    fix: 'make the Service\'s selector match the workload\'s pod labels (app.kubernetes.io/name: <app>)',
+    equivalents: ['kube-linter: dangling-service', 'Polaris: (none)', 'Kyverno: (none)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'Service') return [];
+      const spec = object.manifest.spec as any;
+      if (spec?.type === 'ExternalName' || !spec?.selector) return [];
+      const matched = longRunningWorkloads(context)
+        .some(({ object: w, template }) => ns(w) === ns(object) && selects(spec.selector, template.labels));
+      return matched ? [] : [{ path: 'spec.selector', value: spec.selector, message: 'selects no pods' }];
+    },
+  },
+  {
+    id: 'argocd-no-default-project',
+    severity: 'error',
+    scope: 'all',
+    summary: 'Argo CD Applications must not use the default project',
+    rationale: 'the default project allows any source, destination and kind',
+    fix: 'put the Application in its team\'s AppProject (the renderer does)',
+    equivalents: ['Argo CD docs: projects (default project is permissive)', 'Kyverno: argo/application-prevent-default-project'],
+    check(object) {
+      if (object.manifest.kind !== 'Application' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
+      const project = (object.manifest.spec as any)?.project;
+      return project === 'default' || !project ? [{ path: 'spec.project', value: project }] : [];
+    },
+  },
+  {
+    id: 'argocd-project-no-wildcards',
+    severity: 'error',
+    scope: 'all',
+    summary: 'AppProjects must list their source repositories and destinations without wildcards',
+    rationale: 'a wildcard lets a team deploy anything from anywhere to any namespace or cluster',
+    fix: 'list the repository URL and each cluster/namespace explicitly',
+    equivalents: ['Kyverno: argo/appproject-correct-destinations (related)', 'Argo CD docs: projects'],
+    check(object) {
+      if (object.manifest.kind !== 'AppProject' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
+      const spec = object.manifest.spec as any;
+      const out: Finding[] = [];
+      (Array.isArray(spec?.sourceRepos) ? spec.sourceRepos : []).forEach((r: unknown, i: number) => {
+        if (String(r).includes('*')) out.push({ path: `spec.sourceRepos[${i}]`, value: r });
+      });
+      (Array.isArray(spec?.destinations) ? spec.destinations : []).forEach((d: any, i: number) => {
+        for (const f of ['server', 'name', 'namespace']) {
+          if (String(d?.[f] ?? '').includes('*')) out.push({ path: `spec.destinations[${i}].${f}`, value: d[f] });
+        }
+      });
+      return out;
+    },
+  },
+];

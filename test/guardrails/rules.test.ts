@@ -1,0 +1,240 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { runCheck } from '../../src/cli/check';
+import { runSynth } from '../../src/cli/synth';
+import {
+  CheckedObject, GuardrailError, KUBERNETES_RULES, PlatformGuardrailsValidation, formatReport, runGuardrails,
+} from '../../src/guardrails';
+import { renderKubernetes } from '../../src/k8s';
+import { AppSpec, PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
+import { extensions, platform } from '../../src/platform';
+import { readTree, renderPlatform, synthesize } from '../../src/synth';
+import { environment, platform as testPlatform, service } from '../fixtures';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A production platform with one service, rendered; objects can be mutated per test. */
+function prodPlatform(apps: AppSpec[] = [service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 } })]) {
+  return testPlatform({ apps, environments: [environment('prod', apps.map((a) => a.name), { tier: Tier.PRODUCTION })] });
+}
+
+function renderedObjects(spec = prodPlatform()): CheckedObject[] {
+  return JSON.parse(JSON.stringify(renderKubernetes(resolvePlatform(spec))));
+}
+
+/** The rule ids that fire after mutating the web Deployment (or any object) of a clean render. */
+function rulesAfter(mutate: (objects: CheckedObject[]) => void, spec = prodPlatform()): string[] {
+  const objects = renderedObjects(spec);
+  mutate(objects);
+  const report = runGuardrails(objects, { platform: resolvePlatform(spec), today: '2026-11-21' });
+  return [...new Set(report.violations.map((v) => v.rule))].sort();
+}
+
+const deployment = (objects: CheckedObject[]): Json => objects.find((o) => o.manifest.kind === 'Deployment')!.manifest;
+const container = (objects: CheckedObject[]): Json => deployment(objects).spec.template.spec.containers[0];
+
+describe('the rules', () => {
+  test('each has a stable id, a rationale, a fix and equivalents', () => {
+    const ids = KUBERNETES_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of KUBERNETES_RULES) {
+      expect(r.id).toMatch(/^[a-z0-9-]+$/);
+      expect(r.rationale.length).toBeGreaterThan(20);
+      expect(r.fix.length).toBeGreaterThan(10);
+      expect(r.equivalents.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the example passes every rule; the only exemption is the built-in one for the credential-free cluster registration', () => {
+    const { guardrails } = renderPlatform({ platform, extensions });
+    expect(guardrails.violations).toEqual([]);
+    expect(guardrails.exempted.map((e) => `${e.environment}:${e.rule}:${e.kind}/${e.name}`)).toEqual([
+      'dev:no-secret-data:Secret/cluster-acme-dev', 'staging:no-secret-data:Secret/cluster-acme-staging', 'prod:no-secret-data:Secret/cluster-acme-prod',
+    ]);
+    expect(guardrails.exempted.every((e) => e.reason.startsWith('built in: Argo CD registers clusters only through Secrets'))).toBe(true);
+  });
+
+  test('the built-in exemption does not cover a cluster Secret that carries a credential', () => {
+    expect(rulesAfter((o) => {
+      const secret = o.find((x) => x.manifest.kind === 'Secret')!.manifest as Json;
+      secret.stringData.config = '{"bearerToken":"abc"}';
+    })).toEqual(['no-secret-data']);
+  });
+
+  test('a clean render of a production test platform has no violation', () => {
+    expect(rulesAfter(() => undefined)).toEqual([]);
+  });
+
+  test.each<[string, (objects: CheckedObject[]) => void]>([
+    ['run-as-non-root', (o) => { container(o).securityContext.runAsNonRoot = false; }],
+    ['no-privilege-escalation', (o) => { delete container(o).securityContext.allowPrivilegeEscalation; }],
+    ['drop-all-capabilities', (o) => { container(o).securityContext.capabilities = { drop: ['NET_RAW'], add: ['SYS_ADMIN'] }; }],
+    ['seccomp-runtime-default', (o) => { container(o).securityContext.seccompProfile = { type: 'Unconfined' }; }],
+    ['no-host-namespaces', (o) => { deployment(o).spec.template.spec.hostNetwork = true; }],
+    ['no-host-path', (o) => { deployment(o).spec.template.spec.volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }); }],
+    ['no-host-ports', (o) => { container(o).ports[0].hostPort = 8080; }],
+    ['not-privileged', (o) => { container(o).securityContext.privileged = true; }],
+    ['read-only-root-filesystem', (o) => { container(o).securityContext.readOnlyRootFilesystem = false; }],
+    ['resources-requests-limits', (o) => { delete container(o).resources.limits; }],
+    ['readiness-liveness-probes', (o) => { delete container(o).livenessProbe; }],
+    ['no-default-namespace', (o) => { (o.find((x) => x.manifest.kind === 'ServiceAccount')!.manifest as Json).metadata.namespace = 'default'; }],
+    ['production-zone-spread', (o) => { delete deployment(o).spec.template.spec.topologySpreadConstraints; }],
+    ['service-selects-pods', (o) => { (o.find((x) => x.manifest.kind === 'Service')!.manifest as Json).spec.selector = { app: 'nothing' }; }],
+    ['argocd-no-default-project', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.project = 'default'; }],
+    ['argocd-project-no-wildcards', (o) => { (o.find((x) => x.manifest.kind === 'AppProject' && x.manifest.metadata!.name === 'alpha')!.manifest as Json).spec.destinations.push({ name: '*', namespace: '*' }); }],
+  ])('%s fires on its violation', (rule, mutate) => {
+    expect(rulesAfter(mutate)).toContain(rule);
+  });
+
+  test('images: no tag or latest everywhere, a digest in production', () => {
+    expect(rulesAfter((o) => { container(o).image = 'registry.example.com/apps/web'; })).toEqual(['image-digest-in-production', 'image-tag-pinned']);
+    expect(rulesAfter((o) => { container(o).image = 'registry.example.com/apps/web:latest'; })).toEqual(['image-digest-in-production', 'image-tag-pinned']);
+    expect(rulesAfter((o) => { container(o).image = 'registry.example.com:5000/apps/web:1.0.0'; })).toEqual(['image-digest-in-production']);
+  });
+
+  test('secrets: no Secret with data, no secret-looking env values or config', () => {
+    expect(rulesAfter((o) => o.push({ ...o[0], file: 'apps/web/secret-x.yaml', manifest: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'alpha' }, data: { k: 'djE=' } } })))
+      .toEqual(['no-secret-data']);
+    expect(rulesAfter((o) => { container(o).env = [{ name: 'DB_PASSWORD', value: 'hunter2hunter2' }]; })).toEqual(['no-secret-looking-values']);
+    expect(rulesAfter((o) => { container(o).env = [{ name: 'DATABASE_URL', value: 'postgres://app:s3cr3t@db:5432/app' }]; })).toEqual(['no-secret-looking-values']);
+    expect(rulesAfter((o) => o.push({ ...o[0], file: 'apps/web/configmap-c.yaml', manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'alpha' }, data: { 'app.yaml': 'db:\n  password: correcthorse\n' } } })))
+      .toEqual(['no-secret-looking-values']);
+    // Names that merely sound secret are fine with non-secret values.
+    expect(rulesAfter((o) => { container(o).env = [{ name: 'TOKEN_TTL_SECONDS', value: '3600' }, { name: 'AUTH_URL', value: 'https://auth.example.com/login' }]; })).toEqual([]);
+  });
+
+  test('every pod must be selected by a NetworkPolicy', () => {
+    expect(rulesAfter((o) => {
+      for (const p of o.filter((x) => x.manifest.kind === 'NetworkPolicy')) (p.manifest as Json).spec.podSelector = { matchLabels: { none: 'x' } };
+    })).toContain('pods-network-isolated');
+  });
+
+  test('production: two replicas, and a disruption budget that allows a disruption', () => {
+    const single = prodPlatform([service('web')]);
+    expect(rulesAfter(() => undefined, single)).toEqual(['production-replicas']);
+    expect(rulesAfter((o) => { (o.find((x) => x.manifest.kind === 'PodDisruptionBudget')!.manifest as Json).spec = { minAvailable: 2, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }; }))
+      .toEqual(['production-disruption-budget']);
+    expect(rulesAfter((o) => o.splice(o.findIndex((x) => x.manifest.kind === 'PodDisruptionBudget'), 1))).toEqual(['production-disruption-budget']);
+  });
+
+  test('production rules do not apply outside production', () => {
+    const dev = testPlatform({ apps: [service('web')] });
+    expect(rulesAfter((o) => { delete deployment(o).spec.template.spec.topologySpreadConstraints; }, dev)).toEqual([]);
+  });
+
+  test('a malformed object is reported, not crashed on', () => {
+    expect(() => rulesAfter((o) => { deployment(o).spec.template.spec.containers = [null]; })).not.toThrow();
+  });
+});
+
+describe('exemptions', () => {
+  const spec = (exemptions: AppSpec['exemptions']) => prodPlatform([service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 }, exemptions })]);
+  const writable = (o: CheckedObject[]) => { container(o).securityContext.readOnlyRootFilesystem = false; };
+  const run = (s: ReturnType<typeof spec>, today = '2026-11-21') => {
+    const objects = renderedObjects(s);
+    writable(objects);
+    return runGuardrails(objects, { platform: resolvePlatform(s), today });
+  };
+
+  test('an exemption with a reason allows the violation and is listed in the report', () => {
+    const report = run(spec([{ rule: 'read-only-root-filesystem', reason: 'vendor image writes its cache under /var/lib/app' }]));
+    expect(report.errors).toBe(0);
+    expect(report.exempted.map((e) => e.rule).sort()).toEqual(['no-secret-data', 'read-only-root-filesystem']);
+    expect(formatReport(report).join('\n')).toContain('read-only-root-filesystem: [prod] app web Deployment alpha/web at spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem - vendor image writes its cache under /var/lib/app');
+  });
+
+  test('an expired exemption stops holding and says so', () => {
+    const report = run(spec([{ rule: 'read-only-root-filesystem', reason: 'vendor image writes its cache', expires: '2026-11-20' }]));
+    expect(report.violations.map((v) => v.rule)).toEqual(['read-only-root-filesystem']);
+    expect(report.exemptionProblems).toEqual([expect.stringContaining('the exemption from "read-only-root-filesystem" expired on 2026-11-20')]);
+    expect(run(spec([{ rule: 'read-only-root-filesystem', reason: 'vendor image writes its cache', expires: '2026-11-21' }])).errors).toBe(0);
+  });
+
+  test('an exemption of an unknown rule is an error with a suggestion', () => {
+    const report = run(spec([{ rule: 'read-only-rootfs', reason: 'vendor image writes its cache' }]));
+    expect(report.exemptionProblems).toEqual([expect.stringContaining('exempts unknown rule "read-only-rootfs"; use a rule id from the report (did you mean "read-only-root-filesystem"?)')]);
+  });
+
+  test('an exemption needs a real reason', () => {
+    expect(() => resolvePlatform(spec([{ rule: 'read-only-root-filesystem', reason: 'because' }]))).toThrow(PlatformValidationError);
+    expect(() => resolvePlatform(spec([{ rule: 'read-only-root-filesystem', reason: 'vendor image writes', expires: '31/12/2026' }]))).toThrow(/expires: is not a date YYYY-MM-DD/);
+  });
+});
+
+describe('where the guardrails run', () => {
+  let tmp: string;
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const privileged = {
+    web: (scope: Construct) => {
+      new k8s.KubePod(scope, 'debug', { metadata: { name: 'debug' }, spec: { containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true } }] } });
+    },
+  };
+  const quiet = () => {
+    const lines: string[] = [];
+    return { lines, log: (s: string) => lines.push(s), error: (s: string) => lines.push(s) };
+  };
+
+  test('synth: a violation from an escape hatch fails the synth and nothing is written', () => {
+    const out = path.join(tmp, 'dist');
+    synthesize({ platform: testPlatform(), outDir: out });
+    const before = readTree(out);
+    expect(() => renderPlatform({ platform: testPlatform(), extensions: privileged })).toThrow(GuardrailError);
+    const console = quiet();
+    expect(runSynth({ platform: testPlatform(), extensions: privileged, outDir: out }, console)).toBe(1);
+    const text = console.lines.join('\n');
+    expect(text).toContain('ERROR not-privileged: [dev] app web Pod alpha/debug');
+    expect(text).toContain('spec.containers[0].securityContext.privileged: containers must not run privileged (received true)');
+    expect(text).toContain('source: app-web/debug -> dist/dev/apps/web/pod-debug.yaml');
+    expect(text).toMatch(/Guardrails: \d+ errors/);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('check: a hand edit in dist/ is caught with the file, object, rule and field', () => {
+    const out = path.join(tmp, 'dist');
+    synthesize({ platform: testPlatform(), outDir: out });
+    const file = path.join(out, 'dev', 'apps', 'web', 'deployment-web.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'));
+    fs.writeFileSync(path.join(out, 'dev', 'apps', 'web', 'broken.yaml'), 'kind: [unclosed');
+    const console = quiet();
+    expect(runCheck({ platform: testPlatform(), distDir: out, today: '2026-11-21' }, console)).toBe(1);
+    const text = console.lines.join('\n');
+    expect(text).toContain('ERROR read-only-root-filesystem: [dev] app web Deployment alpha/web');
+    expect(text).toContain('spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem');
+    expect(text).toContain(`file: ${path.relative(process.cwd(), out)}/dev/apps/web/deployment-web.yaml`);
+    expect(text).toMatch(/ERROR unreadable: .*dev\/apps\/web\/broken.yaml is not valid YAML/);
+  });
+
+  test('check: a clean tree passes', () => {
+    const out = path.join(tmp, 'dist');
+    synthesize({ platform: testPlatform(), outDir: out });
+    const console = quiet();
+    expect(runCheck({ platform: testPlatform(), distDir: out }, console)).toBe(0);
+    expect(console.lines.join('\n')).toMatch(/Guardrails: 0 errors/);
+  });
+
+  test('the cdk8s plugin fails the CLI\'s validation with the violations', () => {
+    const out = path.join(tmp, 'cdk8s.out');
+    const objects = renderedObjects(testPlatform());
+    const files = new Map(objects.map((o) => [`${o.environment}/${o.file}`, JSON.stringify(o.manifest)]));
+    const dep = [...files.keys()].find((f) => f.includes('deployment-web'))!;
+    files.set(dep, files.get(dep)!.replace('"privileged":false', '"privileged":true'));
+    for (const [f, c] of files) {
+      fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
+      fs.writeFileSync(path.join(out, f), c);
+    }
+    const violations: Json[] = [];
+    let status = '';
+    new PlatformGuardrailsValidation({ platform: testPlatform(), outdir: out }).validate({
+      manifests: [...files.keys()].map((f) => path.join(out, f)),
+      report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } },
+      logger: { log: () => undefined },
+    });
+    expect(status).toBe('failure');
+    expect(violations.map((v) => v.ruleName)).toEqual(['not-privileged']);
+    expect(violations[0].violatingResources[0]).toMatchObject({ resourceName: 'dev/Deployment/alpha/web', locations: ['spec.template.spec.containers[0].securityContext.privileged'] });
+  });
+});
