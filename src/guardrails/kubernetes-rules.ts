@@ -72,9 +72,10 @@ const SECRET_VALUE = [
   { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, what: 'a GitHub token' },
   { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, what: 'a Google API key' },
-  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i, what: 'a URL with a password' },
+  // Quantifiers are bounded: an unbounded prefix backtracks quadratically on long values.
+  { pattern: /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, what: 'a URL with a password' },
 ];
-const CONFIG_SECRET_LINE = /^\s*["']?[\w.-]*(password|passwd|secret|token|api_?key|private_?key)["']?\s*[:=]\s*["']?([^"'\s#]{6,})/im;
+const CONFIG_SECRET_LINE = /^[ \t]{0,32}["']?[\w.-]{0,64}(password|passwd|secret|token|api_?key|private_?key)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?([^"'\s#]{6,})/im;
 
 /** Whether an env value with a secret-sounding name is a literal secret (not empty, not a path or a reference). */
 function looksLiteralSecret(value: string): boolean {

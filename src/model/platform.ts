@@ -67,6 +67,10 @@ class Resolver {
   private readonly teams = new Map<string, TeamSpec>();
   private readonly apps = new Map<string, AppSpec>();
   private readonly namespaceOwner = new Map<string, string>();
+  /** Apps whose declaration has problems: reported once, not resolved per environment. */
+  private readonly invalidApps = new Set<string>();
+  /** Apps whose list and map fields have the right shape, so that per-environment checks can read them. */
+  private readonly wellShaped = new Set<string>();
 
   constructor(private readonly spec: PlatformSpec) {}
 
@@ -215,6 +219,28 @@ class Resolver {
 
   private checkApps(): void {
     for (const app of this.apps.values()) {
+      const before = this.issues.size;
+      this.checkApp(app);
+      if (this.issues.size > before) this.invalidApps.add(app.name);
+    }
+  }
+
+  private checkApp(app: AppSpec): void {
+    const shapeIssues = this.issues.size;
+    for (const field of ['ports', 'calls', 'secrets', 'command', 'args', 'exemptions'] as const) {
+      if (app[field] !== undefined && !Array.isArray(app[field])) {
+        this.issue({ path: `apps.${app.name}.${field}`, message: 'must be a list', received: app[field], fix: `write ${field}: [...], or omit it` });
+      }
+    }
+    for (const field of ['env', 'configFiles', 'resources', 'probes', 'identity', 'autoscaling'] as const) {
+      const value = app[field];
+      if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+        this.issue({ path: `apps.${app.name}.${field}`, message: 'must be an object', received: value, fix: `write ${field}: { ... }, or omit it` });
+      }
+    }
+    if (this.issues.size > shapeIssues) return;
+    this.wellShaped.add(app.name);
+    {
       const at = `apps.${app.name}`;
       const team = this.teams.get(app.team);
       if (!team) {
@@ -224,7 +250,7 @@ class Resolver {
       }
       if (!(app.workload instanceof Workload)) {
         this.issue({ path: `${at}.workload`, message: 'must be a Workload', received: app.workload, fix: 'use Workload.service(), Workload.worker(), Workload.cronJob({...}) or Workload.migration({...})' });
-        continue;
+        return;
       }
       if (!isString(app.image) || !IMAGE_REPOSITORY.test(app.image)) {
         this.issue({ path: `${at}.image`, message: 'must be an image repository without tag or digest (they come from the release file)', received: app.image, fix: 'write e.g. "europe-docker.pkg.dev/acme-artifacts/apps/checkout-api"' });
@@ -735,7 +761,7 @@ class Resolver {
     const hosts = new Map<string, string>();
     const resolved: ResolvedApp[] = [];
     for (const app of enabled) {
-      if (!(app.workload instanceof Workload) || !this.teams.has(app.team)) continue;
+      if (!(app.workload instanceof Workload) || !this.teams.has(app.team) || !this.wellShaped.has(app.name)) continue;
       const r = this.resolveApp(env, file, app, overrides[app.name] ?? {}, release, enabledNames);
       if (!r) continue;
       if (r.exposure.isPublic) {
@@ -819,10 +845,10 @@ class Resolver {
         ports: (target.ports ?? []).map(resolvePort),
       });
     }
-    if (migrates && !enabled.has(migrates)) {
+    if (migrates && !enabled.has(migrates) && this.apps.has(migrates)) {
       this.issue({ environment: e, file, path: `${at}.workload.migrates`, message: `names "${migrates}", which is disabled in this environment`, received: migrates, fix: `disable "${app.name}" here too` });
     }
-    if (this.issues.size > before || !version) return undefined;
+    if (this.issues.size > before || !version || this.invalidApps.has(app.name)) return undefined;
 
     const ports = (app.ports ?? []).map(resolvePort);
     const resources = { ...DEFAULT_RESOURCES, ...app.resources, ...o.resources };
