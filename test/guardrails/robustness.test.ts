@@ -29,7 +29,9 @@ const hostile = fc.oneof(
 );
 
 /** Values of the wrong type, as plain JavaScript or an escape hatch could pass them. */
-const wrongType = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+const wrongType = fc.oneof(
+  fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }),
+);
 
 const anything = fc.oneof(hostile, wrongType);
 
@@ -113,7 +115,11 @@ describe('hostile declarations', () => {
 
   test('whole declarations of the wrong shape are reported, not crashed on', () => {
     fc.assert(fc.property(
-      fc.record({ teams: fc.oneof(anything, fc.array(anything, { maxLength: 2 })), apps: fc.oneof(anything, fc.array(anything, { maxLength: 2 })), environments: fc.oneof(anything, fc.array(anything, { maxLength: 2 })) }),
+      fc.record({
+        teams: fc.oneof(anything, fc.array(anything, { maxLength: 2 })),
+        apps: fc.oneof(anything, fc.array(anything, { maxLength: 2 })),
+        environments: fc.oneof(anything, fc.array(anything, { maxLength: 2 })),
+      }),
       (broken) => {
         const spec = { ...testPlatform(), ...broken } as unknown as PlatformSpec;
         attempt(spec);
