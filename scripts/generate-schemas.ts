@@ -542,15 +542,19 @@ export interface GenerateOptions {
   readonly k8sOpenApiDir: string;
   readonly crdDir: string;
   readonly outDir: string;
+  /** Built-in kinds to keep. @default BUILTIN_KINDS */
+  readonly builtinKinds?: readonly KindKey[];
+  /** CRD kinds to keep, as `group/Kind`. @default CRD_KINDS */
+  readonly crdKinds?: readonly string[];
 }
 
 /** Generates every file of `schemas/` except its README. Returns what it wrote and counters. */
 export function generateSchemas(options: GenerateOptions): { written: Record<string, number>; stats: GenerateStats } {
   const stats: GenerateStats = { celRules: 0, preserveUnknownFields: [], hoisted: 0 };
   const openApi = readOpenApiDefinitions(options.k8sOpenApiDir);
-  const builtins = buildBuiltinSchemas(openApi.defs, BUILTIN_KINDS, stats);
+  const builtins = buildBuiltinSchemas(openApi.defs, options.builtinKinds ?? BUILTIN_KINDS, stats);
   const { crds } = readCrds(options.crdDir);
-  const custom = buildCrdSchemas(crds, CRD_KINDS, stats);
+  const custom = buildCrdSchemas(crds, options.crdKinds ?? CRD_KINDS, stats);
 
   const index: SchemaIndex = {
     kinds: sortKeys({ ...builtins.index, ...custom.index }) as Record<KindKey, KindEntry>,
