@@ -141,13 +141,18 @@ describe('generate-schemas', () => {
     expect(JSON.stringify(defs)).not.toMatch(/description|default|x-kubernetes/);
   });
 
-  test('hoists a repeated subtree into $defs, never a properties map', () => {
+  test('hoists repeated and big subtrees into $defs, never a properties map', () => {
     const doc = readJson(path.join(dirs.outDir, 'crd-example.com.json'));
-    const spec = doc.$defs['Widget.v1'].properties.spec;
+    expect(Object.keys(doc.$defs).sort()).toEqual(['Widget.v1', 'Widget.v1.spec', 'Widget.v1.spec.first']);
+    // spec occurs once but is big: its own definition, compiled when an object has a spec.
+    expect(doc.$defs['Widget.v1'].properties.spec).toEqual({ $ref: '#/$defs/Widget.v1.spec' });
+    // first and second are the same subtree: one definition.
+    const spec = doc.$defs['Widget.v1.spec'];
     expect(spec.properties.first).toEqual({ $ref: '#/$defs/Widget.v1.spec.first' });
     expect(spec.properties.second).toEqual({ $ref: '#/$defs/Widget.v1.spec.first' });
+    expect(Object.keys(doc.$defs['Widget.v1.spec.first'].properties)).toContain('host');
     expect(doc.$defs['Widget.v1.spec.first'].additionalProperties).toBe(false);
-    expect(stats.hoisted).toBe(1);
+    expect(stats.hoisted).toBe(2);
   });
 
   test('counts what it cannot check', () => {
