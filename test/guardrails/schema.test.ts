@@ -287,6 +287,28 @@ describe('the committed schema files', () => {
     }
   });
 
+  test('every $ref resolves', () => {
+    const dir = path.join(__dirname, '..', '..', 'schemas');
+    const docs = new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json')
+      .map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))]));
+    const broken: string[] = [];
+    const walk = (file: string, node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(file, n));
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') {
+          const [target, pointer] = value.split('#');
+          const name = pointer.replace(/^\/\$defs\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
+          if (!docs.get(target || file)?.$defs?.[name]) broken.push(`${file}: ${value}`);
+        } else if (key !== 'enum') {
+          walk(file, value);
+        }
+      }
+    };
+    for (const [file, doc] of docs) walk(file, doc);
+    expect(broken).toEqual([]);
+  });
+
   test('stay small', () => {
     const dir = path.join(__dirname, '..', '..', 'schemas');
     const total = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
@@ -310,10 +332,11 @@ describe('messages for alternatives (anyOf / oneOf)', () => {
         metadata: { type: 'object' },
         port: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
         source: { type: 'object', properties: { git: { type: 'string' }, oci: { type: 'string' } }, additionalProperties: false, oneOf: [{ required: ['git'] }, { required: ['oci'] }] },
-        target: { anyOf: [{ type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false }, { type: 'string' }] },
+        target: { anyOf: [{ $ref: '#/$defs/Named' }, { type: 'string' }] },
       },
     };
-    fs.writeFileSync(path.join(dir, 'test.json'), JSON.stringify({ $id: 'test.json', $defs: { Thing: thing } }));
+    const named = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
+    fs.writeFileSync(path.join(dir, 'test.json'), JSON.stringify({ $id: 'test.json', $defs: { Thing: thing, Named: named } }));
     fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify({
       kinds: { 'example.com/v1/Thing': { file: 'test.json', ref: '#/$defs/Thing' } },
       notServed: [],
@@ -332,7 +355,7 @@ describe('messages for alternatives (anyOf / oneOf)', () => {
     expect(alt.validate(thing({ source: { git: 'a', oci: 'b' } }))).toEqual([{ path: 'source', message: 'must set only one of "git", "oci"', value: { git: 'a', oci: 'b' } }]);
   });
 
-  test('otherwise the errors of the branch whose type matched', () => {
+  test('otherwise the errors of the branch whose type matched (here through a $ref)', () => {
     expect(alt.validate(thing({ target: { nam: 'x' } }))).toEqual([
       { path: 'target.name', message: 'missing required field "name"' },
       { path: 'target.nam', message: 'unknown field "nam"; did you mean "name"?', value: 'x' },
