@@ -117,11 +117,11 @@ export class SchemaValidator {
   /** Adds a document (and the documents it references) to ajv; compiling happens per kind, later. */
   private load(file: string): void {
     if (this.loadedFiles.has(file)) return;
-    this.loadedFiles.add(file);
     for (const ref of this.index.files[file]?.references ?? []) this.load(ref);
     const doc = readJson(path.join(this.schemaDir, file)) as { $id?: string };
     if (doc?.$id !== file) throw new Error(`${path.join(this.schemaDir, file)}: $id must be "${file}"; regenerate schemas/ with scripts/generate-schemas.ts`);
     this.ajv.addSchema(lazyRefs(doc) as object);
+    this.loadedFiles.add(file);
   }
 
   private unknownKind(apiVersion: string, kind: string): SchemaViolation {
@@ -195,7 +195,7 @@ function addFormats(ajv: Ajv): void {
 // Lazy references: a schema compiles only the parts the objects use.
 //
 // ajv compiles everything a schema references, up front: for a SecretStore,
-// all 40 providers; for a Deployment, every volume source. Loading turns each
+// all 43 providers; for a Deployment, every volume source. Loading turns each
 // `$ref` into this keyword, which compiles its target the first time data
 // reaches it. Validation is the same; on the example platform compile work
 // drops by about half.

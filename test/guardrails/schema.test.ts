@@ -200,6 +200,12 @@ describe('wrong values are rejected with the path named', () => {
     expect(violationsOf(dep)).toEqual([expect.objectContaining({ path: 'spec.template.spec.containers[0].ports[0].containerPort', message: 'must be a 32-bit integer, received 2147483648' })]);
   });
 
+  test('Secret data that is not base64 (plain text belongs in stringData)', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque', data: { user: 'YWRtaW4=', password: 'hunter2!' } };
+    expect(violationsOf(secret)).toEqual([{ path: 'data.password', message: 'must be base64-encoded data, received "hunter2!"', value: 'hunter2!' }]);
+    expect(violationsOf({ ...secret, data: undefined, stringData: { password: 'hunter2!' } })).toEqual([]);
+  });
+
   test('missing required fields, in a built-in and in a CR', () => {
     const dep = m.deployment();
     delete dep.spec.selector;
