@@ -1,6 +1,7 @@
 import { suggest } from '../model';
 import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } from '../model';
 import { KUBERNETES_RULES } from './kubernetes-rules';
+import { schemaValidator } from './schema';
 import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
 
 /** Validates one object against its schema; returns violations as field path and message. */
@@ -36,7 +37,7 @@ const BUILT_IN_EXEMPTIONS: readonly { rule: string; reason: string; expires?: st
 export interface GuardrailOptions {
   /** The platform, for environment tiers and exemptions. */
   readonly platform: ResolvedPlatform;
-  /** Validates objects against their API schemas. @default - no schema validation */
+  /** Validates objects against their API schemas. @default - the committed Kubernetes 1.27 and CRD schemas (schemaValidator()) */
   readonly schema?: ObjectSchemaValidator;
   /** The rules. @default KUBERNETES_RULES */
   readonly rules?: readonly Rule[];
@@ -47,6 +48,7 @@ export interface GuardrailOptions {
 /** Runs schema validation and every rule over rendered objects. Pure: reports, never throws for a violation. */
 export function runGuardrails(objects: readonly CheckedObject[], options: GuardrailOptions): GuardrailReport {
   const rules = options.rules ?? KUBERNETES_RULES;
+  const schema = options.schema ?? schemaValidator();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const ruleIds = [SCHEMA_RULE, ...rules.map((r) => r.id)];
   const tiers = new Map(options.platform.environments.map((e) => [e.name, e.tier.isProduction]));
@@ -99,7 +101,7 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
         source: object.source,
       };
       const found: Violation[] = [];
-      for (const v of options.schema?.validate(object.manifest) ?? []) {
+      for (const v of schema.validate(object.manifest)) {
         found.push({
           ...base,
           rule: SCHEMA_RULE,

@@ -4,4 +4,5 @@ export * from './engine';
 export * from './kubernetes-rules';
 export * from './pods';
 export * from './report';
+export * from './schema';
 export * from './types';

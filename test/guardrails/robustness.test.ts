@@ -30,7 +30,8 @@ const hostile = fc.oneof(
 
 /** Values of the wrong type, as plain JavaScript or an escape hatch could pass them. */
 const wrongType = fc.oneof(
-  fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }),
+  fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.boolean(),
+  fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }),
 );
 
 const anything = fc.oneof(hostile, wrongType);

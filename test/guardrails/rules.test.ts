@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { runCheck } from '../../src/cli/check';
@@ -191,6 +192,20 @@ describe('where the guardrails run', () => {
     expect(text).toContain('source: app-web/debug -> dist/dev/apps/web/pod-debug.yaml');
     expect(text).toMatch(/Guardrails: \d+ errors/);
     expect(readTree(out)).toEqual(before);
+  });
+
+  test('synth: a field the API does not define fails the synth with the schema error and a suggestion', () => {
+    const typo = {
+      web: (scope: Construct) => {
+        new ApiObject(scope, 'typo', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo' }, data: { a: 'b' }, imutable: true });
+      },
+    };
+    const console = quiet();
+    expect(runSynth({ platform: testPlatform(), extensions: typo, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
+    const text = console.lines.join('\n');
+    expect(text).toContain('ERROR schema: [dev] app web ConfigMap alpha/typo');
+    expect(text).toContain('imutable: unknown field "imutable"; did you mean "immutable"?');
+    expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
   });
 
   test('check: a hand edit in dist/ is caught with the file, object, rule and field', () => {
