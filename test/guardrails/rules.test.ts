@@ -253,3 +253,8 @@ describe('where the guardrails run', () => {
     expect(violations[0].violatingResources[0]).toMatchObject({ resourceName: 'dev/Deployment/alpha/web', locations: ['spec.template.spec.containers[0].securityContext.privileged'] });
   });
 });
+
+test('the README documents every rule', () => {
+  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8');
+  for (const r of KUBERNETES_RULES) expect({ rule: r.id, documented: readme.includes(`| \`${r.id}\` |`) }).toEqual({ rule: r.id, documented: true });
+});
