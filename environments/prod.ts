@@ -1,4 +1,4 @@
-import { ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
+import { CanaryStep, Delivery, ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
 import type { EnvironmentSpec } from '../src/model';
 import release from './releases/prod.json';
 
@@ -30,8 +30,20 @@ export const prod: EnvironmentSpec = {
       resources: { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi' },
       env: { FEATURE_NEW_CHECKOUT: 'false' },
       host: 'shop.acme.example',
+      // Canary in production only: 10% of pods, then half, each held while error rates are watched.
+      delivery: Delivery.canary({
+        steps: [CanaryStep.weight(10), CanaryStep.pause('5m'), CanaryStep.weight(50), CanaryStep.pause('10m'), CanaryStep.weight(100)],
+        analysis: {
+          query: 'sum(rate(http_requests_total{namespace="storefront",app="storefront-web",code!~"5.."}[2m])) / sum(rate(http_requests_total{namespace="storefront",app="storefront-web"}[2m]))',
+          successCondition: 'result[0] >= 0.99',
+        },
+      }),
     },
-    'catalog-api': { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
+    'catalog-api': {
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      // Blue-green: the new version warms up behind catalog-api-preview until someone promotes it.
+      delivery: Delivery.blueGreen({ autoPromote: false, scaleDownDelaySeconds: 60 }),
+    },
     'orders-api': { autoscaling: { minReplicas: 3, maxReplicas: 8 } },
     'orders-worker': { autoscaling: { minReplicas: 2, maxReplicas: 6 } },
   },

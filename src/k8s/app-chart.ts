@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
-import { ExternalSecret, GcpSecretStore } from './crds';
+import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, selectorLabels, versionedLabels } from './labels';
 import { podSpec } from './pod';
 
@@ -104,24 +104,17 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
   const template = { metadata: { labels: versionedLabels(platform, env, app) }, spec: podSpec(env, app) };
   switch (app.kind) {
     case 'service':
-    case 'worker':
-      new k8s.KubeDeployment(scope, 'deployment', {
-        metadata: workloadMeta,
-        spec: {
-          // With an autoscaler, the autoscaler owns the replica count; Argo CD must not reset it.
-          replicas: app.autoscaling ? undefined : app.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(app) },
-          // Keep full capacity during a rollout: one extra pod at a time.
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-          template,
-        },
-      });
+    case 'worker': {
+      // With an autoscaler, the autoscaler owns the replica count; Argo CD must not reset it.
+      const replicas = app.autoscaling ? undefined : app.replicas;
+      const rollout = renderWorkload(scope, app, workloadMeta, template, replicas, meta);
       if (app.autoscaling) {
         new k8s.KubeHorizontalPodAutoscalerV2(scope, 'autoscaler', {
           metadata: meta(app.name),
           spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
+            scaleTargetRef: rollout
+              ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: app.name }
+              : { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
             minReplicas: app.autoscaling.minReplicas,
             maxReplicas: app.autoscaling.maxReplicas,
             metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: app.autoscaling.targetCpuUtilization } } }],
@@ -134,6 +127,7 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(app.maxUnavailable), selector: { matchLabels: selectorLabels(app) } },
       });
       break;
+    }
     case 'cron-job':
       new k8s.KubeCronJob(scope, 'cron-job', {
         metadata: workloadMeta,
@@ -169,18 +163,24 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
   }
 
   if (app.kind === 'service') {
-    new k8s.KubeService(scope, 'service', {
-      metadata: {
-        ...meta(app.name),
-        // Container-native load balancing: the load balancer sends traffic straight to pods.
-        annotations: app.exposure.isPublic ? { 'cloud.google.com/neg': '{"ingress": true}' } : undefined,
-      },
-      spec: {
-        type: 'ClusterIP',
-        selector: selectorLabels(app),
-        ports: app.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol })),
-      },
-    });
+    const services = [{ id: 'service', name: app.name }];
+    // Argo Rollouts points these at the new version's pods while it is being tried.
+    if (app.delivery.kind === 'canary') services.push({ id: 'canary-service', name: app.delivery.canaryService });
+    if (app.delivery.kind === 'blue-green') services.push({ id: 'preview-service', name: app.delivery.previewService });
+    for (const { id, name } of services) {
+      new k8s.KubeService(scope, id, {
+        metadata: {
+          ...meta(name),
+          // Container-native load balancing: the load balancer sends traffic straight to pods.
+          annotations: app.exposure.isPublic && name === app.name ? { 'cloud.google.com/neg': '{"ingress": true}' } : undefined,
+        },
+        spec: {
+          type: 'ClusterIP',
+          selector: selectorLabels(app),
+          ports: app.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol })),
+        },
+      });
+    }
   }
 
   if (app.exposure.isPublic) {
@@ -203,6 +203,65 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
       },
     });
   }
+}
+
+/**
+ * The long-running workload: a Deployment for a rolling update, an Argo
+ * Rollouts Rollout for a canary or blue-green. Returns whether it is a Rollout.
+ */
+function renderWorkload(
+  scope: Construct, app: ResolvedApp, metadata: ApiObjectMetadata, template: k8s.PodTemplateSpec, replicas: number | undefined,
+  meta: (name: string) => ApiObjectMetadata,
+): boolean {
+  const selector = { matchLabels: selectorLabels(app) };
+  const d = app.delivery;
+  if (d.kind === 'rolling-update') {
+    const intOrString = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
+    new k8s.KubeDeployment(scope, 'deployment', {
+      metadata,
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrString(d.maxSurge), maxUnavailable: intOrString(d.maxUnavailable) } },
+        template,
+      },
+    });
+    return false;
+  }
+  let strategy: unknown;
+  if (d.kind === 'canary') {
+    strategy = {
+      canary: {
+        stableService: app.name,
+        canaryService: d.canaryService,
+        steps: d.steps,
+        analysis: d.analysis ? { templates: [{ templateName: d.analysis.templateName }], startingStep: 1 } : undefined,
+      },
+    };
+    if (d.analysis) {
+      new PrometheusAnalysisTemplate(scope, 'canary-analysis', {
+        metadata: meta(d.analysis.templateName),
+        metric: 'canary-health',
+        address: d.analysis.prometheusAddress,
+        query: d.analysis.query,
+        successCondition: d.analysis.successCondition,
+        interval: d.analysis.interval,
+        failureLimit: d.analysis.failureLimit,
+      });
+    }
+  } else {
+    strategy = {
+      blueGreen: {
+        activeService: app.name,
+        previewService: d.previewService,
+        autoPromotionEnabled: d.autoPromote,
+        scaleDownDelaySeconds: d.scaleDownDelaySeconds,
+      },
+    };
+  }
+  new ArgoRollout(scope, 'rollout', { metadata, replicas, selector, template: k8s.toJson_PodTemplateSpec(template), strategy });
+  return true;
 }
 
 /**

@@ -127,3 +127,50 @@ export class ExternalSecret extends ApiObject {
 
 /** The key under which each synced Secret holds its value. */
 export const SECRET_KEY = 'value';
+
+/** An Argo Rollouts Rollout (`argoproj.io/v1alpha1`): a Deployment with canary or blue-green steps. */
+export class ArgoRollout extends ApiObject {
+  constructor(scope: Construct, id: string, props: {
+    readonly metadata: ApiObjectMetadata;
+    readonly replicas?: number;
+    readonly selector: { readonly matchLabels: Record<string, string> };
+    /** The pod template, already as JSON. */
+    readonly template: unknown;
+    readonly strategy: unknown;
+  }) {
+    super(scope, id, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: props.metadata,
+      spec: { replicas: props.replicas, revisionHistoryLimit: 5, selector: props.selector, template: props.template, strategy: props.strategy },
+    });
+  }
+}
+
+/** An Argo Rollouts AnalysisTemplate with one Prometheus metric. */
+export class PrometheusAnalysisTemplate extends ApiObject {
+  constructor(scope: Construct, id: string, props: {
+    readonly metadata: ApiObjectMetadata;
+    readonly metric: string;
+    readonly address: string;
+    readonly query: string;
+    readonly successCondition: string;
+    readonly interval: string;
+    readonly failureLimit: number;
+  }) {
+    super(scope, id, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: props.metadata,
+      spec: {
+        metrics: [{
+          name: props.metric,
+          interval: props.interval,
+          failureLimit: props.failureLimit,
+          successCondition: props.successCondition,
+          provider: { prometheus: { address: props.address, query: props.query } },
+        }],
+      },
+    });
+  }
+}

@@ -136,6 +136,79 @@ export class Exposure {
   ) {}
 }
 
+/** One step of a canary rollout. */
+export class CanaryStep {
+  /** Send `percent` of the pods (and so of the traffic) to the new version. */
+  public static weight(percent: number): CanaryStep {
+    return new CanaryStep(percent, undefined, false);
+  }
+
+  /** Wait `duration` (e.g. `'5m'`, `'1h'`) before the next step. */
+  public static pause(duration: string): CanaryStep {
+    return new CanaryStep(undefined, duration, false);
+  }
+
+  /** Wait until a person promotes the rollout (`kubectl argo rollouts promote <app>`). */
+  public static pauseUntilPromoted(): CanaryStep {
+    return new CanaryStep(undefined, undefined, true);
+  }
+
+  private constructor(
+    public readonly weight?: number,
+    public readonly pauseDuration?: string,
+    public readonly manualPause?: boolean,
+  ) {}
+}
+
+/** Automated analysis of a canary: a Prometheus query whose result must meet a condition. */
+export interface CanaryAnalysis {
+  /** PromQL returning one number, e.g. the share of non-5xx responses. */
+  readonly query: string;
+  /** Condition on `result[0]`, e.g. `result[0] >= 0.99`. */
+  readonly successCondition: string;
+  /** Prometheus address. @default 'http://frontend.gmp-system.svc.cluster.local:9090' (Google Managed Prometheus frontend) */
+  readonly prometheusAddress?: string;
+  /** How often to measure. @default '1m' */
+  readonly interval?: string;
+  /** Failed measurements before the rollout aborts. @default 2 */
+  readonly failureLimit?: number;
+}
+
+/** How a new version replaces the old one. */
+export class Delivery {
+  /** A Deployment rolling update: `maxSurge` extra pods at a time, at most `maxUnavailable` missing. */
+  public static rollingUpdate(options: { readonly maxSurge?: number | string; readonly maxUnavailable?: number | string } = {}): Delivery {
+    return new Delivery('rolling-update', options.maxSurge ?? 1, options.maxUnavailable ?? 0);
+  }
+
+  /**
+   * An Argo Rollouts canary: the new version gets a growing share of pods
+   * through `steps`, optionally gated by automated analysis; aborting returns
+   * to the stable version.
+   */
+  public static canary(options: { readonly steps: readonly CanaryStep[]; readonly analysis?: CanaryAnalysis }): Delivery {
+    return new Delivery('canary', undefined, undefined, options.steps, options.analysis);
+  }
+
+  /**
+   * An Argo Rollouts blue-green: the new version runs beside the old one behind
+   * a preview Service, and takes over the active Service when promoted.
+   */
+  public static blueGreen(options: { readonly autoPromote?: boolean; readonly scaleDownDelaySeconds?: number } = {}): Delivery {
+    return new Delivery('blue-green', undefined, undefined, undefined, undefined, options.autoPromote ?? false, options.scaleDownDelaySeconds ?? 30);
+  }
+
+  private constructor(
+    public readonly kind: 'rolling-update' | 'canary' | 'blue-green',
+    public readonly maxSurge?: number | string,
+    public readonly maxUnavailable?: number | string,
+    public readonly steps?: readonly CanaryStep[],
+    public readonly analysis?: CanaryAnalysis,
+    public readonly autoPromote?: boolean,
+    public readonly scaleDownDelaySeconds?: number,
+  ) {}
+}
+
 /** CPU and memory of one container. */
 export interface ResourcesSpec {
   /** CPU reserved, e.g. `'100m'`. @default '100m' */
@@ -236,6 +309,8 @@ export interface AppSpec {
   readonly maxUnavailable?: number;
   /** Guardrail rules this app is exempt from, each with a reason. @default [] */
   readonly exemptions?: readonly ExemptionSpec[];
+  /** How a new version of a service or worker replaces the old one. @default Delivery.rollingUpdate() */
+  readonly delivery?: Delivery;
 }
 
 /**
@@ -258,4 +333,6 @@ export interface AppOverride {
   readonly maxUnavailable?: number;
   /** Replaces a cron job's schedule. */
   readonly schedule?: string;
+  /** Replaces the app's delivery strategy here (e.g. a canary in production only). */
+  readonly delivery?: Delivery;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { AppOverride, AppSpec, ExemptionSpec, Exposure, Probe, Workload } from './app';
+import { AppOverride, AppSpec, CanaryStep, Delivery, ExemptionSpec, Exposure, Probe, Workload } from './app';
 import { EnvironmentSpec, ReleaseChannel, SyncPolicy, TeamAccess, Tier } from './environment';
 import { IssueCollector, ValidationIssue } from './errors';
 import {
@@ -9,7 +9,7 @@ import {
 import { parseCpu, parseMemory } from './quantity';
 import type { ReleaseEntry } from './release';
 import type {
-  ResolvedApp, ResolvedCluster, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform, ResolvedPort,
+  ResolvedApp, ResolvedCluster, ResolvedDelivery, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform, ResolvedPort,
   ResolvedQuota, ResolvedTeam,
 } from './resolved';
 import type { QuotaSpec, TeamSpec } from './team';
@@ -49,6 +49,7 @@ const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const CRON_FIELD = /^[\d*,/\-A-Za-z?]+$/;
+const DURATION = /^\d+(s|m|h)$/;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A Deployment name is at most 63 characters when it is also a Service name; a CronJob's at most 52. */
 const MAX_APP_NAME = 52;
@@ -263,6 +264,7 @@ class Resolver {
       this.checkSecretsAndIdentity(app);
       this.checkWorkloadOptions(app);
       this.checkScaling(at, app.replicas, app.autoscaling, app.maxUnavailable);
+      this.checkDelivery(at, app.delivery, app);
       const envNames = (Array.isArray(this.spec.environments) ? this.spec.environments : []).map((e) => e?.name);
       (Array.isArray(app.exemptions) ? app.exemptions : []).forEach((e, i) => this.checkExemption(`${at}.exemptions[${i}]`, e, envNames));
       for (const [i, callee] of (app.calls ?? []).entries()) {
@@ -483,6 +485,57 @@ class Resolver {
       if (app.exposure.path !== undefined && (!isString(app.exposure.path) || !app.exposure.path.startsWith('/'))) {
         this.issue({ path: `apps.${app.name}.exposure.path`, message: 'must be an absolute path prefix', received: app.exposure.path, fix: 'write e.g. "/" or "/api"' });
       }
+    }
+  }
+
+  private checkDelivery(at: string, delivery: Delivery | undefined, app: AppSpec, environment?: string, file?: string): void {
+    if (delivery === undefined) return;
+    const path = `${at}.delivery`;
+    const bad = (message: string, received: unknown, fix: string, sub = '') => this.issue({ environment, file, path: `${path}${sub}`, message, received, fix });
+    if (!(delivery instanceof Delivery)) {
+      bad('must be a Delivery', delivery, 'use Delivery.rollingUpdate(), Delivery.canary({ steps }) or Delivery.blueGreen()');
+      return;
+    }
+    if (!app.workload?.isLongRunning) {
+      bad(`does not apply to a ${app.workload?.kind}`, delivery.kind, 'remove it');
+      return;
+    }
+    if (delivery.kind !== 'rolling-update' && app.workload.kind !== 'service') {
+      bad(`is a ${delivery.kind}, which needs a service (stable and ${delivery.kind === 'canary' ? 'canary' : 'preview'} Services)`, delivery.kind, 'use Delivery.rollingUpdate() for a worker');
+    }
+    const surgeOk = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v));
+    if (delivery.kind === 'rolling-update') {
+      if (!surgeOk(delivery.maxSurge)) bad('is not a whole number or a percentage', delivery.maxSurge, 'write e.g. 1 or "25%"', '.maxSurge');
+      if (!surgeOk(delivery.maxUnavailable)) bad('is not a whole number or a percentage', delivery.maxUnavailable, 'write e.g. 0 or "25%"', '.maxUnavailable');
+      if ((delivery.maxSurge === 0 || delivery.maxSurge === '0%') && (delivery.maxUnavailable === 0 || delivery.maxUnavailable === '0%')) {
+        bad('allows neither an extra nor a missing pod, so a rollout can never progress', { maxSurge: delivery.maxSurge, maxUnavailable: delivery.maxUnavailable }, 'set maxSurge >= 1 or maxUnavailable >= 1');
+      }
+    }
+    if (delivery.kind === 'canary') {
+      const steps = Array.isArray(delivery.steps) ? delivery.steps : [];
+      if (steps.length === 0) bad('has no steps', delivery.steps, 'list steps, e.g. [CanaryStep.weight(10), CanaryStep.pause("5m"), CanaryStep.weight(50), CanaryStep.pause("10m")]', '.steps');
+      let last = 0;
+      steps.forEach((step, i) => {
+        if (!(step instanceof CanaryStep)) {
+          bad('must be a CanaryStep', step, 'use CanaryStep.weight(n), CanaryStep.pause(duration) or CanaryStep.pauseUntilPromoted()', `.steps[${i}]`);
+        } else if (step.weight !== undefined) {
+          if (!Number.isInteger(step.weight) || step.weight < 1 || step.weight > 100) bad('must be a percentage from 1 to 100', step.weight, 'write e.g. CanaryStep.weight(20)', `.steps[${i}]`);
+          else if (step.weight < last) bad(`goes down from ${last}%; a canary only grows (abort to go back)`, step.weight, 'order the weights from small to large', `.steps[${i}]`);
+          else last = step.weight;
+        } else if (step.pauseDuration !== undefined && !DURATION.test(step.pauseDuration)) {
+          bad('is not a duration', step.pauseDuration, 'write e.g. "30s", "5m" or "1h"', `.steps[${i}]`);
+        }
+      });
+      const a = delivery.analysis;
+      if (a !== undefined) {
+        if (!isString(a.query) || a.query.trim() === '') bad('must be a PromQL query', a.query, 'write a query that returns one number', '.analysis.query');
+        if (!isString(a.successCondition) || !a.successCondition.includes('result')) bad('must be a condition on result', a.successCondition, 'write e.g. "result[0] >= 0.99"', '.analysis.successCondition');
+        if (a.interval !== undefined && (!isString(a.interval) || !DURATION.test(a.interval))) bad('is not a duration', a.interval, 'write e.g. "1m"', '.analysis.interval');
+        if (a.failureLimit !== undefined && !(Number.isInteger(a.failureLimit) && a.failureLimit >= 0)) bad('must be a whole number of at least 0', a.failureLimit, 'write e.g. 2', '.analysis.failureLimit');
+      }
+    }
+    if (delivery.kind === 'blue-green' && !(Number.isInteger(delivery.scaleDownDelaySeconds) && (delivery.scaleDownDelaySeconds as number) >= 0)) {
+      bad('must be a whole number of seconds', delivery.scaleDownDelaySeconds, 'write e.g. 30', '.scaleDownDelaySeconds');
     }
   }
 
@@ -820,6 +873,7 @@ class Resolver {
         }
       }
     }
+    this.checkDelivery(at, o.delivery, app, e, file);
     if (o.schedule !== undefined) {
       if (app.workload.kind !== 'cron-job') {
         this.issue({ environment: e, file, path: `${at}.schedule`, message: `does not apply to a ${app.workload.kind}`, received: o.schedule, fix: 'remove it' });
@@ -931,6 +985,7 @@ class Resolver {
         ? { migrates: migration.migrates, activeDeadlineSeconds: migration.activeDeadlineSeconds ?? 900, backoffLimit: migration.backoffLimit ?? 1 }
         : undefined,
       deployedWith: migration ? migration.migrates : app.name,
+      delivery: resolveDelivery(app.name, o.delivery ?? app.delivery ?? Delivery.rollingUpdate()),
       exemptions: (app.exemptions ?? [])
         .filter((x) => !x.environments || x.environments.includes(e))
         .map((x) => ({ rule: x.rule, reason: x.reason.trim(), expires: x.expires })),
@@ -972,6 +1027,31 @@ class Resolver {
         }
       }
     }
+  }
+}
+
+function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
+  switch (d.kind) {
+    case 'canary':
+      return {
+        kind: 'canary',
+        canaryService: `${app}-canary`,
+        steps: (d.steps ?? []).map((s) => (s.weight !== undefined ? { setWeight: s.weight } : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),
+        analysis: d.analysis
+          ? {
+            templateName: `${app}-canary-analysis`,
+            query: d.analysis.query,
+            successCondition: d.analysis.successCondition,
+            prometheusAddress: d.analysis.prometheusAddress ?? 'http://frontend.gmp-system.svc.cluster.local:9090',
+            interval: d.analysis.interval ?? '1m',
+            failureLimit: d.analysis.failureLimit ?? 2,
+          }
+          : undefined,
+      };
+    case 'blue-green':
+      return { kind: 'blue-green', previewService: `${app}-preview`, autoPromote: d.autoPromote ?? false, scaleDownDelaySeconds: d.scaleDownDelaySeconds ?? 30 };
+    default:
+      return { kind: 'rolling-update', maxSurge: d.maxSurge ?? 1, maxUnavailable: d.maxUnavailable ?? 0 };
   }
 }
 

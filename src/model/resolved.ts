@@ -112,6 +112,24 @@ export interface ResolvedTeam {
   readonly hasPublicApps: boolean;
 }
 
+export type ResolvedDelivery =
+  | { readonly kind: 'rolling-update'; readonly maxSurge: number | string; readonly maxUnavailable: number | string }
+  | {
+    readonly kind: 'canary';
+    readonly steps: readonly ({ readonly setWeight: number } | { readonly pause: { readonly duration?: string } })[];
+    /** The Service that selects only the canary's pods. */
+    readonly canaryService: string;
+    readonly analysis?: {
+      readonly templateName: string;
+      readonly query: string;
+      readonly successCondition: string;
+      readonly prometheusAddress: string;
+      readonly interval: string;
+      readonly failureLimit: number;
+    };
+  }
+  | { readonly kind: 'blue-green'; readonly previewService: string; readonly autoPromote: boolean; readonly scaleDownDelaySeconds: number };
+
 export interface ResolvedPort {
   readonly name: string;
   readonly port: number;
@@ -190,6 +208,8 @@ export interface ResolvedApp {
   readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
   /** The Argo CD Application (and `dist/<env>/apps/<dir>`) that carries this app's objects: a migration rides with the app it migrates. */
   readonly deployedWith: string;
+  /** How a new version replaces the old one here. */
+  readonly delivery: ResolvedDelivery;
   /** Guardrail exemptions of this app in this environment. */
   readonly exemptions: readonly ResolvedExemption[];
 }

@@ -12,13 +12,15 @@ const objects = rendered.objects;
 const inEnv = (env: string) => objects.filter((o) => o.environment === env);
 const ofKind = (list: readonly RenderedObject[], kind: string) => list.filter((o) => o.manifest.kind === kind);
 const m = (o: RenderedObject): Json => o.manifest;
+/** Long-running workloads: Deployments, and Rollouts where a canary or blue-green is declared. */
+const workloads = (list: readonly RenderedObject[]) => list.filter((o) => o.manifest.kind === 'Deployment' || o.manifest.kind === 'Rollout');
 
 /** Every pod template with the object it belongs to. */
 function podTemplates(list: readonly RenderedObject[]): { owner: RenderedObject; pod: Json }[] {
   return list.flatMap((o) => {
     const spec = m(o).spec;
     switch (o.manifest.kind) {
-      case 'Deployment': case 'Job': return [{ owner: o, pod: spec.template.spec }];
+      case 'Deployment': case 'Rollout': case 'Job': return [{ owner: o, pod: spec.template.spec }];
       case 'CronJob': return [{ owner: o, pod: spec.jobTemplate.spec.template.spec }];
       default: return [];
     }
@@ -75,7 +77,7 @@ describe('the example platform', () => {
   test('every long-running pod has readiness and liveness probes; job pods run to completion', () => {
     for (const { owner, pod } of podTemplates(objects)) {
       for (const c of pod.containers) {
-        if (owner.manifest.kind === 'Deployment') {
+        if (owner.manifest.kind === 'Deployment' || owner.manifest.kind === 'Rollout') {
           const probes = { at: where(owner), readiness: !!c.readinessProbe, liveness: !!c.livenessProbe };
           expect(probes).toEqual({ at: where(owner), readiness: true, liveness: true });
         } else {
@@ -94,7 +96,7 @@ describe('the example platform', () => {
 
   test('prod runs at least two replicas of every service and worker, with an autoscaler, a disruption budget and zone spread', () => {
     const prod = inEnv('prod');
-    const deployments = ofKind(prod, 'Deployment');
+    const deployments = workloads(prod);
     expect(deployments.length).toBeGreaterThanOrEqual(4);
     for (const d of deployments) {
       const name = d.manifest.metadata.name;
@@ -149,7 +151,7 @@ describe('the example platform', () => {
       }
       expect(JSON.stringify(o.manifest)).not.toContain('cdk8s.io');
     }
-    expect(ofKind(inEnv('prod'), 'Deployment').map((d) => d.manifest.metadata.name).sort()).toEqual(['catalog-api', 'orders-api', 'orders-worker', 'storefront-web']);
+    expect(workloads(inEnv('prod')).map((d) => d.manifest.metadata.name).sort()).toEqual(['catalog-api', 'orders-api', 'orders-worker', 'storefront-web']);
   });
 
   test('every object carries the managed-by and environment labels; app objects carry app.kubernetes.io/name and team', () => {
@@ -164,10 +166,10 @@ describe('the example platform', () => {
     }
   });
 
-  test('every Service selects the pods of a Deployment in its namespace', () => {
+  test('every Service selects the pods of a workload in its namespace', () => {
     for (const svc of ofKind(objects, 'Service')) {
       const selector = m(svc).spec.selector;
-      const match = ofKind(inEnv(svc.environment), 'Deployment').find((d) => d.manifest.metadata.namespace === svc.manifest.metadata.namespace
+      const match = workloads(inEnv(svc.environment)).find((d) => d.manifest.metadata.namespace === svc.manifest.metadata.namespace
         && Object.entries(selector).every(([k, v]) => m(d).spec.template.metadata.labels[k] === v));
       expect({ service: where(svc), matched: !!match }).toEqual({ service: where(svc), matched: true });
     }
@@ -228,7 +230,7 @@ describe('the example platform', () => {
     const wave = (o: RenderedObject) => Number((o.manifest.metadata as Json).annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
     for (const o of objects.filter((x) => !(x.manifest.metadata as Json).annotations?.['argocd.argoproj.io/hook'])) {
       if (['Namespace', 'ServiceAccount', 'ConfigMap', 'SecretStore', 'ExternalSecret'].includes(o.manifest.kind)) expect(wave(o)).toBeLessThan(0);
-      if (['Deployment', 'CronJob'].includes(o.manifest.kind)) expect(wave(o)).toBe(0);
+      if (['Deployment', 'Rollout', 'CronJob'].includes(o.manifest.kind)) expect(wave(o)).toBe(0);
     }
     const argo = inEnv('prod').filter((o) => o.file.startsWith('argocd/'));
     const projects = argo.filter((o) => o.manifest.kind === 'AppProject').map(wave);

@@ -32,7 +32,7 @@ describe('synth', () => {
     synthesize({ platform, extensions, outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
     expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['apps', 'argocd', 'bootstrap', 'teams']);
-    expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'storefront-web'))).toContain('deployment-storefront-web.yaml');
+    expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'orders-api'))).toContain('deployment-orders-api.yaml');
   });
 
   test('files of a removed app disappear', () => {

@@ -1,0 +1,85 @@
+import { CanaryStep, Delivery, PlatformValidationError, Tier, Workload, resolvePlatform } from '../../src/model';
+import { extensions, platform } from '../../src/platform';
+import { renderPlatform } from '../../src/synth';
+import { environment, platform as testPlatform, service } from '../fixtures';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const { objects } = renderPlatform({ platform, extensions });
+const find = (env: string, kind: string, name: string): Json =>
+  objects.find((o) => o.environment === env && o.manifest.kind === kind && o.manifest.metadata.name === name)?.manifest;
+
+describe('progressive delivery in the example', () => {
+  test('storefront-web is a canary in prod only: a Rollout with steps, stable and canary services and analysis', () => {
+    expect(find('dev', 'Deployment', 'storefront-web')).toBeDefined();
+    expect(find('staging', 'Rollout', 'storefront-web')).toBeUndefined();
+    expect(find('prod', 'Deployment', 'storefront-web')).toBeUndefined();
+    const rollout = find('prod', 'Rollout', 'storefront-web');
+    expect(rollout.spec.strategy.canary).toEqual({
+      stableService: 'storefront-web',
+      canaryService: 'storefront-web-canary',
+      steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }, { setWeight: 100 }],
+      analysis: { templates: [{ templateName: 'storefront-web-canary-analysis' }], startingStep: 1 },
+    });
+    expect(find('prod', 'Service', 'storefront-web-canary').spec.selector).toEqual(rollout.spec.selector.matchLabels);
+    const analysis = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis');
+    expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'result[0] >= 0.99', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
+    // The pod template is the one a Deployment would have: restricted, with probes.
+    const c = rollout.spec.template.spec.containers[0];
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.resources.requests.cpu).toBe('500m');
+    expect(c.readinessProbe.httpGet.port).toBe('http');
+  });
+
+  test('the autoscaler of a Rollout targets the Rollout, and the Rollout leaves replicas to it', () => {
+    const hpa = find('prod', 'HorizontalPodAutoscaler', 'storefront-web');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'storefront-web' });
+    expect(find('prod', 'Rollout', 'storefront-web').spec.replicas).toBeUndefined();
+  });
+
+  test('catalog-api is blue-green in prod with a preview service and manual promotion', () => {
+    expect(find('prod', 'Rollout', 'catalog-api').spec.strategy).toEqual({
+      blueGreen: { activeService: 'catalog-api', previewService: 'catalog-api-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 60 },
+    });
+    expect(find('prod', 'Service', 'catalog-api-preview')).toBeDefined();
+  });
+
+  test('a rolling update renders the declared surge and unavailability', () => {
+    const spec = testPlatform({ apps: [service('web', { delivery: Delivery.rollingUpdate({ maxSurge: '25%', maxUnavailable: 1 }) })] });
+    const deployment = renderPlatform({ platform: spec }).objects.find((o) => o.manifest.kind === 'Deployment')!.manifest as Json;
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } });
+  });
+});
+
+describe('invalid delivery strategies', () => {
+  const fails = (delivery: unknown, app = service('web', { delivery: delivery as Delivery })) => {
+    try {
+      resolvePlatform(testPlatform({ apps: [app], environments: [environment('prod', ['web'], { tier: Tier.PRODUCTION })] }));
+    } catch (err) {
+      expect(err).toBeInstanceOf(PlatformValidationError);
+      return (err as Error).message;
+    }
+    throw new Error('expected a validation error');
+  };
+
+  test('weights that go down, or out of range, and bad durations', () => {
+    const message = fails(Delivery.canary({ steps: [CanaryStep.weight(50), CanaryStep.pause('5 minutes'), CanaryStep.weight(20), CanaryStep.weight(120)] }));
+    expect(message).toContain('apps.web.delivery.steps[1]: is not a duration (received "5 minutes"); write e.g. "30s", "5m" or "1h"');
+    expect(message).toContain('apps.web.delivery.steps[2]: goes down from 50%; a canary only grows (abort to go back) (received 20)');
+    expect(message).toContain('apps.web.delivery.steps[3]: must be a percentage from 1 to 100 (received 120)');
+  });
+
+  test('a canary needs steps and a service', () => {
+    expect(fails(Delivery.canary({ steps: [] }))).toContain('apps.web.delivery.steps: has no steps');
+    const worker = { ...service('web'), workload: Workload.worker(), delivery: Delivery.blueGreen() };
+    expect(fails(undefined, worker)).toContain('apps.web.delivery: is a blue-green, which needs a service');
+  });
+
+  test('a rolling update that can never progress', () => {
+    expect(fails(Delivery.rollingUpdate({ maxSurge: 0, maxUnavailable: 0 }))).toContain('allows neither an extra nor a missing pod');
+  });
+
+  test('a strategy that is not a Delivery', () => {
+    expect(fails('canary')).toContain('apps.web.delivery: must be a Delivery (received "canary")');
+  });
+});
