@@ -1036,7 +1036,9 @@ function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
       return {
         kind: 'canary',
         canaryService: `${app}-canary`,
-        steps: (d.steps ?? []).map((s) => (s.weight !== undefined ? { setWeight: s.weight } : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),
+        steps: (d.steps ?? []).map((s) => (s.weight !== undefined
+          ? { setWeight: s.weight }
+          : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),
         analysis: d.analysis
           ? {
             templateName: `${app}-canary-analysis`,
