@@ -19,6 +19,8 @@ export const prod: EnvironmentSpec = {
     maintenanceStartTime: '03:00',
   },
   sync: SyncPolicy.automated({ retry: { limit: 10, backoffMaxDuration: '10m' } }),
+  // No deploys over the weekend (Friday 16:00 to Monday 08:00); a person can still sync an emergency fix.
+  syncWindows: [{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h', timeZone: 'Europe/Paris', manualSync: true }],
   release: releaseFile('environments/releases/prod.json', release),
   teams: {
     storefront: { quota: { requestsCpu: '8', requestsMemory: '16Gi' } },

@@ -50,6 +50,11 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     },
   });
 
+  project.addTask('codeowners', {
+    description: 'Write .github/CODEOWNERS from the teams and apps (a test fails when it is out of date)',
+    exec: 'tsx src/codeowners.ts',
+  });
+
   // The guardrails over dist/ as it is on disk (hand edits and foreign YAML included).
   const guardrails = project.addTask('check:guardrails', {
     description: 'Run schema validation and platform rules over dist/ as it is on disk',

@@ -61,6 +61,14 @@ export interface AppProjectSpec {
     readonly policies: readonly string[];
   }[];
   readonly orphanedResources?: { readonly warn: boolean };
+  readonly syncWindows?: readonly {
+    readonly kind: string;
+    readonly schedule: string;
+    readonly duration: string;
+    readonly applications: readonly string[];
+    readonly manualSync: boolean;
+    readonly timeZone: string;
+  }[];
 }
 
 /** An Argo CD AppProject (`argoproj.io/v1alpha1`). */

@@ -140,6 +140,7 @@ export class GitOpsChart extends Chart {
             ],
           }],
           orphanedResources: { warn: true },
+          syncWindows: env.syncWindows.length > 0 ? env.syncWindows.map((w) => ({ ...w, applications: ['*'] })) : undefined,
         },
       });
     }

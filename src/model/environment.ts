@@ -79,6 +79,20 @@ export class SyncPolicy {
   ) {}
 }
 
+/** When Argo CD may (allow) or may not (deny) sync the teams' apps. */
+export interface SyncWindowSpec {
+  /** `deny`: no automated syncs while the window is open; `allow`: syncs only while one is open. */
+  readonly kind: 'allow' | 'deny';
+  /** When the window opens, as a cron expression, e.g. `'0 16 * * 5'` (Friday 16:00). */
+  readonly schedule: string;
+  /** How long it stays open, e.g. `'64h'`. */
+  readonly duration: string;
+  /** Whether a person may still sync by hand (an emergency fix). @default true */
+  readonly manualSync?: boolean;
+  /** IANA time zone of the schedule. @default 'UTC' */
+  readonly timeZone?: string;
+}
+
 /** A pool of nodes in an environment's cluster. */
 export interface NodePoolSpec {
   /** Pool name (DNS label). */
@@ -143,6 +157,8 @@ export interface EnvironmentSpec {
   readonly sync?: SyncPolicy;
   /** The role teams' groups get in their namespaces. @default TeamAccess.VIEW for production, else TeamAccess.EDIT */
   readonly teamAccess?: TeamAccess;
+  /** Windows in which Argo CD may or may not sync the teams' apps (declared on each team's AppProject). @default [] */
+  readonly syncWindows?: readonly SyncWindowSpec[];
   /** GCS bucket that holds this environment's Terraform state. @default `${gcpProject}-tfstate` */
   readonly stateBucket?: string;
   /** Which version of which app runs here (the release file). */

@@ -20,6 +20,8 @@ export interface PlatformSpec {
   readonly organization: { readonly name: string; readonly domain: string };
   /** Google group of the platform team. */
   readonly platformOwners: string;
+  /** GitHub handle of the platform team, for CODEOWNERS. @default `@<organization>/platform` */
+  readonly platformCodeOwners?: string;
   /** The repository Argo CD reads, and the branch. */
   readonly gitops: { readonly repoURL: string; readonly targetRevision?: string };
   /** Environments in promotion order, e.g. dev, staging, prod. */
@@ -49,6 +51,7 @@ const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const CRON_FIELD = /^[\d*,/\-A-Za-z?]+$/;
+const GITHUB_OWNER = /^@[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/;
 const DURATION = /^\d+(s|m|h)$/;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A Deployment name is at most 63 characters when it is also a Service name; a CronJob's at most 52. */
@@ -84,6 +87,9 @@ class Resolver {
     if (!isString(org.domain) || !DNS_NAME.test(org.domain)) {
       this.issue({ path: 'organization.domain', message: 'must be a DNS name (it prefixes our label keys)', received: org.domain, fix: 'use the organisation\'s domain, e.g. "acme.dev"' });
     }
+    if (spec.platformCodeOwners !== undefined && (!isString(spec.platformCodeOwners) || !GITHUB_OWNER.test(spec.platformCodeOwners))) {
+      this.issue({ path: 'platformCodeOwners', message: 'is not a GitHub user or team handle', received: spec.platformCodeOwners, fix: 'write e.g. "@acme/platform"' });
+    }
     if (!isString(spec.platformOwners) || !EMAIL.test(spec.platformOwners)) {
       this.issue({ path: 'platformOwners', message: 'must be the Google group email of the platform team', received: spec.platformOwners, fix: 'set it to e.g. "platform-team@acme.dev"' });
     }
@@ -108,6 +114,7 @@ class Resolver {
       organization: org.name,
       labelDomain: `platform.${org.domain}`,
       platformOwners: spec.platformOwners,
+      platformCodeOwners: spec.platformCodeOwners ?? `@${org.name}/platform`,
       gitops: { repoURL: spec.gitops.repoURL, targetRevision: spec.gitops.targetRevision ?? 'main', argocdNamespace: 'argocd' },
       environments,
       exemptions: exemptions.map((e) => ({
@@ -181,6 +188,9 @@ class Resolver {
         }
       }
       this.checkQuota(`teams.${team.name}.quota`, team.quota);
+      if (team.codeOwners !== undefined && (!isString(team.codeOwners) || !GITHUB_OWNER.test(team.codeOwners))) {
+        this.issue({ path: `teams.${team.name}.codeOwners`, message: 'is not a GitHub user or team handle', received: team.codeOwners, fix: 'write e.g. "@acme/payments"' });
+      }
     });
   }
 
@@ -625,6 +635,19 @@ class Resolver {
     }
     const cluster = this.resolveCluster(env, file);
     const sync = env.sync instanceof SyncPolicy ? env.sync : SyncPolicy.automated();
+    const windows = Array.isArray(env.syncWindows) ? env.syncWindows : [];
+    if (env.syncWindows !== undefined && !Array.isArray(env.syncWindows)) {
+      this.issue({ environment: e, file, path: 'syncWindows', message: 'must be a list', received: env.syncWindows, fix: 'write syncWindows: [{ kind, schedule, duration }]' });
+    }
+    windows.forEach((w, i) => {
+      if (w?.kind !== 'allow' && w?.kind !== 'deny') {
+        this.issue({ environment: e, file, path: `syncWindows[${i}].kind`, message: 'must be "allow" or "deny"', received: w?.kind, fix: 'write kind: "deny" for a freeze' });
+      }
+      this.checkSchedule(`syncWindows[${i}].schedule`, w?.schedule, e, file);
+      if (!isString(w?.duration) || !DURATION.test(w.duration)) {
+        this.issue({ environment: e, file, path: `syncWindows[${i}].duration`, message: 'is not a duration', received: w?.duration, fix: 'write e.g. "1h" or "64h"' });
+      }
+    });
     const release = this.readRelease(env);
     const teams = this.resolveTeams(env, file);
     const apps = this.resolveApps(env, file, release);
@@ -649,6 +672,7 @@ class Resolver {
           backoffMaxDuration: sync.retry.backoffMaxDuration ?? '3m',
         },
       },
+      syncWindows: windows.map((w) => ({ kind: w.kind, schedule: w.schedule, duration: w.duration, manualSync: w.manualSync ?? true, timeZone: w.timeZone ?? 'UTC' })),
       teamAccess: env.teamAccess ?? (production ? TeamAccess.VIEW : TeamAccess.EDIT),
       stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,
       path: `${DIST_DIR}/${e}`,
@@ -794,6 +818,7 @@ class Resolver {
       .map((team) => ({
         name: team.name,
         owners: team.owners,
+        codeOwners: team.codeOwners ?? `@${this.spec.organization?.name}/${team.name}`,
         description: team.description,
         namespaces: [...(team.namespaces ?? [team.name])].sort(),
         quota: resolveQuota({ ...team.quota, ...overrides[team.name]?.quota }),

@@ -10,8 +10,10 @@ export interface ResolvedPlatform {
   readonly organization: string;
   /** Prefix of our own labels, e.g. `platform.acme.dev` → `platform.acme.dev/team`. */
   readonly labelDomain: string;
-  /** Google group of the platform team (AppProject `platform`, CODEOWNERS). */
+  /** Google group of the platform team (AppProject `platform`). */
   readonly platformOwners: string;
+  /** GitHub handle of the platform team (CODEOWNERS). */
+  readonly platformCodeOwners: string;
   readonly gitops: ResolvedGitOps;
   /** In promotion order. */
   readonly environments: readonly ResolvedEnvironment[];
@@ -52,6 +54,7 @@ export interface ResolvedEnvironment {
   readonly domain: string;
   readonly cluster: ResolvedCluster;
   readonly sync: ResolvedSyncPolicy;
+  readonly syncWindows: readonly { readonly kind: 'allow' | 'deny'; readonly schedule: string; readonly duration: string; readonly manualSync: boolean; readonly timeZone: string }[];
   readonly teamAccess: TeamAccess;
   readonly stateBucket: string;
   /** Repository path Argo CD reads for this environment, e.g. `dist/prod`. */
@@ -105,6 +108,8 @@ export interface ResolvedQuota {
 export interface ResolvedTeam {
   readonly name: string;
   readonly owners: string;
+  /** GitHub handle (CODEOWNERS). */
+  readonly codeOwners: string;
   readonly description?: string;
   readonly namespaces: readonly string[];
   readonly quota: ResolvedQuota;

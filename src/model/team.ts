@@ -24,6 +24,8 @@ export interface TeamSpec {
   readonly quota?: QuotaSpec;
   /** One line on what the team does. */
   readonly description?: string;
+  /** The team's GitHub handle, for CODEOWNERS. @default `@<organization>/<name>` */
+  readonly codeOwners?: string;
 }
 
 /** What differs for a team in one environment. */
