@@ -17,9 +17,8 @@ export interface CloudSynthOptions {
  */
 export function runCloudSynth(options: CloudSynthOptions, out: Console = console): number {
   try {
-    const stacks = synthCloudApp(resolvePlatform(options.platform), options.outdir);
-    const where = path.relative(process.cwd(), options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out') || '.';
-    out.log(`Synthesized ${stacks.length} Terraform stacks (${stacks.join(', ')}) into ${where}/stacks/`);
+    const { outdir, stacks } = synthCloudApp(resolvePlatform(options.platform), options.outdir);
+    out.log(`Synthesized ${stacks.length} Terraform stacks (${stacks.join(', ')}) into ${path.relative(process.cwd(), outdir) || '.'}/stacks/`);
     return 0;
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof CloudRenderError) {

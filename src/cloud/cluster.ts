@@ -78,7 +78,7 @@ export class GkeCluster extends Construct {
     // The apps' images live in repositories that may belong to another project (a registry
     // shared by all environments, so that the digest tested in staging is the one run in prod).
     for (const registry of env.imageRegistries) {
-      new ArtifactRegistryRepositoryIamMember(this, `node-pulls-${registry.project}-${registry.location}-${registry.repositoryId}`.replace(/[^A-Za-z0-9-]/g, '-'), {
+      new ArtifactRegistryRepositoryIamMember(this, idPart(`node-pulls-${registry.project}-${registry.location}-${registry.repositoryId}`), {
         project: registry.project,
         location: registry.location,
         repository: registry.repositoryId,
@@ -182,5 +182,10 @@ export class GkeCluster extends Construct {
 
 /** `roles/logging.logWriter` → `logging-logWriter`: a role as part of a construct id. */
 export function roleId(role: string): string {
-  return role.replace(/^roles\//, '').replace(/[^A-Za-z0-9-]/g, '-');
+  return idPart(role.replace(/^roles\//, ''));
+}
+
+/** A name as part of a construct id, which becomes part of a Terraform address: letters, digits and `-`. */
+function idPart(name: string): string {
+  return name.replace(/[^A-Za-z0-9-]/g, '-');
 }

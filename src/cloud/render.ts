@@ -55,16 +55,16 @@ export function renderCloud(platform: ResolvedPlatform): RenderedStack[] {
 /**
  * `cdktf synth`: writes every stack into cdktf's output directory
  * (`<outdir>/stacks/<env>/cdk.tf.json` and `manifest.json`), as the cdktf
- * CLI expects. Returns the stacks' names.
+ * CLI expects. Returns the directory and the stacks' names.
  *
  * @param outdir @default - `CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out`
  */
-export function synthCloudApp(platform: ResolvedPlatform, outdir?: string): string[] {
+export function synthCloudApp(platform: ResolvedPlatform, outdir?: string): { readonly outdir: string; readonly stacks: string[] } {
   return withoutCreationStacks(() => {
     const app = new App({ outdir, stackTraces: false });
     const stacks = addEnvironmentStacks(app, platform);
     app.synth();
-    return stacks.map((s) => s.node.id);
+    return { outdir: app.outdir, stacks: stacks.map((s) => s.node.id) };
   });
 }
 
@@ -134,7 +134,6 @@ function inMemoryApp(): Construct {
   root.node.setContext('cdktfVersion', CDKTF_VERSION);
   return root;
 }
-
 
 /**
  * Runs `fn` while stack traces format to nothing. cdktf records the full

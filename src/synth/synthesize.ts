@@ -36,14 +36,19 @@ export function renderPlatform(input: RenderInput): RenderedPlatform {
   const stacks = renderCloud(resolved);
   const files = new Map<string, string>();
   for (const obj of objects) {
-    files.set(`${obj.environment}/${obj.file}`, toYaml(obj.manifest));
+    files.set(distPath(obj), toYaml(obj.manifest));
   }
   for (const stack of stacks) {
-    const file = `${stack.environment}/${stack.file}`;
+    const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
     files.set(file, toJson(stack.json));
   }
   return { resolved, objects, stacks, files };
+}
+
+/** Where a rendered object or stack goes, relative to `dist/`. */
+function distPath(rendered: { readonly environment: string; readonly file: string }): string {
+  return `${rendered.environment}/${rendered.file}`;
 }
 
 export interface SynthOptions extends RenderInput {
@@ -58,7 +63,7 @@ export function synthesize(options: SynthOptions): RenderedPlatform {
   const rendered = renderPlatform(options);
   writeTreeAtomically(options.outDir, rendered.files);
   if (options.mirrorDir) {
-    const cloud = new Set(rendered.stacks.map((s) => `${s.environment}/${s.file}`));
+    const cloud = new Set(rendered.stacks.map(distPath));
     writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !cloud.has(file))));
   }
   return rendered;

@@ -102,7 +102,7 @@ describe('renderCloud', () => {
   test('renders in memory exactly what cdktf writes for `cdktf synth`', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-synth-'));
     try {
-      expect(synthCloudApp(resolved, outdir)).toEqual(['dev', 'staging', 'prod']);
+      expect(synthCloudApp(resolved, outdir)).toEqual({ outdir, stacks: ['dev', 'staging', 'prod'] });
       for (const stack of stacks) {
         const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.environment, 'cdk.tf.json'), 'utf8'));
         expect(written).toEqual(stack.json);
