@@ -6,9 +6,10 @@ import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-poo
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 // The declarations of the jest matchers that Testing.setupJest() adds.
 import 'cdktf/lib/testing/adapters/jest';
+import { Construct } from 'constructs';
 import { environment, examplePlatform, referenced, resources, resourceWith } from './helpers';
 import {
   AppIdentity, EnvironmentStack, GkeCluster, Network, NODE_IMAGE_TYPE, NODE_ROLES, NODE_SERVICE_ACCOUNT_ID, PROJECT_APIS,
@@ -20,20 +21,35 @@ import { toJson } from '../../src/synth';
 
 Testing.setupJest();
 
+/** cdktf's test app writes nothing here, but creates it: one directory for the file, removed after it. */
+let outdir: string;
+
+/** `Testing.synthScope`, in our output directory (synthScope makes a new temporary one per call and leaves it). */
+function synthScope(fn: (scope: Construct) => void): string {
+  const stack = new TerraformStack(Testing.app({ outdir }), 'stack');
+  fn(stack);
+  return Testing.synth(stack);
+}
+
 let resolved: ResolvedPlatform;
 let stacks: RenderedStack[];
-/** `Testing.synthScope` of the GKE construct of each environment, keyed by environment. */
+/** The GKE construct of each environment, synthesized alone, keyed by environment. */
 const gke = new Map<string, string>();
 
 beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-test-'));
   resolved = examplePlatform();
   stacks = renderCloud(resolved);
   for (const env of resolved.environments) {
-    gke.set(env.name, Testing.synthScope((scope) => {
+    gke.set(env.name, synthScope((scope) => {
       const services = new ProjectServices(scope, 'api', { env });
       new GkeCluster(scope, 'gke', { env, services, network: new Network(scope, 'network', { env, services }) });
     }));
   }
+});
+
+afterAll(() => {
+  fs.rmSync(outdir, { recursive: true, force: true });
 });
 
 function stackOf(name: string): RenderedStack {
@@ -100,15 +116,11 @@ describe('renderCloud', () => {
   });
 
   test('renders in memory exactly what cdktf writes for `cdktf synth`', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-synth-'));
-    try {
-      expect(synthCloudApp(resolved, outdir)).toEqual({ outdir, stacks: ['dev', 'staging', 'prod'] });
-      for (const stack of stacks) {
-        const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.environment, 'cdk.tf.json'), 'utf8'));
-        expect(written).toEqual(stack.json);
-      }
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
+    const dir = path.join(outdir, 'cdktf.out');
+    expect(synthCloudApp(resolved, dir)).toEqual({ outdir: dir, stacks: ['dev', 'staging', 'prod'] });
+    for (const stack of stacks) {
+      const written = JSON.parse(fs.readFileSync(path.join(dir, 'stacks', stack.environment, 'cdk.tf.json'), 'utf8'));
+      expect(written).toEqual(stack.json);
     }
   });
 
@@ -265,7 +277,7 @@ describe('app identities and secrets', () => {
 
   beforeAll(() => {
     dev = environment(resolved, 'dev');
-    synthesized = Testing.synthScope((scope) => {
+    synthesized = synthScope((scope) => {
       const services = new ProjectServices(scope, 'api', { env: dev });
       const { cluster } = new GkeCluster(scope, 'gke', { env: dev, services, network: new Network(scope, 'network', { env: dev, services }) });
       for (const app of dev.apps) {
