@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { CloudRenderError, countResources } from '../cloud';
 import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
@@ -23,13 +24,15 @@ export function runSynth(options: SynthOptions, out: Console = console): number 
     const where = path.relative(process.cwd(), options.outDir) || '.';
     for (const env of rendered.resolved.environments) {
       const objects = rendered.objects.filter((o) => o.environment === env.name).length;
-      out.log(`  ${env.name.padEnd(10)} ${String(env.apps.length).padStart(4)} apps ${String(objects).padStart(6)} objects  -> ${where}/${env.name}/`);
+      const stack = rendered.stacks.find((s) => s.environment === env.name);
+      const resources = stack ? countResources(stack.json) : 0;
+      out.log(`  ${env.name.padEnd(10)} ${String(env.apps.length).padStart(4)} apps ${String(objects).padStart(6)} objects ${String(resources).padStart(6)} cloud resources  -> ${where}/${env.name}/`);
     }
     for (const line of formatReport(rendered.guardrails)) out.log(line);
     out.log(`Rendered ${rendered.resolved.environments.length} environments, ${rendered.files.size} files into ${where}/ in ${ms.toFixed(0)} ms`);
     return 0;
   } catch (err) {
-    if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError) {
+    if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError || err instanceof CloudRenderError) {
       out.error(err.message);
     } else {
       out.error(`Synth failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);

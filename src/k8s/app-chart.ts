@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, selectorLabels, versionedLabels } from './labels';
@@ -10,8 +11,8 @@ import { podSpec } from './pod';
 export const GOOGLE_LOAD_BALANCER_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 /** The GKE metadata server, which serves Workload Identity tokens (Dataplane V2: 169.254.169.252:988). */
 export const GKE_METADATA_SERVER = [{ cidr: '169.254.169.252/32', port: 988 }, { cidr: '169.254.169.254/32', port: 80 }];
-/** private.googleapis.com: Google APIs reached over Private Google Access. */
-export const PRIVATE_GOOGLE_APIS = '199.36.153.8/30';
+/** private.googleapis.com: Google APIs reached over Private Google Access (the cloud layer points their DNS names here). */
+export const PRIVATE_GOOGLE_APIS = PRIVATE_GOOGLE_ACCESS.cidr;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 /** Annotations that make an object an Argo CD PreSync hook, recreated before each sync. */

@@ -9,8 +9,8 @@ import {
 import { parseCpu, parseMemory } from './quantity';
 import type { ReleaseEntry } from './release';
 import type {
-  ResolvedApp, ResolvedCluster, ResolvedDelivery, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform, ResolvedPort,
-  ResolvedQuota, ResolvedTeam,
+  ResolvedApp, ResolvedCluster, ResolvedDelivery, ResolvedEnvironment, ResolvedImageRegistry, ResolvedPeer, ResolvedPlatform,
+  ResolvedPort, ResolvedQuota, ResolvedTeam,
 } from './resolved';
 import type { QuotaSpec, TeamSpec } from './team';
 
@@ -42,6 +42,20 @@ export interface ObjectExemptionSpec extends ExemptionSpec {
 
 /** Where rendered output goes, relative to the repository root. */
 export const DIST_DIR = 'dist';
+
+/**
+ * `private.googleapis.com`: the addresses through which private nodes and pods
+ * reach Google APIs (Private Google Access). The Kubernetes layer allows
+ * egress to `cidr`; the cloud layer resolves `*.googleapis.com` to `addresses`.
+ */
+export const PRIVATE_GOOGLE_ACCESS = {
+  hostname: 'private.googleapis.com',
+  cidr: '199.36.153.8/30',
+  addresses: ['199.36.153.8', '199.36.153.9', '199.36.153.10', '199.36.153.11'],
+} as const;
+
+/** `<location>-docker.pkg.dev/<project>/<repository>/…`: an image in an Artifact Registry Docker repository. */
+const ARTIFACT_REGISTRY_IMAGE = /^(([a-z0-9-]+)-docker\.pkg\.dev\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z0-9][a-z0-9._-]*))\//;
 
 const DEFAULT_RESOURCES = { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' };
 const DEFAULT_QUOTA = { requestsCpu: '4', requestsMemory: '8Gi', pods: 50 };
@@ -677,6 +691,7 @@ class Resolver {
       stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,
       path: `${DIST_DIR}/${e}`,
       workloadIdentityPool: `${env.gcpProject}.svc.id.goog`,
+      imageRegistries: imageRegistriesOf(apps),
       teams,
       apps,
     };
@@ -1114,6 +1129,18 @@ export function contentHash(files: readonly { name: string; content: string }[])
     hash.update(f.name).update('\0').update(f.content).update('\0');
   }
   return hash.digest('hex').slice(0, 10);
+}
+
+/** The Artifact Registry repositories that apps' images come from, distinct and sorted by URL. */
+function imageRegistriesOf(apps: readonly ResolvedApp[]): ResolvedImageRegistry[] {
+  const registries = new Map<string, ResolvedImageRegistry>();
+  for (const app of apps) {
+    const m = ARTIFACT_REGISTRY_IMAGE.exec(app.imageRepository);
+    if (m && !registries.has(m[1])) {
+      registries.set(m[1], { url: m[1], location: m[2], project: m[3], repositoryId: m[4] });
+    }
+  }
+  return [...registries.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
 }
 
 function sourceFile(env: EnvironmentSpec): string {

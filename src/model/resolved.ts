@@ -61,10 +61,23 @@ export interface ResolvedEnvironment {
   readonly path: string;
   /** Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadIdentityPool: string;
+  /** The Artifact Registry repositories the apps' images are pulled from (the nodes need read access), sorted by URL. */
+  readonly imageRegistries: readonly ResolvedImageRegistry[];
   /** Sorted by name. */
   readonly teams: readonly ResolvedTeam[];
   /** Apps deployed here, sorted by name. */
   readonly apps: readonly ResolvedApp[];
+}
+
+/** An Artifact Registry Docker repository, e.g. `europe-docker.pkg.dev/acme-artifacts/apps`. */
+export interface ResolvedImageRegistry {
+  /** `<location>-docker.pkg.dev/<project>/<repositoryId>`: what image references start with. */
+  readonly url: string;
+  /** Artifact Registry location, e.g. `europe` or `europe-west1`. */
+  readonly location: string;
+  /** The project that holds the repository. */
+  readonly project: string;
+  readonly repositoryId: string;
 }
 
 export interface ResolvedSyncPolicy {

@@ -1,6 +1,8 @@
+import { RenderedStack, renderCloud } from '../cloud';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, runGuardrails } from '../guardrails';
 import { AppExtension, RenderedObject, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
+import { toJson } from './json';
 import { FileTree, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
 
@@ -19,7 +21,12 @@ export interface RenderInput {
 export interface RenderedPlatform {
   readonly resolved: ResolvedPlatform;
   readonly objects: readonly RenderedObject[];
-  /** Files keyed by path relative to `dist/`, e.g. `prod/apps/storefront/deployment-storefront.yaml`. */
+  /** One Terraform stack per environment, in promotion order. */
+  readonly stacks: readonly RenderedStack[];
+  /**
+   * Files keyed by path relative to `dist/`, e.g. `prod/apps/storefront/deployment-storefront.yaml`
+   * and `prod/terraform/cdk.tf.json`.
+   */
   readonly files: FileTree;
   /** What the guardrails found: no errors (else the render throws), maybe warnings and exemptions. */
   readonly guardrails: GuardrailReport;
@@ -36,17 +43,28 @@ export function renderPlatform(input: RenderInput): RenderedPlatform {
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
   const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today });
   if (guardrails.errors > 0) throw new GuardrailError(guardrails);
+  const stacks = renderCloud(resolved);
   const files = new Map<string, string>();
   for (const obj of objects) {
-    files.set(`${obj.environment}/${obj.file}`, toYaml(obj.manifest));
+    files.set(distPath(obj), toYaml(obj.manifest));
   }
-  return { resolved, objects, files, guardrails };
+  for (const stack of stacks) {
+    const file = distPath(stack);
+    if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
+    files.set(file, toJson(stack.json));
+  }
+  return { resolved, objects, stacks, files, guardrails };
+}
+
+/** Where a rendered object or stack goes, relative to `dist/`. */
+function distPath(rendered: { readonly environment: string; readonly file: string }): string {
+  return `${rendered.environment}/${rendered.file}`;
 }
 
 export interface SynthOptions extends RenderInput {
   /** The environment repo directory, replaced as a whole. */
   readonly outDir: string;
-  /** A scratch directory that also receives the Kubernetes files (the cdk8s CLI's output). @default - none */
+  /** A scratch directory that also receives the Kubernetes files, and only them (the cdk8s CLI's output). @default - none */
   readonly mirrorDir?: string;
 }
 
@@ -54,6 +72,9 @@ export interface SynthOptions extends RenderInput {
 export function synthesize(options: SynthOptions): RenderedPlatform {
   const rendered = renderPlatform(options);
   writeTreeAtomically(options.outDir, rendered.files);
-  if (options.mirrorDir) writeTree(options.mirrorDir, rendered.files);
+  if (options.mirrorDir) {
+    const cloud = new Set(rendered.stacks.map(distPath));
+    writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !cloud.has(file))));
+  }
   return rendered;
 }

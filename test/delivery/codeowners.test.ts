@@ -42,7 +42,8 @@ test('production declarations, release file and rendered output need the platfor
 test('prod AppProjects declare the environment\'s sync windows; other environments have none', () => {
   const { objects } = require('../../src/synth').renderPlatform({ platform }); // eslint-disable-line @typescript-eslint/no-require-imports
   const projects = objects.filter((o: { manifest: { kind: string; metadata: { name: string } } }) => o.manifest.kind === 'AppProject' && o.manifest.metadata.name === 'orders');
-  const windows = Object.fromEntries(projects.map((p: { environment: string; manifest: { spec: { syncWindows?: unknown } } }) => [p.environment, p.manifest.spec.syncWindows]));
+  type Project = { environment: string; manifest: { spec: { syncWindows?: unknown } } };
+  const windows = Object.fromEntries(projects.map((p: Project) => [p.environment, p.manifest.spec.syncWindows]));
   expect(windows.dev).toBeUndefined();
   expect(windows.prod).toEqual([{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h', timeZone: 'Europe/Paris', manualSync: true, applications: ['*'] }]);
 });

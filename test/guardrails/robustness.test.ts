@@ -85,8 +85,12 @@ function attempt(spec: PlatformSpec, extensions = {}): { files?: ReadonlyMap<str
 /** Valid output: every file inside its environment directory, and YAML that parses back to an object with a kind and name. */
 function expectValidOutput(files: ReadonlyMap<string, string>): void {
   for (const [file, content] of files) {
-    expect(file).toMatch(/^[a-z0-9-]+\/[a-z]+(\/[a-z0-9._-]+)+\.yaml$/);
     expect(file.split('/')).not.toContain('..');
+    if (file.endsWith('/terraform/cdk.tf.json')) {
+      expect(Object.keys(JSON.parse(content))).toContain('resource');
+      continue;
+    }
+    expect(file).toMatch(/^[a-z0-9-]+\/[a-z]+(\/[a-z0-9._-]+)+\.yaml$/);
     const doc = parse(content);
     expect(typeof doc.kind).toBe('string');
     expect(typeof doc.metadata.name).toBe('string');

@@ -1,0 +1,155 @@
+import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { version as CDKTF_VERSION } from 'cdktf/package.json';
+import { Construct } from 'constructs';
+import { IssueCollector, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { NODE_SERVICE_ACCOUNT_ID } from './cluster';
+import { EnvironmentStack } from './environment-stack';
+
+/** Where an environment's Terraform configuration goes, relative to the environment directory (`dist/<env>/`). */
+export const STACK_FILE = 'terraform/cdk.tf.json';
+
+/** A Terraform JSON configuration, as cdktf synthesizes it. */
+export interface TerraformJson {
+  readonly [key: string]: unknown;
+}
+
+/** One environment's Terraform stack, rendered. */
+export interface RenderedStack {
+  /** The environment, which is also the stack's name. */
+  readonly environment: string;
+  /** Path relative to the environment directory: {@link STACK_FILE}. */
+  readonly file: string;
+  /** The configuration (`cdk.tf.json`) that `terraform init/plan/apply` reads. */
+  readonly json: TerraformJson;
+}
+
+/** How many resources a configuration declares (for reports). */
+export function countResources(json: TerraformJson): number {
+  const resources = (json.resource ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.values(resources).reduce((n, byName) => n + Object.keys(byName).length, 0);
+}
+
+/** Thrown when cdktf reports a problem with a stack (a validation or an error annotation). */
+export class CloudRenderError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Rendering the Terraform stacks failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CloudRenderError';
+  }
+}
+
+/**
+ * Renders every environment into its Terraform stack, in memory: nothing is
+ * written to disk. A pure function of the platform: the same platform gives
+ * the same configurations.
+ */
+export function renderCloud(platform: ResolvedPlatform): RenderedStack[] {
+  return withoutCreationStacks(() => {
+    const stacks = addEnvironmentStacks(inMemoryApp(), platform);
+    const problems = stacks.flatMap(prepare);
+    if (problems.length > 0) throw new CloudRenderError(problems);
+    return stacks.map((stack) => ({ environment: stack.env.name, file: STACK_FILE, json: stack.toTerraform() as TerraformJson }));
+  });
+}
+
+/**
+ * `cdktf synth`: writes every stack into cdktf's output directory
+ * (`<outdir>/stacks/<env>/cdk.tf.json` and `manifest.json`), as the cdktf
+ * CLI expects. Returns the directory and the stacks' names.
+ *
+ * @param outdir @default - `CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out`
+ */
+export function synthCloudApp(platform: ResolvedPlatform, outdir?: string): { readonly outdir: string; readonly stacks: string[] } {
+  return withoutCreationStacks(() => {
+    const app = new App({ outdir, stackTraces: false });
+    const stacks = addEnvironmentStacks(app, platform);
+    app.synth();
+    return { outdir: app.outdir, stacks: stacks.map((s) => s.node.id) };
+  });
+}
+
+/** Adds one {@link EnvironmentStack} per environment to `scope`, after checking the names each project must hold once. */
+export function addEnvironmentStacks(scope: Construct, platform: ResolvedPlatform): EnvironmentStack[] {
+  const issues = new IssueCollector();
+  for (const env of platform.environments) checkUniqueNames(env, issues);
+  issues.throwIfAny();
+  return platform.environments.map((env) => new EnvironmentStack(scope, { env }));
+}
+
+/**
+ * Google refuses a second service account, secret, address or certificate
+ * with a name its project already holds; say so before Terraform does.
+ */
+function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): void {
+  const taken = new Map<string, string>([[`service account "${NODE_SERVICE_ACCOUNT_ID}"`, 'the GKE nodes']]);
+  const claim = (what: string, owner: string, path: string, received: string, fix: string) => {
+    const other = taken.get(what);
+    if (other === undefined) {
+      taken.set(what, owner);
+    } else {
+      issues.add({ environment: env.name, path, message: `names ${what} in project ${env.gcpProject}, which ${other} already uses`, received, fix });
+    }
+  };
+  for (const app of env.apps) {
+    const owner = `app "${app.name}"`;
+    if (app.identity) {
+      claim(`service account "${app.identity.accountId}"`, owner, `apps.${app.name}.identity.accountId`, app.identity.accountId, 'set identity.accountId to an id no other app uses');
+    }
+    for (const s of app.secrets) {
+      claim(`secret "${s.secretId}"`, owner, `apps.${app.name}.secrets.${s.name}`, s.secretId, 'rename the secret or the app: the secret id is <app>-<secret>');
+    }
+    if (app.exposure.isPublic) {
+      claim(`global address "${app.exposure.addressName}"`, owner, `apps.${app.name}.exposure`, app.exposure.addressName, 'rename the app: the address is <app>-ip');
+      claim(`certificate "${app.exposure.certificateName}"`, owner, `apps.${app.name}.exposure`, app.exposure.certificateName, 'rename the app: the certificate is <app>-cert');
+    }
+  }
+}
+
+/**
+ * What `App.synth()` does to a stack before it writes it, without writing:
+ * backend and cross-references, aspects, validations, error annotations.
+ */
+function prepare(stack: EnvironmentStack): string[] {
+  stack.prepareStack();
+  invokeAspects(stack);
+  const problems: string[] = [];
+  for (const c of stack.node.findAll()) {
+    for (const message of c.node.validate()) problems.push(`[${stack.env.name}] ${c.node.path}: ${message}`);
+    for (const entry of c.node.metadata) {
+      if (entry.type === AnnotationMetadataEntryType.ERROR) problems.push(`[${stack.env.name}] ${c.node.path}: ${String(entry.data)}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The root of a construct tree that synthesizes in memory. A cdktf `App`
+ * creates its output directory when it is constructed; this root carries
+ * the same context (the cdktf version in each stack's metadata) and writes
+ * nothing. It supports everything our stacks use; not cross-stack references,
+ * which need an `App`.
+ */
+function inMemoryApp(): Construct {
+  const root = new Construct(undefined as unknown as Construct, '');
+  root.node.setContext('cdktfVersion', CDKTF_VERSION);
+  return root;
+}
+
+/**
+ * Runs `fn` while stack traces format to nothing. cdktf records the full
+ * stack trace of every computed attribute of every resource it constructs
+ * (hundreds for one GKE cluster), only to point at the line that created a
+ * token should it fail to resolve. Formatting those traces (through source
+ * maps, under tsx) was most of the render time; without them an unresolved
+ * token is still reported, without the line. Synchronous, and restored on
+ * the way out, so nothing else observes it.
+ */
+function withoutCreationStacks<T>(fn: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => '';
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
