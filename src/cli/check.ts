@@ -28,8 +28,8 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
     out.error(err.message);
     return 1;
   }
-  const { objects, unreadable } = loadRenderedTree(options.distDir);
-  const report = runGuardrails(objects, { platform: resolved, schema: options.schema, today: options.today });
+  const { objects, stacks, unreadable } = loadRenderedTree(options.distDir);
+  const report = runGuardrails(objects, { platform: resolved, schema: options.schema, today: options.today, stacks });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const where = path.relative(process.cwd(), options.distDir) || options.distDir;
   for (const line of formatReport(report, { distDir: where })) out.log(line);

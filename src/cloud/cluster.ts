@@ -117,6 +117,8 @@ export class GkeCluster extends Construct {
       workloadIdentityConfig: { workloadPool: env.workloadIdentityPool },
       enableShieldedNodes: true,
       enableLegacyAbac: false,
+      // Google Groups for RBAC: the teams' RoleBindings name Google groups, which only resolve with this.
+      authenticatorGroupsConfig: { securityGroup: env.rbacSecurityGroup },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
 

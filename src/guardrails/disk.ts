@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import type { CheckedStack } from './terraform-rules';
 import type { CheckedObject, Manifest } from './types';
 
 /** A file under dist/ that could not be read as Kubernetes objects. */
@@ -12,11 +13,12 @@ export interface UnreadableFile {
 /**
  * Reads every YAML file of a rendered tree (`dist/`), whoever wrote it — our
  * synth, a hand edit or a foreign tool — as objects to check. The first
- * directory level is the environment. Terraform JSON and other files are not
- * Kubernetes objects and are skipped.
+ * directory level is the environment. Terraform configurations (`*.tf.json`)
+ * are read as stacks; other files are skipped.
  */
-export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; unreadable: UnreadableFile[] } {
+export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; stacks: CheckedStack[]; unreadable: UnreadableFile[] } {
   const objects: CheckedObject[] = [];
+  const stacks: CheckedStack[] = [];
   const unreadable: UnreadableFile[] = [];
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(distDir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -25,8 +27,17 @@ export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; u
         walk(child);
         continue;
       }
-      if (!/\.ya?ml$/.test(entry.name)) continue;
       const [environment, ...rest] = child.split('/');
+      if (rest.length > 0 && rest.join('/').endsWith('.tf.json')) {
+        try {
+          const json = JSON.parse(fs.readFileSync(path.join(distDir, child), 'utf8'));
+          stacks.push({ environment, file: rest.join('/'), source: path.relative(process.cwd(), path.join(distDir, child)) || child, json });
+        } catch (err) {
+          unreadable.push({ file: child, problem: `is not valid JSON: ${(err as Error).message}` });
+        }
+        continue;
+      }
+      if (!/\.ya?ml$/.test(entry.name)) continue;
       if (rest.length === 0) {
         unreadable.push({ file: child, problem: 'is outside any environment directory' });
         continue;
@@ -50,5 +61,5 @@ export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; u
     }
   };
   if (fs.existsSync(distDir)) walk('');
-  return { objects, unreadable };
+  return { objects, stacks, unreadable };
 }

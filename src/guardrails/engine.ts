@@ -2,6 +2,7 @@ import { suggest } from '../model';
 import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } from '../model';
 import { KUBERNETES_RULES } from './kubernetes-rules';
 import { schemaValidator } from './schema';
+import { CheckedStack, TERRAFORM_RULES, TerraformRule } from './terraform-rules';
 import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
 
 /** Validates one object against its schema; returns violations as field path and message. */
@@ -43,6 +44,10 @@ export interface GuardrailOptions {
   readonly rules?: readonly Rule[];
   /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
   readonly today?: string;
+  /** Rendered Terraform configurations to check too. @default [] */
+  readonly stacks?: readonly CheckedStack[];
+  /** The Terraform rules. @default TERRAFORM_RULES */
+  readonly terraformRules?: readonly TerraformRule[];
 }
 
 /** Runs schema validation and every rule over rendered objects. Pure: reports, never throws for a violation. */
@@ -50,7 +55,8 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
   const rules = options.rules ?? KUBERNETES_RULES;
   const schema = options.schema ?? schemaValidator();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const ruleIds = [SCHEMA_RULE, ...rules.map((r) => r.id)];
+  const terraformRules = options.terraformRules ?? TERRAFORM_RULES;
+  const ruleIds = [SCHEMA_RULE, ...rules.map((r) => r.id), ...terraformRules.map((r) => r.id)];
   const tiers = new Map(options.platform.environments.map((e) => [e.name, e.tier.isProduction]));
   const apps = new Map(options.platform.environments.map((e) => [e.name, new Map(e.apps.map((a) => [a.name, a]))]));
 
@@ -136,12 +142,45 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
       }
     }
   }
+  // Terraform: each resource of each rule's type, in each environment's configuration.
+  let resourcesChecked = 0;
+  for (const stack of options.stacks ?? []) {
+    const production = tiers.get(stack.environment) ?? false;
+    const resources = (stack.json.resource ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [type, byName] of Object.entries(resources)) {
+      for (const [name, resource] of Object.entries(byName ?? {})) {
+        resourcesChecked++;
+        for (const rule of terraformRules.filter((r) => r.resourceType === type && (r.scope === 'all' || production))) {
+          for (const f of rule.check(resource)) {
+            const v: Violation = {
+              rule: rule.id,
+              severity: rule.severity,
+              environment: stack.environment,
+              kind: `terraform:${type}`,
+              name,
+              file: stack.file,
+              source: stack.source,
+              path: f.path,
+              value: f.value,
+              message: f.message ?? rule.summary,
+              fix: `${rule.fix} (checkov ${rule.checkov}, CIS GKE ${rule.cis})`,
+            };
+            const exemption = objectExemptions.find((e) => e.rule === v.rule && e.kind === v.kind && nameMatches(e, v.name)
+              && (!e.environments || e.environments.includes(stack.environment)));
+            if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
+            else violations.push(v);
+          }
+        }
+      }
+    }
+  }
+  const environments = [...new Set([...byEnvironment.keys(), ...(options.stacks ?? []).map((s) => s.environment)])];
   return {
     violations,
     exempted,
     exemptionProblems: uniqueProblems,
-    objectsChecked: objects.length,
-    environments: [...byEnvironment.keys()],
+    objectsChecked: objects.length + resourcesChecked,
+    environments,
     errors: violations.filter((v) => v.severity === 'error').length + uniqueProblems.length,
     warnings: violations.filter((v) => v.severity === 'warning').length,
   };

@@ -5,4 +5,5 @@ export * from './kubernetes-rules';
 export * from './pods';
 export * from './report';
 export * from './schema';
+export * from './terraform-rules';
 export * from './types';

@@ -20,6 +20,11 @@ export interface PlatformSpec {
   readonly organization: { readonly name: string; readonly domain: string };
   /** Google group of the platform team. */
   readonly platformOwners: string;
+  /**
+   * The Google group whose member groups GKE resolves for RBAC (Google Groups for RBAC), so that
+   * RoleBindings to teams' groups take effect. @default `gke-security-groups@<organization domain>`
+   */
+  readonly rbacSecurityGroup?: string;
   /** GitHub handle of the platform team, for CODEOWNERS. @default `@<organization>/platform` */
   readonly platformCodeOwners?: string;
   /** The repository Argo CD reads, and the branch. */
@@ -103,6 +108,9 @@ class Resolver {
     }
     if (spec.platformCodeOwners !== undefined && (!isString(spec.platformCodeOwners) || !GITHUB_OWNER.test(spec.platformCodeOwners))) {
       this.issue({ path: 'platformCodeOwners', message: 'is not a GitHub user or team handle', received: spec.platformCodeOwners, fix: 'write e.g. "@acme/platform"' });
+    }
+    if (spec.rbacSecurityGroup !== undefined && (!isString(spec.rbacSecurityGroup) || !/^gke-security-groups@/.test(spec.rbacSecurityGroup))) {
+      this.issue({ path: 'rbacSecurityGroup', message: 'must be a group named gke-security-groups@<your domain> (GKE requires that name)', received: spec.rbacSecurityGroup, fix: 'omit it for gke-security-groups@<organization domain>' });
     }
     if (!isString(spec.platformOwners) || !EMAIL.test(spec.platformOwners)) {
       this.issue({ path: 'platformOwners', message: 'must be the Google group email of the platform team', received: spec.platformOwners, fix: 'set it to e.g. "platform-team@acme.dev"' });
@@ -690,6 +698,7 @@ class Resolver {
       teamAccess: env.teamAccess ?? (production ? TeamAccess.VIEW : TeamAccess.EDIT),
       stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,
       path: `${DIST_DIR}/${e}`,
+      rbacSecurityGroup: this.spec.rbacSecurityGroup ?? `gke-security-groups@${this.spec.organization?.domain}`,
       workloadIdentityPool: `${env.gcpProject}.svc.id.goog`,
       imageRegistries: imageRegistriesOf(apps),
       teams,

@@ -59,6 +59,8 @@ export interface ResolvedEnvironment {
   readonly stateBucket: string;
   /** Repository path Argo CD reads for this environment, e.g. `dist/prod`. */
   readonly path: string;
+  /** The Google Groups for RBAC security group of the cluster (teams' RoleBindings name groups inside it). */
+  readonly rbacSecurityGroup: string;
   /** Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadIdentityPool: string;
   /** The Artifact Registry repositories the apps' images are pulled from (the nodes need read access), sorted by URL. */

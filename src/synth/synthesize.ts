@@ -41,9 +41,14 @@ export interface RenderedPlatform {
 export function renderPlatform(input: RenderInput): RenderedPlatform {
   const resolved = resolvePlatform(input.platform);
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
-  const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today });
-  if (guardrails.errors > 0) throw new GuardrailError(guardrails);
   const stacks = renderCloud(resolved);
+  const guardrails = runGuardrails(objects, {
+    platform: resolved,
+    schema: input.schema,
+    today: input.today,
+    stacks: stacks.map((s) => ({ environment: s.environment, file: s.file, source: `stack ${s.environment}`, json: s.json as never })),
+  });
+  if (guardrails.errors > 0) throw new GuardrailError(guardrails);
   const files = new Map<string, string>();
   for (const obj of objects) {
     files.set(distPath(obj), toYaml(obj.manifest));

@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runCheck } from '../../src/cli/check';
+import { CheckedStack, TERRAFORM_RULES, runGuardrails } from '../../src/guardrails';
+import { resolvePlatform } from '../../src/model';
+import { extensions, platform } from '../../src/platform';
+import { renderPlatform, synthesize } from '../../src/synth';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const rendered = renderPlatform({ platform, extensions });
+const resolved = resolvePlatform(platform);
+const prodStack = (): CheckedStack => {
+  const s = rendered.stacks.find((x) => x.environment === 'prod')!;
+  return { environment: 'prod', file: s.file, source: 'stack prod', json: JSON.parse(JSON.stringify(s.json)) };
+};
+const first = (json: Json, type: string): Json => Object.values(json.resource[type])[0];
+
+function rulesAfter(mutate: (json: Json) => void): string[] {
+  const stack = prodStack();
+  mutate(stack.json);
+  const report = runGuardrails([], { platform: resolved, stacks: [stack], today: '2026-11-21' });
+  return [...new Set(report.violations.map((v) => v.rule))].sort();
+}
+
+test('every Terraform rule cites its checkov check and CIS GKE section, and the README lists it', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  for (const r of TERRAFORM_RULES) {
+    expect(r.checkov).toMatch(/^(CKV_GCP_\d+|-)/);
+    expect(r.cis).toMatch(/^(\d+\.\d+\.\d+|-)$/);
+    expect({ rule: r.id, documented: readme.includes(`| \`${r.id}\` |`) }).toEqual({ rule: r.id, documented: true });
+  }
+});
+
+test('the example\'s Terraform passes every rule', () => {
+  expect(rendered.guardrails.violations).toEqual([]);
+  expect(rulesAfter(() => undefined)).toEqual([]);
+});
+
+test.each<[string, (json: Json) => void]>([
+  ['gke-private-nodes', (j) => { first(j, 'google_container_cluster').private_cluster_config.enable_private_nodes = false; }],
+  ['gke-authorized-networks', (j) => { first(j, 'google_container_cluster').master_authorized_networks_config.cidr_blocks.push({ cidr_block: '0.0.0.0/0' }); }],
+  ['gke-vpc-native', (j) => { delete first(j, 'google_container_cluster').ip_allocation_policy; }],
+  ['gke-workload-identity', (j) => { delete first(j, 'google_container_cluster').workload_identity_config; }],
+  ['gke-network-policy-enforcement', (j) => { first(j, 'google_container_cluster').datapath_provider = 'LEGACY_DATAPATH'; }],
+  ['gke-shielded-nodes', (j) => { first(j, 'google_container_cluster').enable_shielded_nodes = false; }],
+  ['gke-no-legacy-abac', (j) => { first(j, 'google_container_cluster').enable_legacy_abac = true; }],
+  ['gke-no-client-certificate', (j) => { first(j, 'google_container_cluster').master_auth.client_certificate_config.issue_client_certificate = true; }],
+  ['gke-google-groups-rbac', (j) => { delete first(j, 'google_container_cluster').authenticator_groups_config; }],
+  ['gke-release-channel', (j) => { first(j, 'google_container_cluster').release_channel.channel = 'UNSPECIFIED'; }],
+  ['gke-logging', (j) => { first(j, 'google_container_cluster').logging_config.enable_components = ['SYSTEM_COMPONENTS']; }],
+  ['gke-monitoring', (j) => { first(j, 'google_container_cluster').monitoring_config.enable_components = []; }],
+  ['gke-no-default-node-pool', (j) => { first(j, 'google_container_cluster').remove_default_node_pool = false; }],
+  ['gke-maintenance-window', (j) => { delete first(j, 'google_container_cluster').maintenance_policy; }],
+  ['gke-deletion-protection', (j) => { first(j, 'google_container_cluster').deletion_protection = false; }],
+  ['gke-node-auto-repair', (j) => { first(j, 'google_container_node_pool').management.auto_repair = false; }],
+  ['gke-node-auto-upgrade', (j) => { first(j, 'google_container_node_pool').management.auto_upgrade = false; }],
+  ['gke-node-cos', (j) => { first(j, 'google_container_node_pool').node_config.image_type = 'UBUNTU_CONTAINERD'; }],
+  ['gke-node-secure-boot', (j) => { first(j, 'google_container_node_pool').node_config.shielded_instance_config.enable_secure_boot = false; }],
+  ['gke-node-integrity-monitoring', (j) => { first(j, 'google_container_node_pool').node_config.shielded_instance_config.enable_integrity_monitoring = false; }],
+  ['gke-node-metadata-server', (j) => { first(j, 'google_container_node_pool').node_config.workload_metadata_config.mode = 'GCE_METADATA'; }],
+  ['gke-node-dedicated-service-account', (j) => { first(j, 'google_container_node_pool').node_config.service_account = 'default'; }],
+  ['gke-node-legacy-metadata-disabled', (j) => { first(j, 'google_container_node_pool').node_config.metadata = {}; }],
+  ['iam-no-primitive-roles', (j) => { first(j, 'google_project_iam_member').role = 'roles/editor'; }],
+  ['secret-manager-no-versions', (j) => { j.resource.google_secret_manager_secret_version = { v: { secret: 'x', secret_data: 'hunter2' } }; }],
+])('%s fires on its violation', (rule, mutate) => {
+  expect(rulesAfter(mutate)).toEqual([rule]);
+});
+
+test('production-only rules do not apply elsewhere', () => {
+  const dev = rendered.stacks.find((x) => x.environment === 'dev')!;
+  const json = JSON.parse(JSON.stringify(dev.json));
+  first(json, 'google_container_cluster').deletion_protection = false;
+  const report = runGuardrails([], { platform: resolved, stacks: [{ environment: 'dev', file: dev.file, source: 'stack dev', json }] });
+  expect(report.violations).toEqual([]);
+});
+
+test('npm run check catches a hand edit of the Terraform in dist/, naming the resource, field, checkov id and CIS section', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-check-'));
+  try {
+    const out = path.join(tmp, 'dist');
+    synthesize({ platform, extensions, outDir: out });
+    const file = path.join(out, 'prod', 'terraform', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    first(json, 'google_container_cluster').enable_legacy_abac = true;
+    fs.writeFileSync(file, JSON.stringify(json));
+    const lines: string[] = [];
+    expect(runCheck({ platform, distDir: out }, { log: (s) => lines.push(s), error: (s) => lines.push(s) })).toBe(1);
+    const text = lines.join('\n');
+    expect(text).toContain('ERROR gke-no-legacy-abac: [prod] terraform:google_container_cluster gke_cluster');
+    expect(text).toContain('enable_legacy_abac: legacy ABAC must be disabled (received true)');
+    expect(text).toContain('(checkov CKV_GCP_7, CIS GKE 5.8.4)');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
