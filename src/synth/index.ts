@@ -1,3 +1,4 @@
+export * from './provenance';
 export * from './synthesize';
 export * from './write';
 export * from './yaml';

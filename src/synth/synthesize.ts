@@ -1,5 +1,6 @@
 import { AppExtension, RenderedObject, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
+import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
 import { FileTree, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
 
@@ -38,12 +39,25 @@ export interface SynthOptions extends RenderInput {
   readonly outDir: string;
   /** A scratch directory that also receives the Kubernetes files (the cdk8s CLI's output). @default - none */
   readonly mirrorDir?: string;
+  /** Versions recorded in each environment's PROVENANCE.json. @default installedToolVersions() */
+  readonly tools?: ToolVersions;
+}
+
+/**
+ * Exactly what a synth writes to `outDir`, in memory: the rendered files and
+ * each environment's PROVENANCE.json (which reads the one already in
+ * `outDir`, see `withProvenance`). The drift check compares `outDir` with this.
+ */
+export function renderEnvironmentRepo(options: SynthOptions): RenderedPlatform {
+  const rendered = renderPlatform(options);
+  const files = withProvenance(rendered.files, rendered.resolved, { tools: options.tools, previous: provenanceIn(options.outDir) });
+  return { ...rendered, files };
 }
 
 /** Renders and writes `outDir` atomically: on any error nothing is written. */
 export function synthesize(options: SynthOptions): RenderedPlatform {
-  const rendered = renderPlatform(options);
+  const rendered = renderEnvironmentRepo(options);
   writeTreeAtomically(options.outDir, rendered.files);
-  if (options.mirrorDir) writeTree(options.mirrorDir, rendered.files);
+  if (options.mirrorDir) writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !file.endsWith(`/${PROVENANCE_FILE}`))));
   return rendered;
 }

@@ -31,7 +31,7 @@ describe('synth', () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform, extensions, outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
-    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['apps', 'argocd', 'bootstrap', 'teams']);
+    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'bootstrap', 'teams']);
     expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'storefront-web'))).toContain('deployment-storefront-web.yaml');
   });
 
@@ -81,7 +81,8 @@ describe('synth', () => {
 
   test('mirrors the files into the cdk8s CLI\'s output directory when asked', () => {
     synthesize({ platform: testPlatform(), outDir: path.join(tmp, 'dist'), mirrorDir: path.join(tmp, 'cdk8s.out') });
-    expect(readTree(path.join(tmp, 'cdk8s.out'))).toEqual(readTree(path.join(tmp, 'dist')));
+    const kubernetesFiles = [...readTree(path.join(tmp, 'dist'))].filter(([file]) => !file.endsWith('/PROVENANCE.json'));
+    expect(readTree(path.join(tmp, 'cdk8s.out'))).toEqual(new Map(kubernetesFiles));
   });
 });
 
