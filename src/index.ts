@@ -1,3 +1,4 @@
 export * from './model';
 export * from './k8s';
 export * from './synth';
+export * from './review';
