@@ -32,6 +32,15 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     receiveArgs: true,
   });
 
+  // Review: whether dist/ is what the sources render.
+  const drift = project.addTask('check:drift', {
+    description: 'Fail when dist/ differs from a fresh in-memory synth (hand edits, stray or missing files), naming each file, object and field',
+    exec: 'tsx src/check-drift.ts',
+  });
+  // `check` gathers the checks of rendered output; each one is its own task.
+  const check = project.tasks.tryFind('check') ?? project.addTask('check', { description: 'Every check of the rendered output' });
+  check.spawn(drift);
+
   // `npx cdk8s synth`: the CLI empties its own output directory before it runs
   // the app, so it gets a scratch directory; the app writes dist/ itself.
   new YamlFile(project, 'cdk8s.yaml', {
