@@ -32,7 +32,12 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     receiveArgs: true,
   });
 
-  // Review: whether dist/ is what the sources render.
+  // Review: what a change does to the rendered output, and whether dist/ is what the sources render.
+  project.addTask('diff', {
+    description: 'Compare the rendered output of the working tree with a git ref (--base <ref>) or two rendered trees (--base-dir, --head-dir): Markdown or JSON, with risk flags',
+    exec: 'tsx src/diff.ts',
+    receiveArgs: true,
+  });
   const drift = project.addTask('check:drift', {
     description: 'Fail when dist/ differs from a fresh in-memory synth (hand edits, stray or missing files), naming each file, object and field',
     exec: 'tsx src/check-drift.ts',

@@ -5,13 +5,23 @@ import { FileTree, renderPlatform, withProvenance } from '../../src/synth';
 /** Tool versions recorded in test renders, so that tests do not depend on what is installed. */
 export const TOOLS = { 'cdk8s': '2.70.0', 'cdk8s-plus-27': '2.9.5', 'yaml': '2.8.0', 'node': '20' };
 
-/** A platform rendered in memory as `npm run synth` would write it, and its tiers from the model. */
+const renders = new Map<string, { files: FileTree; tiers: KnownTiers }>();
+
+/**
+ * A platform rendered in memory as `npm run synth` would write it, and its
+ * tiers from the model. Rendering is pure, so equal declarations are rendered once.
+ */
 export function rendered(spec: PlatformSpec): { files: FileTree; tiers: KnownTiers } {
+  const key = JSON.stringify(spec);
+  const known = renders.get(key);
+  if (known) return known;
   const r = renderPlatform({ platform: spec });
-  return {
+  const result = {
     files: withProvenance(r.files, r.resolved, { tools: TOOLS }),
     tiers: new Map(r.resolved.environments.map((e) => [e.name, { tier: e.tier.name, production: e.tier.isProduction }])),
   };
+  renders.set(key, result);
+  return result;
 }
 
 /** The same tree with one environment's files edited by `edit` (text in, text out; undefined deletes). */
