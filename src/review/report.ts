@@ -34,8 +34,8 @@ const LABEL: Record<RiskCategory, string> = {
 const SIGN = { added: '+', changed: '~', removed: '−' } as const;
 /** Fields listed outside the fold, at most. */
 const INLINE_FIELDS = 8;
-/** A value longer than this is shown as a block in the fold. */
-const INLINE_VALUE = 120;
+/** A one-line value longer than this (an image with its digest is ~150) is shown as a block in the fold. */
+const INLINE_VALUE = 240;
 
 /** The review as Markdown for a pull-request comment. Pure. */
 export function renderMarkdown(r: Review, options: MarkdownOptions = {}): string {
