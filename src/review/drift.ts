@@ -1,5 +1,7 @@
 import { ObjectChange, diffTrees } from './diff';
+import { diffFields } from './fields';
 import { compare, describeObject } from './objects';
+import { PROVENANCE_FILE } from '../synth/provenance';
 import type { FileTree } from '../synth/write';
 
 /** How a file on disk differs from what the sources render. */
@@ -38,8 +40,24 @@ export function findDrift(expected: FileTree, actual: FileTree): FileDrift[] {
   return differing.map((file) => ({
     file,
     status: !actual.has(file) ? 'missing' : !expected.has(file) ? 'stray' : 'changed',
-    objects: changes.filter((c) => c.file === file).map(toDrift),
+    objects: file.endsWith(`/${PROVENANCE_FILE}`)
+      ? provenanceDrift(file, expected.get(file), actual.get(file))
+      : changes.filter((c) => c.file === file).map(toDrift),
   }));
+}
+
+/** A provenance record is not an object of the tree, but its fields say what differs (content hash, tool versions). */
+function provenanceDrift(file: string, expected: string | undefined, actual: string | undefined): ObjectDrift[] {
+  if (expected === undefined || actual === undefined) return [];
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  };
+  const fields = diffFields(parse(actual), parse(expected)).map((f) => ({ path: f.path, onDisk: f.old, rendered: f.new }));
+  return [{ environment: file.slice(0, file.indexOf('/')), object: PROVENANCE_FILE, status: 'changed', fields }];
 }
 
 function toDrift(c: ObjectChange): ObjectDrift {

@@ -72,7 +72,7 @@ describe('the drift check', () => {
     const { code, text } = check();
     expect(code).toBe(1);
     expect(text).toContain('  changed  dist/dev/apps/web/service-web.yaml\n             only comments or formatting differ');
-    expect(text).toContain(`  changed  dist/prod/${PROVENANCE_FILE}`);
+    expect(text).toContain(`  changed  dist/prod/${PROVENANCE_FILE}\n             prod PROVENANCE.json: 1 field differs\n               contentSha256: dist/ has "0", the sources render "`);
   });
 
   test('reports a declaration that does not render instead of comparing', () => {
