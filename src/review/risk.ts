@@ -57,6 +57,8 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
   google_compute_subnetwork: ['name', 'project', 'region', 'network', 'ip_cidr_range'],
 };
 
+/** Counts of pods (Kubernetes) and nodes (GKE node pools, in Terraform) whose decrease is a scale-down. */
+const SCALE_FIELDS = new Set(['replicas', 'minReplicas', 'maxReplicas', 'node_count', 'min_node_count', 'max_node_count', 'total_min_node_count', 'total_max_node_count']);
 const RBAC_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 const SECRET_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore', 'Secret']);
 const SECRET_FIELD = /secretKeyRef|secretRef|secretName|^secret$/;
@@ -97,6 +99,7 @@ export function assessRisk(input: RiskInput): RiskFlag[] {
     const type = terraformType(c);
     if (type !== undefined) {
       terraformFlags(c, type, flag);
+      for (const f of c.fields) if (SCALE_FIELDS.has(f.keys[f.keys.length - 1])) fieldFlags(c, f, flag);
       continue;
     }
     if (c.status === 'removed') deletionFlag(c, input, removedApps, flag);
@@ -121,8 +124,7 @@ type Flag = (category: RiskCategory, c: ObjectChange | undefined, environment: s
 
 function fieldFlags(c: ObjectChange, f: FieldChange, flag: Flag): void {
   const last = f.keys[f.keys.length - 1];
-  if (f.change === 'changed' && (last === 'replicas' || last === 'minReplicas' || last === 'maxReplicas')
-    && typeof f.old === 'number' && typeof f.new === 'number' && f.new < f.old) {
+  if (f.change === 'changed' && SCALE_FIELDS.has(last) && typeof f.old === 'number' && typeof f.new === 'number' && f.new < f.old) {
     flag('scale-down', c, c.environment, `${last}: ${f.old} → ${f.new}`);
   }
   const resource = /(?:^|\.)resources\.(requests|limits)\.(cpu|memory)$/.exec(f.keys.join('.'));

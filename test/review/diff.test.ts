@@ -134,24 +134,27 @@ describe('risk flags', () => {
     ]);
   });
 
-  test('Terraform: fields that replace a cluster or node pool, destroyed networks, IAM', () => {
+  test('Terraform: fields that replace a cluster or node pool, fewer nodes, destroyed networks, IAM', () => {
     const tf = (cluster: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
       'prod/terraform/cdk.tf.json': {
         resource: {
           google_container_cluster: { primary: { name: 'acme-prod', location: 'europe-west1', min_master_version: '1.29', ...cluster } },
-          google_container_node_pool: { general: { name: 'general', node_config: { machine_type: 'n2-standard-4' } } },
+          google_container_node_pool: { general: { name: 'general', autoscaling: { max_node_count: 6 }, node_config: { machine_type: 'n2-standard-4' } } },
           ...extra,
         },
       },
     });
     const before = tf({ network: 'vpc' }, { google_compute_subnetwork: { nodes: { name: 'nodes', ip_cidr_range: '10.0.0.0/20' } } });
     const after = tf({ network: 'vpc2', min_master_version: '1.30' }, { google_project_iam_member: { web: { role: 'roles/pubsub.publisher', member: 'serviceAccount:web@p' } } });
-    (after['prod/terraform/cdk.tf.json'].resource.google_container_node_pool.general.node_config as Record<string, string>).machine_type = 'n2-standard-8';
+    const pool = after['prod/terraform/cdk.tf.json'].resource.google_container_node_pool.general;
+    pool.node_config.machine_type = 'n2-standard-8';
+    pool.autoscaling.max_node_count = 4;
     expect(flagsOf(before, after)).toEqual([
       'high production -: prod is a production environment (tier production, from the environment name): 1 added, 2 changed, 1 removed',
       'high terraform-destroy google_compute_subnetwork.nodes: Terraform will destroy google_compute_subnetwork "nodes"',
       'high terraform-replace google_container_cluster.primary: may replace google_container_cluster "primary" (destroy, then create): network: vpc → vpc2',
       'high terraform-replace google_container_node_pool.general: may replace google_container_node_pool "general" (destroy, then create): node_config.machine_type: n2-standard-4 → n2-standard-8',
+      'high scale-down google_container_node_pool.general: max_node_count: 6 → 4',
       'high iam google_project_iam_member.web: IAM added: role roles/pubsub.publisher, member serviceAccount:web@p',
     ]);
   });
