@@ -121,10 +121,17 @@ function removeWorktree(projectDir: string, worktree: string): void {
   } catch {
     // Best effort; the worktree may not exist.
   }
+  // Where git keeps this worktree's administrative files, to drop only ours if `git worktree remove` fails.
+  let admin: string | undefined;
+  try {
+    admin = /^gitdir: (.*)$/m.exec(fs.readFileSync(path.join(worktree, '.git'), 'utf8'))?.[1];
+  } catch {
+    admin = undefined;
+  }
   const removed = spawnSync('git', ['worktree', 'remove', '--force', '--force', worktree], { cwd: projectDir, encoding: 'utf8' });
   if (removed.status !== 0) {
     fs.rmSync(worktree, { recursive: true, force: true });
-    spawnSync('git', ['worktree', 'prune'], { cwd: projectDir });
+    if (admin && /[/\\]worktrees[/\\][^/\\]+$/.test(admin)) fs.rmSync(admin, { recursive: true, force: true });
   }
 }
 
