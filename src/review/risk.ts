@@ -102,7 +102,11 @@ export function assessRisk(input: RiskInput): RiskFlag[] {
       for (const f of c.fields) if (SCALE_FIELDS.has(f.keys[f.keys.length - 1])) fieldFlags(c, f, flag);
       continue;
     }
-    if (c.status === 'removed') deletionFlag(c, input, removedApps, flag);
+    if (c.status === 'removed') {
+      // Removed with its Application: the Application's own flag says it all.
+      if (!isApplication(c) && removedApps.has(owningApplication(c, input)?.key ?? '')) continue;
+      deletionFlag(c, input, flag);
+    }
     if (RBAC_KINDS.has(c.kind)) flag('rbac', c, c.environment, `RBAC ${c.status}${changedPaths(c)}`);
     if (c.kind === 'NetworkPolicy') flag('network-policy', c, c.environment, `network policy ${c.status}${changedPaths(c)}`);
     if (c.kind === 'AppProject') flag('app-project', c, c.environment, `Argo CD AppProject ${c.status}${changedPaths(c)}`);
@@ -183,8 +187,8 @@ function isIam(type: string): boolean {
 }
 
 /** Argo CD's part in a removal: prune by the owning Application, or cascade from a removed Application. */
-function deletionFlag(c: ObjectChange, input: RiskInput, removedApps: ReadonlySet<string>, flag: Flag): void {
-  if (c.kind === 'Application' && c.apiVersion.startsWith('argoproj.io/')) {
+function deletionFlag(c: ObjectChange, input: RiskInput, flag: Flag): void {
+  if (isApplication(c)) {
     const body = c.old as { metadata?: { finalizers?: unknown }; spec?: { source?: { path?: unknown } } } | undefined;
     const finalizers = Array.isArray(body?.metadata?.finalizers) ? body.metadata.finalizers : [];
     const inside = input.base.objects.filter((o) => o.environment === c.environment && covers(c.old, dirOf(o.file)));
@@ -194,7 +198,6 @@ function deletionFlag(c: ObjectChange, input: RiskInput, removedApps: ReadonlySe
     return;
   }
   const owner = owningApplication(c, input);
-  if (owner && removedApps.has(owner.key)) return; // covered by the Application's own flag
   if (!owner) {
     flag('deletion', c, c.environment, 'removed from a directory no Argo CD Application syncs (e.g. bootstrap/): it stays in the cluster until deleted by hand with kubectl');
     return;
@@ -205,16 +208,19 @@ function deletionFlag(c: ObjectChange, input: RiskInput, removedApps: ReadonlySe
     : `Application ${owner.name} does not prune automatically: it stays in the cluster, out of sync, until pruned by hand`);
 }
 
+function isApplication(o: { readonly kind: string; readonly apiVersion: string }): boolean {
+  return o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/');
+}
+
 function removedApplications(changes: readonly ObjectChange[]): Set<string> {
-  return new Set(changes.filter((c) => c.status === 'removed' && c.kind === 'Application' && c.apiVersion.startsWith('argoproj.io/')).map((c) => c.key));
+  return new Set(changes.filter((c) => c.status === 'removed' && isApplication(c)).map((c) => c.key));
 }
 
 /** The Application (in the head tree, else the base tree) whose source path holds the object's file. */
 function owningApplication(c: ObjectChange, input: RiskInput): ReviewObject | undefined {
   const dir = dirOf(c.file);
   for (const tree of [input.head, input.base]) {
-    const match = tree.objects.find((o) => o.environment === c.environment && o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')
-      && covers(o.body, dir));
+    const match = tree.objects.find((o) => o.environment === c.environment && isApplication(o) && covers(o.body, dir));
     if (match) return match;
   }
   return undefined;
