@@ -32,6 +32,20 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     receiveArgs: true,
   });
 
+  // Review: what a change does to the rendered output, and whether dist/ is what the sources render.
+  project.addTask('diff', {
+    description: 'Compare the rendered output of the working tree with a git ref (--base <ref>) or two rendered trees (--base-dir, --head-dir): Markdown or JSON, with risk flags',
+    exec: 'tsx src/diff.ts',
+    receiveArgs: true,
+  });
+  const drift = project.addTask('check:drift', {
+    description: 'Fail when dist/ differs from a fresh in-memory synth (hand edits, stray or missing files), naming each file, object and field',
+    exec: 'tsx src/check-drift.ts',
+  });
+  // `check` gathers the checks of rendered output; each one is its own task.
+  const check = project.tasks.tryFind('check') ?? project.addTask('check', { description: 'Every check of the rendered output' });
+  check.spawn(drift);
+
   // `npx cdk8s synth`: the CLI empties its own output directory before it runs
   // the app, so it gets a scratch directory; the app writes dist/ itself.
   new YamlFile(project, 'cdk8s.yaml', {
@@ -60,7 +74,5 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     description: 'Run schema validation and platform rules over dist/ as it is on disk',
     exec: 'tsx src/check.ts',
   });
-  project.addTask('check', {
-    description: 'Every check of the rendered environment repo',
-  }).spawn(guardrails);
+  check.spawn(guardrails);
 }

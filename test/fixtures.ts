@@ -22,6 +22,8 @@ export function environment(
   for (const app of apps) {
     entries[app] = production ? { tag: '1.0.0', digest: `sha256:${'a'.repeat(64)}` } : { tag: '1.0.0' };
   }
+  // Production guardrails want two replicas of everything: give them unless the test says otherwise.
+  const twoReplicas = production ? Object.fromEntries(apps.map((a) => [a, { replicas: 2 }])) : {};
   return {
     name,
     tier: Tier.DEVELOPMENT,
@@ -30,6 +32,7 @@ export function environment(
     domain: `${name}.example.com`,
     release: releaseFile(`environments/releases/${name}.json`, { apps: { ...entries, ...release } }),
     ...overrides,
+    apps: { ...twoReplicas, ...overrides.apps },
   };
 }
 

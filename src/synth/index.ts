@@ -1,4 +1,5 @@
 export * from './json';
+export * from './provenance';
 export * from './synthesize';
 export * from './write';
 export * from './yaml';

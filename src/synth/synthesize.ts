@@ -3,6 +3,7 @@ import { GuardrailError, GuardrailReport, ObjectSchemaValidator, runGuardrails }
 import { AppExtension, RenderedObject, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { toJson } from './json';
+import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
 import { FileTree, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
 
@@ -71,15 +72,29 @@ export interface SynthOptions extends RenderInput {
   readonly outDir: string;
   /** A scratch directory that also receives the Kubernetes files, and only them (the cdk8s CLI's output). @default - none */
   readonly mirrorDir?: string;
+  /** Versions recorded in each environment's PROVENANCE.json. @default installedToolVersions() */
+  readonly tools?: ToolVersions;
+}
+
+/**
+ * Exactly what a synth writes to `outDir`, in memory: the rendered files and
+ * each environment's PROVENANCE.json (which reads the one already in
+ * `outDir`, see `withProvenance`). The drift check compares `outDir` with this.
+ */
+export function renderEnvironmentRepo(options: SynthOptions): RenderedPlatform {
+  const rendered = renderPlatform(options);
+  const files = withProvenance(rendered.files, rendered.resolved, { tools: options.tools, previous: provenanceIn(options.outDir) });
+  return { ...rendered, files };
 }
 
 /** Renders and writes `outDir` atomically: on any error nothing is written. */
 export function synthesize(options: SynthOptions): RenderedPlatform {
-  const rendered = renderPlatform(options);
+  const rendered = renderEnvironmentRepo(options);
   writeTreeAtomically(options.outDir, rendered.files);
   if (options.mirrorDir) {
+    // The cdk8s CLI's scratch output gets the Kubernetes files only: no Terraform, no provenance.
     const cloud = new Set(rendered.stacks.map(distPath));
-    writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !cloud.has(file))));
+    writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`))));
   }
   return rendered;
 }

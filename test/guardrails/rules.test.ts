@@ -18,8 +18,9 @@ import { environment, platform as testPlatform, service } from '../fixtures';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A production platform with one service, rendered; objects can be mutated per test. */
-function prodPlatform(apps: AppSpec[] = [service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 } })]) {
-  return testPlatform({ apps, environments: [environment('prod', apps.map((a) => a.name), { tier: Tier.PRODUCTION })] });
+function prodPlatform(apps: AppSpec[] = [service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 } })], replicas?: number) {
+  const overrides = replicas === undefined ? {} : { apps: Object.fromEntries(apps.map((a) => [a.name, { replicas }])) };
+  return testPlatform({ apps, environments: [environment('prod', apps.map((a) => a.name), { tier: Tier.PRODUCTION, ...overrides })] });
 }
 
 function renderedObjects(spec = prodPlatform()): CheckedObject[] {
@@ -114,7 +115,7 @@ describe('the rules', () => {
   });
 
   test('production: two replicas, and a disruption budget that allows a disruption', () => {
-    const single = prodPlatform([service('web')]);
+    const single = prodPlatform([service('web')], 1);
     expect(rulesAfter(() => undefined, single)).toEqual(['production-replicas']);
     expect(rulesAfter((o) => { (o.find((x) => x.manifest.kind === 'PodDisruptionBudget')!.manifest as Json).spec = { minAvailable: 2, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }; }))
       .toEqual(['production-disruption-budget']);

@@ -31,7 +31,7 @@ describe('synth', () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform, extensions, outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
-    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['apps', 'argocd', 'bootstrap', 'teams', 'terraform']);
+    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'bootstrap', 'teams', 'terraform']);
     expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'orders-api'))).toContain('deployment-orders-api.yaml');
   });
 
@@ -81,7 +81,7 @@ describe('synth', () => {
 
   test('mirrors the files into the cdk8s CLI\'s output directory when asked', () => {
     synthesize({ platform: testPlatform(), outDir: path.join(tmp, 'dist'), mirrorDir: path.join(tmp, 'cdk8s.out') });
-    const kubernetesOnly = new Map([...readTree(path.join(tmp, 'dist'))].filter(([file]) => !file.includes('/terraform/')));
+    const kubernetesOnly = new Map([...readTree(path.join(tmp, 'dist'))].filter(([file]) => !file.includes('/terraform/') && !file.endsWith('/PROVENANCE.json')));
     expect(kubernetesOnly.size).toBeGreaterThan(10);
     expect(readTree(path.join(tmp, 'cdk8s.out'))).toEqual(kubernetesOnly);
   });

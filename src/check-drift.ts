@@ -1,0 +1,11 @@
+/**
+ * `npm run check:drift`: fails when dist/ is not exactly what the sources
+ * render. Only wires; see src/cli/drift.ts.
+ */
+import * as path from 'path';
+import { runDriftCheck } from './cli/drift';
+import { extensions, platform } from './platform';
+
+const projectDir = path.resolve(__dirname, '..');
+
+process.exitCode = runDriftCheck({ platform, extensions, outDir: path.join(projectDir, 'dist'), projectDir });
