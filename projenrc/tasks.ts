@@ -64,6 +64,12 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     },
   });
 
+  project.addTask('promote', {
+    description: 'Promote apps to the next environment: npm run promote -- <app> --to <env> (or --all --to <env>)',
+    exec: 'tsx src/promote.ts',
+    receiveArgs: true,
+  });
+
   project.addTask('codeowners', {
     description: 'Write .github/CODEOWNERS from the teams and apps (a test fails when it is out of date)',
     exec: 'tsx src/codeowners.ts',

@@ -1,0 +1,118 @@
+import { EnvironmentSpec, PlatformSpec, ReleaseEntry, releaseFile, suggest } from '../model';
+
+/** Why a promotion was refused; nothing is changed. */
+export class PromotionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromotionRefused';
+  }
+}
+
+export interface PromotionRequest {
+  /** Apps to promote; empty with `all`. */
+  readonly apps: readonly string[];
+  /** Promote every app whose version differs from the previous environment's. */
+  readonly all?: boolean;
+  /** Target environment. */
+  readonly to: string;
+  /** Source environment; must be the one just before `to` in promotion order. @default the previous environment */
+  readonly from?: string;
+  /** The version (tag) expected in the source, as a check. @default - whatever runs there */
+  readonly version?: string;
+}
+
+/** One app moving from one version to another. */
+export interface PromotedApp {
+  readonly app: string;
+  readonly from: ReleaseEntry;
+  /** The target's version before, if it had one. */
+  readonly previous?: ReleaseEntry;
+}
+
+export interface PromotionPlan {
+  readonly from: string;
+  readonly to: string;
+  readonly promoted: readonly PromotedApp[];
+  /** Apps already at the source's version. */
+  readonly unchanged: readonly string[];
+  /** The target's release file path and its new text. */
+  readonly releaseFile: string;
+  readonly releaseText: string;
+  /** The platform as it will be after the promotion (the target's release replaced). */
+  readonly platform: PlatformSpec;
+}
+
+type ReleaseContent = { apps?: Record<string, ReleaseEntry>; [key: string]: unknown };
+
+/**
+ * Plans a promotion: copies the version (tag and digest) of each app from the
+ * previous environment in promotion order into the target's release file.
+ * Pure: reads the declarations, returns the new file and platform; throws
+ * {@link PromotionRefused} with the reason when the promotion is not allowed.
+ */
+export function planPromotion(platform: PlatformSpec, request: PromotionRequest): PromotionPlan {
+  const envs = platform.environments;
+  const names = envs.map((e) => e.name);
+  const index = names.indexOf(request.to);
+  if (index < 0) throw new PromotionRefused(`unknown environment "${request.to}" (${suggest(request.to, names)}); environments in promotion order: ${names.join(' → ')}`);
+  if (index === 0) {
+    throw new PromotionRefused(`"${request.to}" is the first environment: there is nothing to promote from. Set the version in ${envs[0].release.file} (a build pipeline usually does)`);
+  }
+  const source = envs[index - 1];
+  const target = envs[index];
+  if (request.from !== undefined && request.from !== source.name) {
+    throw new PromotionRefused(`promotion goes in order ${names.join(' → ')}: "${request.to}" receives versions from "${source.name}", not from "${request.from}". `
+      + `Promote to ${names.slice(names.indexOf(request.from) + 1, index).map((n) => `"${n}"`).join(', ') || `"${request.from}"`} first`);
+  }
+  const sourceApps = releaseApps(source);
+  const targetContent = (target.release.content ?? {}) as ReleaseContent;
+  const targetApps = releaseApps(target);
+  const declared = new Set(platform.apps.map((a) => a.name));
+
+  const apps = request.all ? Object.keys(sourceApps).sort() : [...request.apps];
+  if (apps.length === 0) throw new PromotionRefused('name the apps to promote, or pass --all');
+  if (request.all && request.version !== undefined) throw new PromotionRefused('--version checks one app\'s version; it cannot be used with --all');
+
+  const promoted: PromotedApp[] = [];
+  const unchanged: string[] = [];
+  for (const app of apps) {
+    if (!declared.has(app)) throw new PromotionRefused(`unknown app "${app}" (${suggest(app, [...declared])})`);
+    if (target.apps?.[app]?.enabled === false) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
+    const entry = sourceApps[app];
+    if (!entry || source.apps?.[app]?.enabled === false) {
+      throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}. Deploy it to "${source.name}" first`);
+    }
+    if (request.version !== undefined && entry.tag !== request.version) {
+      throw new PromotionRefused(`version ${request.version} of "${app}" is not running in "${source.name}" (it runs ${entry.tag}); only what runs in "${source.name}" can be promoted to "${target.name}"`);
+    }
+    if (target.tier?.isProduction && !entry.digest) {
+      throw new PromotionRefused(`"${app}" ${entry.tag} has no digest in ${source.release.file}; "${target.name}" is production and runs images by digest only. Add the digest the registry reports (sha256:…) in "${source.name}" first`);
+    }
+    const previous = targetApps[app];
+    if (previous && previous.tag === entry.tag && previous.digest === entry.digest) {
+      unchanged.push(app);
+      continue;
+    }
+    promoted.push({ app, from: entry, previous });
+  }
+
+  const nextApps: Record<string, ReleaseEntry> = { ...targetApps };
+  for (const p of promoted) nextApps[p.app] = { tag: p.from.tag, ...(p.from.digest ? { digest: p.from.digest } : {}) };
+  const sorted = Object.fromEntries(Object.keys(nextApps).sort().map((k) => [k, nextApps[k]]));
+  const nextContent = { ...targetContent, apps: sorted };
+  const nextTarget: EnvironmentSpec = { ...target, release: releaseFile(target.release.file, nextContent) };
+  return {
+    from: source.name,
+    to: target.name,
+    promoted,
+    unchanged,
+    releaseFile: target.release.file,
+    releaseText: `${JSON.stringify(nextContent, null, 2)}\n`,
+    platform: { ...platform, environments: envs.map((e) => (e === target ? nextTarget : e)) },
+  };
+}
+
+function releaseApps(env: EnvironmentSpec): Record<string, ReleaseEntry> {
+  const content = env.release?.content as ReleaseContent | undefined;
+  return (content?.apps && typeof content.apps === 'object') ? content.apps : {};
+}
