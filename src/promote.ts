@@ -11,14 +11,10 @@ let version: string | undefined;
 let all = false;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
-  if (a === '--to') to = args[++i];
-  else if (a === '--from') from = args[++i];
-  else if (a === '--version') version = args[++i];
-  else if (a === '--all') all = true;
-  else if (a.startsWith('--')) {
+  if (a === '--to') {to = args[++i];} else if (a === '--from') {from = args[++i];} else if (a === '--version') {version = args[++i];} else if (a === '--all') {all = true;} else if (a.startsWith('--')) {
     console.error(`Unknown option ${a}. Usage: npm run promote -- <app> [<app>...] --to <env> [--from <env>] [--version <tag>], or --all --to <env>`);
     process.exit(2);
-  } else apps.push(a);
+  } else {apps.push(a);}
 }
 if (!to) {
   console.error('Usage: npm run promote -- <app> [<app>...] --to <env> [--from <env>] [--version <tag>], or --all --to <env>');

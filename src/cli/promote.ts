@@ -2,10 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PromotionRefused, PromotionRequest, planPromotion } from '../delivery/promote';
 import { GuardrailError } from '../guardrails';
-import { RenderError } from '../k8s';
+import { RenderError, AppExtension } from '../k8s';
 import { PlatformSpec, PlatformValidationError } from '../model';
 import { renderMarkdown, review } from '../review';
-import { AppExtension } from '../k8s';
 import { readTree, renderEnvironmentRepo, writeTreeAtomically } from '../synth';
 import type { Console } from './synth';
 
