@@ -27,8 +27,8 @@ function snapshot(): Map<string, string> {
 }
 function promote(args: { apps?: string[]; to: string; from?: string; version?: string; all?: boolean }, spec: PlatformSpec = platform) {
   const lines: string[] = [];
-  const code = runPromote({ platform: spec, extensions, apps: args.apps ?? [], to: args.to, from: args.from, version: args.version, all: args.all, root, outDir: out },
-    { log: (s) => lines.push(s), error: (s) => lines.push(s) });
+  const options = { platform: spec, extensions, apps: args.apps ?? [], to: args.to, from: args.from, version: args.version, all: args.all, root, outDir: out };
+  const code = runPromote(options, { log: (s) => lines.push(s), error: (s) => lines.push(s) });
   return { code, text: lines.join('\n') };
 }
 function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
