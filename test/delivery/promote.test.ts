@@ -27,7 +27,9 @@ function snapshot(): Map<string, string> {
 }
 function promote(args: { apps?: string[]; to: string; from?: string; version?: string; all?: boolean }, spec: PlatformSpec = platform) {
   const lines: string[] = [];
-  const options = { platform: spec, extensions, apps: args.apps ?? [], to: args.to, from: args.from, version: args.version, all: args.all, root, outDir: out };
+  const options = {
+    platform: spec, extensions, apps: args.apps ?? [], to: args.to, from: args.from, version: args.version, all: args.all, root, outDir: out,
+  };
   const code = runPromote(options, { log: (s) => lines.push(s), error: (s) => lines.push(s) });
   return { code, text: lines.join('\n') };
 }
