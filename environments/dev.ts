@@ -17,6 +17,8 @@ export const dev: EnvironmentSpec = {
     maintenanceStartTime: '02:00',
   },
   sync: SyncPolicy.automated(),
+  // Every pull request labelled preview:<app> gets that app in namespace pr-<number>-<app> on this cluster.
+  previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.dev.acme.example' },
   release: releaseFile('environments/releases/dev.json', release),
   apps: {
     'storefront-web': { env: { LOG_LEVEL: 'debug', FEATURE_NEW_CHECKOUT: 'true' } },

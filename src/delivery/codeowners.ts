@@ -45,7 +45,9 @@ export function renderCodeOwners(platform: ResolvedPlatform, options: CodeOwners
     if (source) rows.push([`/${source}`, owners]);
     if (app.deployedWith !== app.name) continue;
     for (const env of nonProduction) {
-      if (env.apps.some((a) => a.name === app.name)) rows.push([`/${env.path}/apps/${app.name}/`, owners]);
+      if (!env.apps.some((a) => a.name === app.name)) continue;
+      rows.push([`/${env.path}/apps/${app.name}/`, owners]);
+      if (env.previews && app.kind !== 'migration') rows.push([`/${env.path}/previews/${app.name}/`, owners]);
     }
   }
 

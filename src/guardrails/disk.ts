@@ -37,7 +37,8 @@ export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; s
         }
         continue;
       }
-      if (!/\.ya?ml$/.test(entry.name)) continue;
+      // Kustomize's own configuration (preview directories) is not an object applied to a cluster.
+      if (!/\.ya?ml$/.test(entry.name) || /^kustomization\.ya?ml$/.test(entry.name)) continue;
       if (rest.length === 0) {
         unreadable.push({ file: child, problem: 'is outside any environment directory' });
         continue;

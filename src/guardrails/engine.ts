@@ -33,6 +33,16 @@ const BUILT_IN_EXEMPTIONS: readonly { rule: string; reason: string; expires?: st
       && Object.keys(m.stringData ?? {}).sort().join(',') === 'name,server'
       && m.stringData?.server === 'https://kubernetes.default.svc';
   },
+}, {
+  rule: 'argocd-project-no-wildcards',
+  reason: 'built in: pull-request previews create namespaces pr-<number>-<app>; their AppProject admits only namespaces starting "pr-" on its own cluster',
+  applies: (o) => {
+    const spec = (o.manifest as { spec?: { destinations?: { name?: string; server?: string; namespace?: string }[]; sourceRepos?: string[] } }).spec;
+    return o.manifest.kind === 'AppProject' && o.manifest.metadata?.name === 'preview'
+      && (spec?.destinations ?? []).length > 0
+      && (spec?.destinations ?? []).every((d) => d.namespace === 'pr-*' && !String(d.name ?? d.server ?? '*').includes('*'))
+      && !(spec?.sourceRepos ?? ['*']).some((r) => r.includes('*'));
+  },
 }];
 
 export interface GuardrailOptions {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
-import { SYNC_WAVE, appLabels, selectorLabels, versionedLabels } from './labels';
+import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';
 import { podSpec } from './pod';
 
 /** Ranges of Google's HTTPS load balancers and health checkers, which reach public apps' pods (container-native load balancing). */
@@ -28,6 +28,8 @@ export interface AppChartProps {
   readonly app: ResolvedApp;
   /** Migrations that run as PreSync hooks before `app` is synced. */
   readonly migrations: readonly ResolvedApp[];
+  /** A preview of the app for a pull request: no static address or certificate, plain HTTP. @default false */
+  readonly preview?: boolean;
 }
 
 /**
@@ -42,15 +44,17 @@ export class AppChart extends Chart {
   constructor(scope: Construct, id: string, props: AppChartProps) {
     super(scope, id, { namespace: props.app.namespace, disableResourceNameHashes: true });
     this.app = props.app;
-    renderApp(this, props.platform, props.env, props.app, false);
+    renderApp(this, props.platform, props.env, props.app, false, props.preview ?? false);
     for (const migration of props.migrations) {
-      renderApp(new Construct(this, migration.name), props.platform, props.env, migration, true);
+      renderApp(new Construct(this, migration.name), props.platform, props.env, migration, true, false);
     }
   }
 }
 
-function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEnvironment, app: ResolvedApp, hook: boolean): void {
-  const labels = appLabels(platform, env, app);
+function renderApp(
+  scope: Construct, platform: ResolvedPlatform, env: ResolvedEnvironment, app: ResolvedApp, hook: boolean, preview: boolean,
+): void {
+  const labels = { ...appLabels(platform, env, app), ...(preview ? { [previewLabel(platform)]: 'true' } : {}) };
   /** Supporting objects exist before the workload: an earlier wave, or for a hook, PreSync hooks themselves. */
   const supporting = (name: string): ApiObjectMetadata => ({
     name,
@@ -99,10 +103,13 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
     }
   }
 
-  networkPolicy(scope, hook ? supporting(app.name) : meta(app.name), app);
+  // Where previews run, an app's callers may also be their previews (in namespaces labelled as previews).
+  const previewCallers = env.previews && !preview ? previewLabel(platform) : undefined;
+  networkPolicy(scope, hook ? supporting(app.name) : meta(app.name), app, previewCallers);
 
-  const workloadMeta: ApiObjectMetadata = { name: app.name, namespace: app.namespace, labels: versionedLabels(platform, env, app) };
-  const template = { metadata: { labels: versionedLabels(platform, env, app) }, spec: podSpec(env, app) };
+  const podLabels = { ...versionedLabels(platform, env, app), ...(preview ? { [previewLabel(platform)]: 'true' } : {}) };
+  const workloadMeta: ApiObjectMetadata = { name: app.name, namespace: app.namespace, labels: podLabels };
+  const template = { metadata: { labels: podLabels }, spec: podSpec(env, app) };
   switch (app.kind) {
     case 'service':
     case 'worker': {
@@ -189,12 +196,15 @@ function renderApp(scope: Construct, platform: ResolvedPlatform, env: ResolvedEn
     new k8s.KubeIngress(scope, 'ingress', {
       metadata: {
         ...meta(app.name),
-        annotations: {
-          'kubernetes.io/ingress.class': 'gce',
-          'kubernetes.io/ingress.allow-http': 'false',
-          'kubernetes.io/ingress.global-static-ip-name': addressName,
-          'ingress.gcp.kubernetes.io/pre-shared-cert': certificateName,
-        },
+        // A preview gets an ephemeral address and plain HTTP: its host changes with every pull request.
+        annotations: preview
+          ? { 'kubernetes.io/ingress.class': 'gce' }
+          : {
+            'kubernetes.io/ingress.class': 'gce',
+            'kubernetes.io/ingress.allow-http': 'false',
+            'kubernetes.io/ingress.global-static-ip-name': addressName,
+            'ingress.gcp.kubernetes.io/pre-shared-cert': certificateName,
+          },
       },
       spec: {
         rules: [{
@@ -271,16 +281,22 @@ function renderWorkload(
  * declared callees out, the metadata server and Google APIs for an app with a
  * cloud identity, and the internet on 443 only when declared.
  */
-function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: ResolvedApp): void {
+function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: ResolvedApp, previewCallers?: string): void {
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   const portsOf = (ports: readonly { port: number; protocol: string }[]) =>
     ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
   if (app.calledBy.length > 0) {
     ingress.push({
-      from: app.calledBy.map((c) => ({
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
-      })),
+      from: app.calledBy.flatMap((c) => [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
+        },
+        ...(previewCallers ? [{
+          namespaceSelector: { matchLabels: { [previewCallers]: 'true' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
+        }] : []),
+      ]),
       ports: portsOf(app.ports),
     });
   }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
 import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';
+import { renderPreviewGitOps } from './preview';
 
 /** The AppProject of the platform team: namespaces and the Argo CD objects themselves. */
 export const PLATFORM_PROJECT = 'platform';
@@ -153,6 +154,8 @@ export class GitOpsChart extends Chart {
       revisionHistoryLimit: 10,
     };
     new ArgoApplication(this, 'teams', { metadata: metadata(TEAMS_APPLICATION, environmentLabels(platform, env), '-1'), spec: teamsApp });
+
+    renderPreviewGitOps(this, platform, env);
 
     for (const app of env.apps.filter((a) => a.deployedWith === a.name)) {
       new ArgoApplication(this, `app-${app.name}`, {

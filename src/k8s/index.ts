@@ -3,5 +3,6 @@ export * from './crds';
 export * from './gitops-chart';
 export * from './labels';
 export * from './pod';
+export * from './preview';
 export * from './render';
 export * from './team-chart';

@@ -38,3 +38,8 @@ export function appLabels(platform: ResolvedPlatform, env: ResolvedEnvironment, 
 export function versionedLabels(platform: ResolvedPlatform, env: ResolvedEnvironment, app: ResolvedApp): Record<string, string> {
   return { ...appLabels(platform, env, app), 'app.kubernetes.io/version': app.tag };
 }
+
+/** The label of preview namespaces and objects (`<label domain>/preview: "true"`). */
+export function previewLabel(platform: ResolvedPlatform): string {
+  return `${platform.labelDomain}/preview`;
+}

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IssueCollector, ResolvedApp, ResolvedEnvironment, ResolvedPlatform, describeValue, suggest } from '../model';
 import { AppChart } from './app-chart';
 import { BootstrapChart, GitOpsChart } from './gitops-chart';
+import { previewApp, previewableApps } from './preview';
 import { TeamNamespaceChart } from './team-chart';
 
 /**
@@ -94,6 +95,18 @@ export function renderEnvironment(
     charts.push({ chart, dir: `apps/${a.name}`, app: a.name });
   }
   if (problems.length > 0) throw new RenderError(problems);
+
+  // Pull-request previews: each app, with its namespace's guardrails, as a pull request will render it.
+  for (const a of previewableApps(env)) {
+    const preview = previewApp(a, env.previews!);
+    const team = env.teams.find((t) => t.name === a.team)!;
+    charts.push({
+      chart: new TeamNamespaceChart(app, `preview-namespace-${a.name}`, { platform, env, team: { ...team, quota: env.previews!.quota }, namespace: preview.namespace, preview: true }),
+      dir: `previews/${a.name}`,
+      app: a.name,
+    });
+    charts.push({ chart: new AppChart(app, `preview-${a.name}`, { platform, env, app: preview, migrations: [], preview: true }), dir: `previews/${a.name}`, app: a.name });
+  }
 
   // Validations that constructs (escape hatches included) registered with addValidation().
   for (const { chart } of charts) {

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTeam } from '../model';
-import { SYNC_WAVE, teamLabels } from './labels';
+import { SYNC_WAVE, previewLabel, teamLabels } from './labels';
 
 /** NodeLocal DNSCache's address on GKE nodes. */
 const NODE_LOCAL_DNS = '169.254.20.10/32';
@@ -12,6 +12,8 @@ export interface TeamNamespaceChartProps {
   readonly env: ResolvedEnvironment;
   readonly team: ResolvedTeam;
   readonly namespace: string;
+  /** A preview namespace: labelled as such, with the previews' quota. @default false */
+  readonly preview?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export class TeamNamespaceChart extends Chart {
   constructor(scope: Construct, id: string, props: TeamNamespaceChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
     const { platform, env, team, namespace } = props;
-    const labels = teamLabels(platform, env, team.name);
+    const labels = { ...teamLabels(platform, env, team.name), ...(props.preview ? { [previewLabel(platform)]: 'true' } : {}) };
     const meta = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeNamespace(this, 'namespace', {

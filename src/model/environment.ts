@@ -1,6 +1,6 @@
 import type { AppOverride } from './app';
 import type { ReleaseFile } from './release';
-import type { TeamOverride } from './team';
+import type { QuotaSpec, TeamOverride } from './team';
 
 /** How an environment is treated by guardrails and defaults. */
 export class Tier {
@@ -93,6 +93,28 @@ export interface SyncWindowSpec {
   readonly timeZone?: string;
 }
 
+/**
+ * Preview environments: every open pull request labelled `preview:<app>` gets
+ * that app rendered from the pull request's head into its own namespace
+ * `pr-<number>-<app>` on this environment's cluster, with a small quota and no
+ * secrets, removed when the pull request closes.
+ */
+export interface PreviewSpec {
+  /** The GitHub repository whose pull requests get previews. */
+  readonly github: {
+    readonly owner: string;
+    readonly repo: string;
+    /** Secret in the Argo CD namespace holding a GitHub token (key `token`), for private repositories and rate limits. @default - anonymous */
+    readonly tokenSecret?: string;
+  };
+  /** DNS domain of preview hosts: `pr-<number>-<subdomain>.<domain>`. */
+  readonly domain: string;
+  /** Quota of each preview namespace. @default 1 CPU, 2Gi memory requested, 10 pods */
+  readonly quota?: QuotaSpec;
+  /** How often Argo CD polls GitHub for pull requests, in seconds. @default 180 */
+  readonly requeueAfterSeconds?: number;
+}
+
 /** A pool of nodes in an environment's cluster. */
 export interface NodePoolSpec {
   /** Pool name (DNS label). */
@@ -157,6 +179,8 @@ export interface EnvironmentSpec {
   readonly sync?: SyncPolicy;
   /** The role teams' groups get in their namespaces. @default TeamAccess.VIEW for production, else TeamAccess.EDIT */
   readonly teamAccess?: TeamAccess;
+  /** Preview environments on this environment's cluster (usually dev). @default - none */
+  readonly previews?: PreviewSpec;
   /** Windows in which Argo CD may or may not sync the teams' apps (declared on each team's AppProject). @default [] */
   readonly syncWindows?: readonly SyncWindowSpec[];
   /** GCS bucket that holds this environment's Terraform state. @default `${gcpProject}-tfstate` */

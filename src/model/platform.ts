@@ -661,6 +661,22 @@ class Resolver {
     if (env.syncWindows !== undefined && !Array.isArray(env.syncWindows)) {
       this.issue({ environment: e, file, path: 'syncWindows', message: 'must be a list', received: env.syncWindows, fix: 'write syncWindows: [{ kind, schedule, duration }]' });
     }
+    const previews = env.previews;
+    if (previews !== undefined) {
+      if (env.tier instanceof Tier && env.tier.isProduction) {
+        this.issue({ environment: e, file, path: 'previews', message: 'are declared on a production environment', received: e, fix: 'declare previews on the development environment (pull requests must never run on the production cluster)' });
+      }
+      if (!isString(previews.github?.owner) || !/^[A-Za-z0-9-]+$/.test(previews.github.owner) || !isString(previews.github?.repo) || !/^[A-Za-z0-9._-]+$/.test(previews.github.repo)) {
+        this.issue({ environment: e, file, path: 'previews.github', message: 'must name the GitHub owner and repository', received: previews.github, fix: 'write github: { owner: "acme", repo: "platform" }' });
+      }
+      if (!isString(previews.domain) || !DNS_NAME.test(previews.domain) || !previews.domain.includes('.')) {
+        this.issue({ environment: e, file, path: 'previews.domain', message: 'is not a DNS domain', received: previews.domain, fix: 'write e.g. "preview.dev.acme.dev"' });
+      }
+      this.checkQuota('previews.quota', previews.quota, e, file);
+      if (previews.requeueAfterSeconds !== undefined && !(isPositiveInt(previews.requeueAfterSeconds) && previews.requeueAfterSeconds >= 30)) {
+        this.issue({ environment: e, file, path: 'previews.requeueAfterSeconds', message: 'must be a whole number of seconds, at least 30 (GitHub rate limits)', received: previews.requeueAfterSeconds, fix: 'write e.g. 180' });
+      }
+    }
     windows.forEach((w, i) => {
       if (w?.kind !== 'allow' && w?.kind !== 'deny') {
         this.issue({ environment: e, file, path: `syncWindows[${i}].kind`, message: 'must be "allow" or "deny"', received: w?.kind, fix: 'write kind: "deny" for a freeze' });
@@ -694,6 +710,17 @@ class Resolver {
           backoffMaxDuration: sync.retry.backoffMaxDuration ?? '3m',
         },
       },
+      previews: previews
+        ? {
+          owner: previews.github.owner,
+          repo: previews.github.repo,
+          tokenSecret: previews.github.tokenSecret,
+          domain: previews.domain,
+          quota: resolveQuota({ requestsCpu: '1', requestsMemory: '2Gi', pods: 10, ...previews.quota }),
+          requeueAfterSeconds: previews.requeueAfterSeconds ?? 180,
+          labelPrefix: 'preview:',
+        }
+        : undefined,
       syncWindows: windows.map((w) => ({ kind: w.kind, schedule: w.schedule, duration: w.duration, manualSync: w.manualSync ?? true, timeZone: w.timeZone ?? 'UTC' })),
       teamAccess: env.teamAccess ?? (production ? TeamAccess.VIEW : TeamAccess.EDIT),
       stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,

@@ -54,6 +54,8 @@ export interface ResolvedEnvironment {
   readonly domain: string;
   readonly cluster: ResolvedCluster;
   readonly sync: ResolvedSyncPolicy;
+  /** Preview environments on this cluster, if any. */
+  readonly previews?: ResolvedPreviews;
   readonly syncWindows: readonly { readonly kind: 'allow' | 'deny'; readonly schedule: string; readonly duration: string; readonly manualSync: boolean; readonly timeZone: string }[];
   readonly teamAccess: TeamAccess;
   readonly stateBucket: string;
@@ -80,6 +82,17 @@ export interface ResolvedImageRegistry {
   /** The project that holds the repository. */
   readonly project: string;
   readonly repositoryId: string;
+}
+
+export interface ResolvedPreviews {
+  readonly owner: string;
+  readonly repo: string;
+  readonly tokenSecret?: string;
+  readonly domain: string;
+  readonly quota: ResolvedQuota;
+  readonly requeueAfterSeconds: number;
+  /** The pull-request label that asks for a preview of an app: `preview:<app>`. */
+  readonly labelPrefix: string;
 }
 
 export interface ResolvedSyncPolicy {

@@ -1,6 +1,6 @@
 import { RenderedStack, renderCloud } from '../cloud';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, runGuardrails } from '../guardrails';
-import { AppExtension, RenderedObject, renderKubernetes } from '../k8s';
+import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { toJson } from './json';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
@@ -54,6 +54,7 @@ export function renderPlatform(input: RenderInput): RenderedPlatform {
   for (const obj of objects) {
     files.set(distPath(obj), toYaml(obj.manifest));
   }
+  for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
   for (const stack of stacks) {
     const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
@@ -92,9 +93,10 @@ export function synthesize(options: SynthOptions): RenderedPlatform {
   const rendered = renderEnvironmentRepo(options);
   writeTreeAtomically(options.outDir, rendered.files);
   if (options.mirrorDir) {
-    // The cdk8s CLI's scratch output gets the Kubernetes files only: no Terraform, no provenance.
+    // The cdk8s CLI's scratch output gets the Kubernetes objects only: no Terraform, provenance or Kustomize configuration.
     const cloud = new Set(rendered.stacks.map(distPath));
-    writeTree(options.mirrorDir, new Map([...rendered.files].filter(([file]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`))));
+    const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml');
+    writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
   }
   return rendered;
 }

@@ -29,8 +29,9 @@ function terraformOf(env: string): string {
   return text;
 }
 
+/** The environment's own objects of a kind (pull-request previews have no cloud resources of their own). */
 function objectsOf(env: string, kind: string): KubernetesManifest[] {
-  return rendered.objects.filter((o) => o.environment === env && o.manifest.kind === kind).map((o) => o.manifest);
+  return rendered.objects.filter((o) => o.environment === env && o.manifest.kind === kind && !o.file.startsWith('previews/')).map((o) => o.manifest);
 }
 
 function annotationsOf(m: KubernetesManifest): Record<string, string> {

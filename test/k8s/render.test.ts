@@ -8,7 +8,8 @@ import { platform as testPlatform, service } from '../fixtures';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const rendered = renderPlatform({ platform, extensions });
-const objects = rendered.objects;
+/** The environments' own objects; pull-request previews are tested in test/delivery/previews.test.ts. */
+const objects = rendered.objects.filter((o) => !o.file.startsWith('previews/'));
 const inEnv = (env: string) => objects.filter((o) => o.environment === env);
 const ofKind = (list: readonly RenderedObject[], kind: string) => list.filter((o) => o.manifest.kind === kind);
 const m = (o: RenderedObject): Json => o.manifest;
@@ -188,8 +189,9 @@ describe('the example platform', () => {
   });
 
   test('declared calls are allowed on both sides, and nothing else between apps', () => {
-    const dev = inEnv('dev');
-    const policy = (name: string) => m(ofKind(dev, 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec;
+    // staging: no pull-request previews (in dev, callees also admit their callers' previews: test/delivery/previews.test.ts)
+    const staging = inEnv('staging');
+    const policy = (name: string) => m(ofKind(staging, 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec;
     const egressTo = (name: string) => policy(name).egress?.flatMap((r: Json) => r.to.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean) ?? [];
     const ingressFrom = (name: string) => policy(name).ingress?.flatMap((r: Json) => r.from.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean) ?? [];
     expect(egressTo('storefront-web').sort()).toEqual(['catalog-api', 'orders-api']);
@@ -234,6 +236,7 @@ describe('the example platform', () => {
     }
     const argo = inEnv('prod').filter((o) => o.file.startsWith('argocd/'));
     const projects = argo.filter((o) => o.manifest.kind === 'AppProject').map(wave);
+    expect(projects.length).toBeGreaterThan(1);
     const teamsApp = argo.find((o) => o.manifest.metadata.name === 'platform-teams')!;
     const apps = argo.filter((o) => o.manifest.kind === 'Application' && o !== teamsApp).map(wave);
     expect(Math.max(...projects)).toBeLessThan(wave(teamsApp));
@@ -259,7 +262,7 @@ describe('the example platform', () => {
   });
 
   test('team AppProjects are restricted to this repo, their namespaces on their cluster, and namespaced kinds', () => {
-    for (const p of ofKind(objects, 'AppProject').filter((o) => o.manifest.metadata.name !== 'platform')) {
+    for (const p of ofKind(objects, 'AppProject').filter((o) => !['platform', 'preview'].includes(o.manifest.metadata.name))) {
       const env = rendered.resolved.environments.find((e) => e.name === p.environment)!;
       const team = env.teams.find((t) => t.name === p.manifest.metadata.name)!;
       expect(m(p).spec.sourceRepos).toEqual(['https://github.com/acme/platform.git']);

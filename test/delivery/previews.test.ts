@@ -1,0 +1,84 @@
+import { parse } from 'yaml';
+import { PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
+import { extensions, platform } from '../../src/platform';
+import { renderPlatform } from '../../src/synth';
+import { environment, platform as testPlatform, service } from '../fixtures';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const rendered = renderPlatform({ platform, extensions });
+const files = [...rendered.files.keys()];
+const doc = (file: string): Json => parse(rendered.files.get(file)!);
+const previewed = ['catalog-api', 'orders-api', 'orders-worker', 'sales-report', 'storefront-web'];
+
+test('previews are rendered for the dev cluster only, one directory per app with a kustomization listing its files', () => {
+  expect(files.filter((f) => f.includes('/previews/') && f.endsWith('kustomization.yaml'))).toEqual(previewed.map((a) => `dev/previews/${a}/kustomization.yaml`));
+  for (const app of previewed) {
+    const dir = `dev/previews/${app}/`;
+    const inDir = files.filter((f) => f.startsWith(dir) && !f.endsWith('kustomization.yaml')).map((f) => f.slice(dir.length)).sort();
+    expect(doc(`${dir}kustomization.yaml`).resources).toEqual(inDir);
+  }
+  expect(files.some((f) => f.startsWith('staging/previews/') || f.startsWith('prod/previews/'))).toBe(false);
+});
+
+test('each app has an ApplicationSet whose pull-request generator and template give each labelled PR its own namespace and host', () => {
+  const set = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
+  expect(set.spec.generators).toEqual([{ pullRequest: { github: { owner: 'acme', repo: 'platform', labels: ['preview:storefront-web'] }, requeueAfterSeconds: 180 } }]);
+  const t = set.spec.template;
+  expect(t.metadata.name).toBe('pr-{{number}}-storefront-web');
+  expect(t.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  expect(t.spec).toMatchObject({
+    project: 'preview',
+    destination: { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' },
+    source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/storefront-web', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
+  });
+  expect(t.spec.source.kustomize.patches.map((p: Json) => p.patch)).toEqual([
+    '- op: replace\n  path: /metadata/name\n  value: pr-{{number}}-storefront-web\n',
+    '- op: replace\n  path: /spec/rules/0/host\n  value: pr-{{number}}-shop.preview.dev.acme.example\n',
+  ]);
+});
+
+test('a preview has no secrets, no cloud identity, one replica, a small quota and its namespace\'s guardrails', () => {
+  const dir = 'dev/previews/orders-api/';
+  const kinds = files.filter((f) => f.startsWith(dir)).map((f) => doc(f).kind);
+  expect(kinds).not.toContain('ExternalSecret');
+  expect(kinds).not.toContain('SecretStore');
+  expect(kinds).not.toContain('HorizontalPodAutoscaler');
+  expect(kinds).not.toContain('Job');
+  expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Deployment', 'Service']));
+  expect(doc(`${dir}serviceaccount-orders-api.yaml`).metadata.annotations?.['iam.gke.io/gcp-service-account']).toBeUndefined();
+  const deployment = doc(`${dir}deployment-orders-api.yaml`);
+  expect(deployment.spec.replicas).toBe(1);
+  expect(JSON.stringify(deployment)).not.toContain('secretKeyRef');
+  expect(doc(`${dir}resourcequota-team-quota.yaml`).spec.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'pods': 10 });
+  expect(doc(`${dir}namespace-preview-orders-api.yaml`).metadata.labels).toMatchObject({ 'platform.acme.example/preview': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
+});
+
+test('a preview\'s Ingress has its own host and no static address or certificate', () => {
+  const ingress = doc('dev/previews/storefront-web/ingress-storefront-web.yaml');
+  expect(ingress.metadata.annotations).toEqual({ 'kubernetes.io/ingress.class': 'gce' });
+});
+
+test('in dev, the apps a preview calls admit it; elsewhere they do not', () => {
+  const from = (env: string) => doc(`${env}/apps/catalog-api/networkpolicy-catalog-api.yaml`).spec.ingress[0].from;
+  expect(from('dev')).toContainEqual({
+    namespaceSelector: { matchLabels: { 'platform.acme.example/preview': 'true' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'storefront-web' } },
+  });
+  expect(JSON.stringify(from('prod'))).not.toContain('preview');
+});
+
+test('the preview AppProject admits only pr- namespaces on the dev cluster, through a listed built-in exemption', () => {
+  const project = doc('dev/argocd/appproject-preview.yaml');
+  expect(project.spec.destinations).toEqual([{ name: 'acme-dev', namespace: 'pr-*' }]);
+  expect(rendered.guardrails.exempted.filter((e) => e.rule === 'argocd-project-no-wildcards').map((e) => `${e.environment}/${e.name}`)).toEqual(['dev/preview']);
+});
+
+test('previews on a production environment are refused', () => {
+  const spec = testPlatform({
+    environments: [environment('prod', ['web'], { tier: Tier.PRODUCTION, previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.example.com' } })],
+    apps: [service('web')],
+  });
+  expect(() => resolvePlatform(spec)).toThrow(PlatformValidationError);
+  expect(() => resolvePlatform(spec)).toThrow(/previews in prod: are declared on a production environment/);
+});
