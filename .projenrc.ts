@@ -40,6 +40,7 @@ const project = new typescript.TypeScriptAppProject({
     'esbuild@~0.28.0',
     'fast-check@^4.3.0',
     'cdk8s-cli@^2.207.0',
+    'cdktf-cli@0.21.0',
   ],
   tsconfig: {
     include: ['src/**/*.ts', 'environments/**/*.ts'],
