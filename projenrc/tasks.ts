@@ -32,6 +32,14 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     receiveArgs: true,
   });
 
+  // Issue #7: render time, peak memory and scaling at 10, 100 and 1,000 apps,
+  // against plain cdk8s-plus-27 and the YAML floor.
+  project.addTask('bench', {
+    description: 'Benchmark the renderer at 10, 100 and 1,000 synthetic apps × 3 environments against plain cdk8s and the YAML floor',
+    exec: 'tsx bench/bench.ts',
+    receiveArgs: true,
+  });
+
   // `npx cdk8s synth`: the CLI empties its own output directory before it runs
   // the app, so it gets a scratch directory; the app writes dist/ itself.
   new YamlFile(project, 'cdk8s.yaml', {

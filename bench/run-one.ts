@@ -1,0 +1,104 @@
+/**
+ * One benchmark measurement, in its own process so that its peak memory is
+ * its own: `tsx bench/run-one.ts <mode> <apps>`.
+ *
+ * - `platform`: our renderer, `renderPlatform` + `writeTreeAtomically`, for
+ *   the synthetic platform of `<apps>` apps on dev, staging and prod;
+ * - `plain`: plain cdk8s + cdk8s-plus-27 (L2) for the same apps' services
+ *   and workers, one environment, `App.synth()`;
+ * - `floor`: `yaml.stringify` + `writeFileSync` of our already-rendered
+ *   objects into the same files (the render itself is not timed); also
+ *   checks that those files are byte-identical to ours.
+ *
+ * Prints one JSON line: the timed work only (process start-up, module
+ * loading and building the declaration excluded), and `maxRSS` at the end.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { synthPlainCdk8s } from './plain-cdk8s';
+import { syntheticPlatform } from './synthetic';
+import { GENERATED_HEADER, renderPlatform, writeTreeAtomically } from '../src/synth';
+
+export type Mode = 'platform' | 'plain' | 'floor';
+
+export interface Measurement {
+  readonly mode: Mode;
+  readonly apps: number;
+  /** Apps × environments rendered (plain: apps declared, × 1). */
+  readonly appEnvironments: number;
+  /** Kubernetes objects rendered. */
+  readonly objects: number;
+  /** Files written. */
+  readonly files: number;
+  /** Milliseconds of the timed work. */
+  readonly ms: number;
+  /** Peak resident set size of the whole process, in KiB. */
+  readonly maxRssKiB: number;
+  /** floor only: files whose content differs from our renderer's (must be 0). */
+  readonly mismatches?: number;
+}
+
+function main(argv: readonly string[]): Measurement {
+  const [mode, size] = argv;
+  const apps = Number(size);
+  if (!['platform', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
+    throw new Error(`usage: tsx bench/run-one.ts <platform|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
+  }
+  const spec = syntheticPlatform(apps);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${mode}-`));
+  try {
+    switch (mode) {
+      case 'platform': {
+        const started = performance.now();
+        const rendered = renderPlatform({ platform: spec });
+        writeTreeAtomically(path.join(tmp, 'dist'), rendered.files);
+        const ms = performance.now() - started;
+        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        return measurement({ mode, apps, appEnvironments, objects: rendered.objects.length, files: rendered.files.size, ms });
+      }
+      case 'plain': {
+        const started = performance.now();
+        const result = synthPlainCdk8s(spec, path.join(tmp, 'cdk8s.out'));
+        const ms = performance.now() - started;
+        return measurement({ mode, apps, appEnvironments: result.apps, objects: result.objects, files: result.objects, ms });
+      }
+      default: {
+        const rendered = renderPlatform({ platform: spec });
+        const out = path.join(tmp, 'dist');
+        const written = new Map<string, string>();
+        const made = new Set<string>();
+        const started = performance.now();
+        for (const obj of rendered.objects) {
+          const rel = `${obj.environment}/${obj.file}`;
+          const file = path.join(out, rel);
+          const folder = path.dirname(file);
+          if (!made.has(folder)) {
+            fs.mkdirSync(folder, { recursive: true });
+            made.add(folder);
+          }
+          const content = GENERATED_HEADER + stringify(obj.manifest, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+          fs.writeFileSync(file, content);
+          written.set(rel, content);
+        }
+        const ms = performance.now() - started;
+        let mismatches = 0;
+        for (const [rel, content] of rendered.files) if (written.get(rel) !== content) mismatches++;
+        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        return measurement({ mode: 'floor', apps, appEnvironments, objects: rendered.objects.length, files: written.size, ms, mismatches });
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function measurement(m: Omit<Measurement, 'maxRssKiB'>): Measurement {
+  // maxRSS is in KiB on Linux and macOS.
+  return { ...m, maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+if (require.main === module) {
+  process.stdout.write(`${JSON.stringify(main(process.argv.slice(2)))}\n`);
+}
