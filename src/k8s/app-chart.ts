@@ -1,6 +1,6 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { k8s } from './imports';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ExternalSecret, GcpSecretStore } from './crds';
 import { SYNC_WAVE, appLabels, selectorLabels, versionedLabels } from './labels';
