@@ -127,8 +127,13 @@ function node(value: object, indent: string): string {
   return Object.keys(value).length === 0 ? '{}' : blockMap(value, indent);
 }
 
+/** Keys already known to be written plain (keys repeat across objects: field names, label keys). Bounded. */
+const PLAIN_KEYS = new Set<string>();
+const MAX_PLAIN_KEYS = 10_000;
+
 /** Keys are written plain, or not by this emitter. */
 function checkKey(key: string): void {
+  if (PLAIN_KEYS.has(key)) return;
   if (
     key.length > MAX_IMPLICIT_KEY
     || key.includes('\n')
@@ -139,6 +144,7 @@ function checkKey(key: string): void {
   ) {
     throw OUTSIDE;
   }
+  if (PLAIN_KEYS.size < MAX_PLAIN_KEYS) PLAIN_KEYS.add(key);
 }
 
 function isCoreNonString(text: string): boolean {
