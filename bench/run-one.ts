@@ -32,10 +32,14 @@ export interface Measurement {
   readonly objects: number;
   /** Files written. */
   readonly files: number;
-  /** Milliseconds of the timed work. */
+  /** Milliseconds of the timed work (wall clock). */
   readonly ms: number;
+  /** CPU milliseconds (user + system) of the timed work: less sensitive than wall time to other processes' load. */
+  readonly cpuMs: number;
   /** Peak resident set size of the whole process, in KiB. */
   readonly maxRssKiB: number;
+  /** Wall milliseconds of the parts of the timed work (platform: render, write; floor: stringify, write). */
+  readonly phases: Readonly<Record<string, number>>;
   /** floor only: files whose content differs from our renderer's (must be 0). */
   readonly mismatches?: number;
 }
@@ -51,25 +55,28 @@ function main(argv: readonly string[]): Measurement {
   try {
     switch (mode) {
       case 'platform': {
-        const started = performance.now();
+        const stop = timer();
         const rendered = renderPlatform({ platform: spec });
+        const rendering = stop().ms;
         writeTreeAtomically(path.join(tmp, 'dist'), rendered.files);
-        const ms = performance.now() - started;
+        const time = stop();
+        const phases = { render: rendering, write: time.ms - rendering };
         const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
-        return measurement({ mode, apps, appEnvironments, objects: rendered.objects.length, files: rendered.files.size, ms });
+        return measurement({ mode, apps, appEnvironments, objects: rendered.objects.length, files: rendered.files.size, ...time, phases });
       }
       case 'plain': {
-        const started = performance.now();
+        const stop = timer();
         const result = synthPlainCdk8s(spec, path.join(tmp, 'cdk8s.out'));
-        const ms = performance.now() - started;
-        return measurement({ mode, apps, appEnvironments: result.apps, objects: result.objects, files: result.objects, ms });
+        const time = stop();
+        return measurement({ mode, apps, appEnvironments: result.apps, objects: result.objects, files: result.objects, ...time, phases: {} });
       }
       default: {
         const rendered = renderPlatform({ platform: spec });
         const out = path.join(tmp, 'dist');
         const written = new Map<string, string>();
         const made = new Set<string>();
-        const started = performance.now();
+        let stringifying = 0;
+        const stop = timer();
         for (const obj of rendered.objects) {
           const rel = `${obj.environment}/${obj.file}`;
           const file = path.join(out, rel);
@@ -78,20 +85,32 @@ function main(argv: readonly string[]): Measurement {
             fs.mkdirSync(folder, { recursive: true });
             made.add(folder);
           }
+          const before = performance.now();
           const content = GENERATED_HEADER + stringify(obj.manifest, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+          stringifying += performance.now() - before;
           fs.writeFileSync(file, content);
           written.set(rel, content);
         }
-        const ms = performance.now() - started;
+        const time = stop();
         let mismatches = 0;
         for (const [rel, content] of rendered.files) if (written.get(rel) !== content) mismatches++;
         const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
-        return measurement({ mode: 'floor', apps, appEnvironments, objects: rendered.objects.length, files: written.size, ms, mismatches });
+        return measurement({ mode: 'floor', apps, appEnvironments, objects: rendered.objects.length, files: written.size, ...time, phases: { stringify: stringifying, write: time.ms - stringifying }, mismatches });
       }
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Wall and CPU time since it was created. */
+function timer(): () => { ms: number; cpuMs: number } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
+  };
 }
 
 function measurement(m: Omit<Measurement, 'maxRssKiB'>): Measurement {
