@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PRIVATE_GOOGLE_ACCESS } from '../model';
+import { k8s } from './imports';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';

@@ -1,6 +1,6 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { k8s } from './imports';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
 import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './imports';
 import type { Probe, ResolvedApp, ResolvedEnvironment } from '../model';
 import { SECRET_KEY } from './crds';
 import { selectorLabels } from './labels';

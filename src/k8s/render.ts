@@ -80,8 +80,17 @@ export function renderEnvironment(
     }
   }
   const problems: string[] = [];
-  for (const a of env.apps.filter((x) => x.deployedWith === x.name)) {
-    const migrations = env.apps.filter((m) => m.deployedWith === a.name && m.name !== a.name);
+  // What rides in each app's chart, indexed once (apps are sorted by name, so each list is too).
+  const riders = new Map<string, ResolvedApp[]>();
+  for (const m of env.apps) {
+    if (m.deployedWith === m.name) continue;
+    const list = riders.get(m.deployedWith);
+    if (list) list.push(m);
+    else riders.set(m.deployedWith, [m]);
+  }
+  for (const a of env.apps) {
+    if (a.deployedWith !== a.name) continue;
+    const migrations = riders.get(a.name) ?? [];
     const chart = new AppChart(app, `app-${a.name}`, { platform, env, app: a, migrations });
     for (const member of [a, ...migrations]) {
       const extend = extensions[member.name];
@@ -109,8 +118,9 @@ export function renderEnvironment(
   }
 
   // Validations that constructs (escape hatches included) registered with addValidation().
-  for (const { chart } of charts) {
-    for (const c of chart.node.findAll()) {
+  const constructs = charts.map(({ chart }) => chart.node.findAll());
+  for (const all of constructs) {
+    for (const c of all) {
       for (const message of c.node.validate()) problems.push(`[${env.name}] ${c.node.path}: ${message}`);
     }
   }
@@ -118,8 +128,8 @@ export function renderEnvironment(
 
   const objects: RenderedObject[] = [];
   const files = new Map<string, string>();
-  for (const { chart, dir, app: appName } of charts) {
-    for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+  for (const [i, { dir, app: appName }] of charts.entries()) {
+    for (const obj of constructs[i].filter((c): c is ApiObject => c instanceof ApiObject)) {
       let manifest: KubernetesManifest;
       try {
         manifest = obj.toJson();

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { k8s } from './imports';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTeam } from '../model';
 import { SYNC_WAVE, previewLabel, teamLabels } from './labels';
 

@@ -1074,9 +1074,15 @@ class Resolver {
    * job) must fit its quota, or rollouts stall with "exceeded quota".
    */
   private checkQuotaFits(env: EnvironmentSpec, file: string, teams: ResolvedTeam[], apps: ResolvedApp[]): void {
+    const byNamespace = new Map<string, ResolvedApp[]>();
+    for (const a of apps) {
+      const list = byNamespace.get(a.namespace);
+      if (list) list.push(a);
+      else byNamespace.set(a.namespace, [a]);
+    }
     for (const team of teams) {
       for (const ns of team.namespaces) {
-        const inNs = apps.filter((a) => a.namespace === ns);
+        const inNs = byNamespace.get(ns) ?? [];
         let cpu = 0;
         let memory = 0;
         let pods = 0;

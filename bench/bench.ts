@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: how fast the platform renders, against plain cdk8s and
+ * against the YAML floor, at 10, 100 and 1,000 apps on three environments.
+ *
+ * Every measurement runs in its own child process (`bench/run-one.ts`), so
+ * that its peak memory is its own; modes are interleaved run by run so that
+ * load from other processes hits them alike. Figures are medians.
+ *
+ *   npm run bench                      # the full benchmark (~2-3 minutes on 2 cores)
+ *   npm run bench -- --sizes 10,100    # a quicker subset
+ *   npm run bench -- --no-example      # skip the example and test-suite timings
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Measurement, Mode } from './run-one';
+
+const ROOT = path.resolve(__dirname, '..');
+const MODES: readonly Mode[] = ['platform', 'plain', 'floor'];
+const GIB = 1024 ** 3;
+
+/** Targets (issue #7). */
+const TARGETS = {
+  /** Our time per app-environment at most this share of plain cdk8s's. */
+  perAppEnvironmentVsPlain: 1 / 3,
+  /** Our time at most this multiple of the YAML floor. */
+  vsFloor: 3,
+  exampleSeconds: 3,
+  testSuiteSeconds: 60,
+  peakRssBytes: 1.5 * GIB,
+};
+
+interface Options {
+  readonly sizes: readonly number[];
+  readonly example: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let sizes = [10, 100, 1000];
+  let example = true;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--sizes') sizes = argv[++i].split(',').map(Number);
+    else if (argv[i] === '--no-example') example = false;
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; use --sizes 10,100,1000 or --no-example`);
+  }
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes: whole numbers of at least 1, received ${sizes.join(',')}`);
+  return { sizes, example };
+}
+
+function runsFor(size: number): number {
+  return size >= 1000 ? 3 : 5;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Runs one measurement in a fresh `node --import tsx` process; returns it with the child's whole wall time. */
+function runChild(mode: Mode, size: number): Measurement & { childMs: number } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'run-one.ts'), mode, String(size)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const childMs = performance.now() - started;
+  if (child.status !== 0) {
+    throw new Error(`bench/run-one.ts ${mode} ${size} failed (exit ${child.status}):\n${child.stderr}`);
+  }
+  const lines = child.stdout.trim().split('\n');
+  return { ...(JSON.parse(lines[lines.length - 1]) as Measurement), childMs };
+}
+
+interface Row {
+  readonly size: number;
+  readonly mode: Mode;
+  readonly runs: number;
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly childMs: number;
+  readonly maxRssKiB: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly appEnvironments: number;
+  readonly mismatches: number;
+  /** Median of each phase (wall ms). */
+  readonly phases: Readonly<Record<string, number>>;
+}
+
+function measureSize(size: number): Row[] {
+  const samples = new Map<Mode, (Measurement & { childMs: number })[]>(MODES.map((m) => [m, []]));
+  for (let run = 0; run < runsFor(size); run++) {
+    for (const mode of MODES) samples.get(mode)!.push(runChild(mode, size));
+  }
+  return MODES.map((mode) => {
+    const s = samples.get(mode)!;
+    return {
+      size,
+      mode,
+      runs: s.length,
+      ms: median(s.map((m) => m.ms)),
+      cpuMs: median(s.map((m) => m.cpuMs)),
+      childMs: median(s.map((m) => m.childMs)),
+      maxRssKiB: Math.max(...s.map((m) => m.maxRssKiB)),
+      objects: s[0].objects,
+      files: s[0].files,
+      appEnvironments: s[0].appEnvironments,
+      mismatches: Math.max(...s.map((m) => m.mismatches ?? 0)),
+      phases: Object.fromEntries(Object.keys(s[0].phases).map((k) => [k, median(s.map((m) => m.phases[k]))])),
+    };
+  });
+}
+
+/** Wall time of a shell command, median of `runs`. */
+function timeCommand(command: string, args: readonly string[], cwd: string, runs: number): { seconds: number; ok: boolean } {
+  const times: number[] = [];
+  let ok = true;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const r = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    times.push((performance.now() - started) / 1000);
+    ok &&= r.status === 0;
+  }
+  return { seconds: median(times), ok };
+}
+
+/**
+ * The example's two commands, run as a user runs them, in a scratch copy of
+ * the project (its own src/, environments/, package.json and .projen/, the
+ * same node_modules) so that the benchmark never rewrites this dist/.
+ */
+function measureExample(): { npxTsx: number; npmRunSynth: number; ok: boolean } {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-bench-example-'));
+  try {
+    for (const entry of ['src', 'environments', '.projen', 'package.json', 'tsconfig.json']) {
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    const npx = timeCommand('npx', ['tsx', 'src/main.ts'], copy, 3);
+    const npm = timeCommand('npm', ['run', 'synth'], copy, 3);
+    const ok = npx.ok && npm.ok && fs.existsSync(path.join(copy, 'dist', 'prod'));
+    return { npxTsx: npx.seconds, npmRunSynth: npm.seconds, ok };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtUs = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+const fmtMiB = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+
+function main(): void {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAll = performance.now();
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out(`Platform render benchmark: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  out(`Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  out('Synthetic platforms: the example\'s mix (public/internal/secret services, workers, cron jobs, migrations) on dev, staging, prod.');
+  out('');
+
+  const rows: Row[] = [];
+  for (const size of options.sizes) rows.push(...measureSize(size));
+  const loadAfterRenders = os.loadavg();
+
+  const header = ['apps', 'mode', 'runs', 'median', 'CPU', 'app-envs', 'objects', 'per object', 'per app-env', 'peak RSS', 'child wall'];
+  const table = rows.map((r) => [
+    String(r.size),
+    r.mode === 'platform' ? 'platform (3 envs)' : r.mode === 'plain' ? 'plain cdk8s (1 env)' : 'yaml floor (3 envs)',
+    String(r.runs),
+    fmtMs(r.ms),
+    fmtMs(r.cpuMs),
+    String(r.appEnvironments),
+    String(r.objects),
+    fmtUs(r.ms / r.objects),
+    fmtUs(r.ms / r.appEnvironments),
+    fmtMiB(r.maxRssKiB),
+    fmtMs(r.childMs),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  out(line(header));
+  out(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const t of table) out(line(t));
+  out('');
+  out('median: wall time of the timed work inside the child (render + write; start-up excluded); CPU: its user + system CPU time (less sensitive to load).');
+  out('child wall: the whole child process (node + tsx start-up included).');
+  out('floor: yaml.stringify + writeFileSync of our already-built objects into the same files; its peak RSS includes the untimed render.');
+  out('plain cdk8s: kplus.Deployment + exposeViaService for each service and worker (no probes, config, secrets, policies, GitOps objects).');
+  out('');
+
+  const get = (size: number, mode: Mode) => rows.find((r) => r.size === size && r.mode === mode)!;
+  const verdicts: string[] = [];
+  for (const size of options.sizes) {
+    const us = get(size, 'platform');
+    const plain = get(size, 'plain');
+    const floor = get(size, 'floor');
+    // Per app-environment: our time over (apps × 3) against plain's time over (apps × 1).
+    const perAppEnv = (us.ms / (size * 3)) / (plain.ms / size);
+    const perAppEnvCpu = (us.cpuMs / (size * 3)) / (plain.cpuMs / size);
+    out(`${String(size).padStart(5)} apps: us/plain-cdk8s per app-environment = ${perAppEnv.toFixed(2)} (CPU ${perAppEnvCpu.toFixed(2)}): `
+      + `${fmtMs(us.ms)} for ${size} apps × 3 envs vs ${fmtMs(plain.ms)} for ${size} apps × 1 env; `
+      + `us/floor = ${(us.ms / floor.ms).toFixed(2)} (CPU ${(us.cpuMs / floor.cpuMs).toFixed(2)}); `
+      + `floor files identical to ours: ${floor.mismatches === 0 ? 'yes' : `NO (${floor.mismatches} differ)`}`);
+  }
+  for (const size of options.sizes) {
+    const us = get(size, 'platform');
+    const floor = get(size, 'floor');
+    out(`${String(size).padStart(5)} apps, where the time goes: platform render (resolve, constructs, toJson, YAML) ${fmtMs(us.phases.render)} + write ${fmtMs(us.phases.write)}; `
+      + `floor yaml.stringify ${fmtMs(floor.phases.stringify)} + write ${fmtMs(floor.phases.write)} (${floor.files} new files)`);
+  }
+  const perObject = options.sizes.map((s) => get(s, 'platform').ms / get(s, 'platform').objects);
+  out(`Time per object (platform): ${options.sizes.map((s, i) => `${s} apps ${fmtUs(perObject[i])}`).join(', ')}`);
+  out(`Peak RSS (platform): ${options.sizes.map((s) => `${s} apps ${fmtMiB(get(s, 'platform').maxRssKiB)}`).join(', ')}`);
+  out('');
+
+  const largest = Math.max(...options.sizes);
+  const us = get(largest, 'platform');
+  const plain = get(largest, 'plain');
+  const perAppEnv = (us.ms / (largest * 3)) / (plain.ms / largest);
+  const perAppEnvCpu = (us.cpuMs / (largest * 3)) / (plain.cpuMs / largest);
+  verdicts.push(`${verdict(perAppEnv <= TARGETS.perAppEnvironmentVsPlain)}  ${largest} apps × 3 envs at least 3× more efficient per app-environment than plain cdk8s × 1 env: `
+    + `ratio ${perAppEnv.toFixed(2)}, CPU ${perAppEnvCpu.toFixed(2)} (target <= 0.33); writing our ${us.files} files alone took ${fmtMs(us.phases.write)}, plain's whole run ${fmtMs(plain.ms)}`);
+  const vsFloor = us.ms / get(largest, 'floor').ms;
+  verdicts.push(`${verdict(vsFloor <= TARGETS.vsFloor)}  within 3× of the YAML floor at ${largest} apps: ${vsFloor.toFixed(2)}× (target <= 3)`);
+  verdicts.push(`${verdict(us.maxRssKiB * 1024 < TARGETS.peakRssBytes)}  peak memory at ${largest} apps × 3 envs: ${fmtMiB(us.maxRssKiB)} (target < 1536 MiB)`);
+  if (options.sizes.length > 1) {
+    const growth = perObject[perObject.length - 1] / perObject[perObject.length - 2];
+    verdicts.push(`${verdict(growth <= 1.5)}  linear scaling: time per object at ${largest} apps is ${growth.toFixed(2)}× that at ${options.sizes[options.sizes.length - 2]} apps (target <= 1.5)`);
+  }
+  if (options.example) {
+    const example = measureExample();
+    verdicts.push(`${verdict(example.ok && example.npxTsx < TARGETS.exampleSeconds)}  example renders in under 3 s: npx tsx src/main.ts ${example.npxTsx.toFixed(2)} s (median of 3)`);
+    verdicts.push(`${verdict(example.ok && example.npmRunSynth < TARGETS.exampleSeconds)}  example renders in under 3 s: npm run synth ${example.npmRunSynth.toFixed(2)} s (median of 3, projen task runner start-up included)`);
+    const jest = timeCommand('npx', ['jest', '--ci'], ROOT, 1);
+    verdicts.push(`${verdict(jest.ok && jest.seconds < TARGETS.testSuiteSeconds)}  test suite under 60 s: npx jest ${jest.seconds.toFixed(1)} s${jest.ok ? '' : ' (FAILED)'} (npm test adds tsc and eslint: time it separately)`);
+  }
+  for (const v of verdicts) out(v);
+  out('');
+  out(`Load average after the renders: ${loadAfterRenders.map((l) => l.toFixed(2)).join(', ')}; at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  out(`Benchmark wall time: ${fmtMs(performance.now() - startedAll)}`);
+}
+
+main();

@@ -1,0 +1,88 @@
+import * as fc from 'fast-check';
+import { Document, stringify } from 'yaml';
+import { syntheticPlatform } from '../../bench/synthetic';
+import { extensions, platform } from '../../src/platform';
+import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
+
+/**
+ * toYaml writes most objects with its own emitter; these tests hold it to
+ * producing exactly what yaml's stringify produces.
+ */
+describe('toYaml', () => {
+  test('is yaml\'s stringify, byte for byte, on every object of the example platform, all on the fast path', () => {
+    const { objects } = renderPlatform({ platform, extensions });
+    for (const { manifest } of objects) {
+      expect(fastYaml(manifest)).toBe(stringify(manifest, YAML_OPTIONS));
+    }
+  });
+
+  test('is yaml\'s stringify, byte for byte, on every object of a synthetic platform, all on the fast path', () => {
+    const { objects } = renderPlatform({ platform: syntheticPlatform(60) });
+    expect(objects.length).toBeGreaterThan(1000);
+    for (const { manifest } of objects) {
+      expect(fastYaml(manifest)).toBe(stringify(manifest, YAML_OPTIONS));
+    }
+  });
+
+  test('knows the same non-string plain scalars as yaml\'s core schema', () => {
+    const tags = new Document().schema.tags
+      .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test)
+      .map((t) => String(t.test));
+    expect(CORE_SCHEMA_NON_STRING.map(String).sort()).toEqual([...tags].sort());
+  });
+
+  // Characters and strings that change how yaml writes a scalar: indicators,
+  // quotes, comment and mapping markers, whitespace, newlines, numbers, bools,
+  // document markers, control and non-ASCII characters.
+  const unit = fc.constantFrom(
+    'a', 'b', 'Z', '0', '1', '9', 'e', 'x', 'o', '.', '_', '/', ' ', ' ', '\t', '\n', '\n', '-', ':', ':', '#', '"', '\'',
+    '*', '?', '!', '&', '%', '@', '`', '{', '}', '[', ']', ',', '|', '>', '~', '+', '=', '\\', 'é', '\u00a0', '\u2028', '\x01', '\x7f',
+  );
+  const special = fc.constantFrom(
+    '', 'true', 'False', 'null', '~', 'NULL', '0x1F', '0o17', '1e3', '-1', '+2', '.5', '1.', '.inf', '.NaN', 'yes', 'on',
+    '---', '--- a', '...', '%YAML', '- a', '-', '?', '? a', 'a: b', 'a:b', 'a #b', 'a#b', 'line\n', 'a\nb', 'a\nb\n', 'a\n\n',
+    '\n', '\na', ' a\nb\n', 'a\n b\n', 'a \nb', '{"ingress": true}', 'it\'s "quoted"', 'x\n---\ny\n', 'k: v\n---\nk: v\n',
+  );
+  const text = fc.oneof(fc.string({ unit, maxLength: 10 }), special);
+  const key = fc.oneof({ weight: 4, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', 'k', '.', '/', '-', '_', '0'), minLength: 1, maxLength: 6 }) }, { weight: 1, arbitrary: text });
+  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      text,
+      fc.boolean(),
+      fc.integer(),
+      fc.constantFrom(0.5, -0, 1e21, null, undefined),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+    ),
+  }));
+  const document = fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 });
+
+  test('is yaml\'s stringify, byte for byte, on random documents', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(document, (doc) => {
+        const expected = stringify(doc, YAML_OPTIONS);
+        const mine = fastYaml(doc);
+        if (mine !== undefined) {
+          fast++;
+          expect(mine).toBe(expected);
+        }
+        expect(toYaml(doc)).toBe(GENERATED_HEADER + expected);
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+    // The property means something only if the fast path takes a good share of the documents.
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  test('hands what it does not write to yaml', () => {
+    expect(fastYaml({ a: null })).toBeUndefined();
+    expect(fastYaml({ a: 0.5 })).toBeUndefined();
+    expect(fastYaml({ true: 'x' })).toBeUndefined();
+    expect(fastYaml({ a: 'x\n\n' })).toBeUndefined();
+    expect(fastYaml({ a: new Date(0) })).toBeUndefined();
+    expect(fastYaml([1])).toBeUndefined();
+    expect(fastYaml({})).toBeUndefined();
+  });
+});
