@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
-import { BaseSource, KnownTiers, RefError, RefTree, renderJson, renderMarkdown, renderRef, review } from '../review';
+import { BaseSource, KnownTiers, RefError, RefTree, renderJson, renderMarkdown, renderRef, review, tiersOf } from '../review';
 import { FileTree, SynthOptions, readTree, renderEnvironmentRepo } from '../synth';
 import type { Console } from './synth';
 
@@ -139,7 +139,7 @@ export async function runDiff(argv: readonly string[], context: DiffContext): Pr
 /** The working tree, rendered in memory exactly as `npm run synth` would write it. */
 function renderWorkingTree(options: SynthOptions): { files: FileTree; label: string; tiers: KnownTiers } {
   const rendered = renderEnvironmentRepo(options);
-  const tiers = new Map(rendered.resolved.environments.map((e) => [e.name, { tier: e.tier.name, production: e.tier.isProduction }]));
+  const tiers = tiersOf(rendered.resolved);
   return { files: rendered.files, label: 'working tree', tiers };
 }
 

@@ -4,7 +4,7 @@ import { PromotionRefused, PromotionRequest, planPromotion } from '../delivery/p
 import { GuardrailError } from '../guardrails';
 import { RenderError, AppExtension } from '../k8s';
 import { PlatformSpec, PlatformValidationError } from '../model';
-import { renderMarkdown, review } from '../review';
+import { renderMarkdown, review, tiersOf } from '../review';
 import { readTree, renderEnvironmentRepo, writeTreeAtomically } from '../synth';
 import type { Console } from './synth';
 
@@ -59,7 +59,7 @@ export function runPromote(options: PromoteOptions, out: Console = console): num
     throw err;
   }
 
-  const tiers = new Map(rendered.resolved.environments.map((e) => [e.name, { tier: e.tier.name, production: e.tier.isProduction }]));
+  const tiers = tiersOf(rendered.resolved);
   const report = review({ base: before, head: rendered.files, baseLabel: 'before promotion', headLabel: 'after promotion', tiers });
   const what = plan.promoted.map((p) => `\`${p.app}\` ${p.previous ? `${p.previous.tag} → ` : ''}${p.from.tag}`).join(', ');
   out.log(`## Promote ${what} from ${plan.from} to ${plan.to}`);

@@ -1,3 +1,4 @@
+import type { ResolvedPlatform } from '../model';
 import { ParsedTree, isObject } from './objects';
 
 /** How an environment is treated in a review. */
@@ -16,6 +17,11 @@ export interface EnvironmentTier {
 
 /** Known tiers, keyed by environment name (from the resolved model). */
 export type KnownTiers = ReadonlyMap<string, { readonly tier: string; readonly production: boolean }>;
+
+/** The tiers of a resolved platform, in promotion order. */
+export function tiersOf(platform: ResolvedPlatform): KnownTiers {
+  return new Map(platform.environments.map((e) => [e.name, { tier: e.tier.name, production: e.tier.isProduction }]));
+}
 
 const PRODUCTION_NAME = /^(prod|production|prd)([-_.].*)?$/;
 

@@ -1,5 +1,5 @@
 import type { PlatformSpec } from '../../src/model';
-import { KnownTiers } from '../../src/review';
+import { KnownTiers, tiersOf } from '../../src/review';
 import { FileTree, renderPlatform, withProvenance } from '../../src/synth';
 
 /** Tool versions recorded in test renders, so that tests do not depend on what is installed. */
@@ -18,7 +18,7 @@ export function rendered(spec: PlatformSpec): { files: FileTree; tiers: KnownTie
   const r = renderPlatform({ platform: spec });
   const result = {
     files: withProvenance(r.files, r.resolved, { tools: TOOLS }),
-    tiers: new Map(r.resolved.environments.map((e) => [e.name, { tier: e.tier.name, production: e.tier.isProduction }])),
+    tiers: tiersOf(r.resolved),
   };
   renders.set(key, result);
   return result;
