@@ -16,7 +16,27 @@ export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateOb
  * Document); anything outside that subset is handed to `yaml` itself.
  */
 export function toYaml(manifest: unknown): string {
-  return GENERATED_HEADER + (fastYaml(manifest) ?? stringify(manifest, YAML_OPTIONS));
+  const fast = fastYaml(manifest);
+  if (fast !== undefined) return GENERATED_HEADER + fast;
+  // yaml writes a string with a whitespace-only line as a block scalar that does not
+  // read back as written (e.g. " \n"); in such a document, block scalars are off.
+  const options = hasWhitespaceOnlyLine(manifest) ? { ...YAML_OPTIONS, blockQuote: false } : YAML_OPTIONS;
+  return GENERATED_HEADER + stringify(manifest, options);
+}
+
+/**
+ * A line of only spaces or tabs in a multi-line string. yaml 2.x writes such a
+ * string as a literal block that, for some of them, reads back as a different
+ * string, so we write them double-quoted instead: the one place where our
+ * output deliberately differs from yaml's (see test/synth/yaml.test.ts).
+ */
+export const WHITESPACE_ONLY_LINE = /(^|\n)[ \t]+(\n|$)/;
+
+function hasWhitespaceOnlyLine(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\n') && WHITESPACE_ONLY_LINE.test(value);
+  if (Array.isArray(value)) return value.some(hasWhitespaceOnlyLine);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasWhitespaceOnlyLine(k) || hasWhitespaceOnlyLine(v));
+  return false;
 }
 
 /*
@@ -170,6 +190,8 @@ function scalar(value: unknown, indent: string): string {
 function stringScalar(value: string, indent: string): string {
   if (CONTROL_CHARACTERS.test(value)) throw OUTSIDE;
   const multiLine = value.includes('\n');
+  // A multi-line string with a whitespace-only line: double-quoted, so that it reads back as written.
+  if (multiLine && WHITESPACE_ONLY_LINE.test(value)) return JSON.stringify(value);
   if (NOT_PLAIN.test(value)) return multiLine ? blockLiteral(value, indent) : quoted(value);
   // (A value is never at the top level, so yaml does not treat document markers specially here.)
   if (multiLine) return blockLiteral(value, indent);

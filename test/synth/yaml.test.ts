@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
-import { Document, stringify } from 'yaml';
+import { Document, parse, stringify } from 'yaml';
 import { syntheticPlatform } from '../../bench/synthetic';
 import { extensions, platform } from '../../src/platform';
-import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
+import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, WHITESPACE_ONLY_LINE, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
 
 /**
  * toYaml writes most objects with its own emitter; these tests hold it to
@@ -57,11 +57,17 @@ describe('toYaml', () => {
     ),
   }));
   const document = fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 });
+  const hasWhitespaceOnlyLine = (v: unknown): boolean => (typeof v === 'string'
+    ? v.includes('\n') && WHITESPACE_ONLY_LINE.test(v)
+    : Array.isArray(v) ? v.some(hasWhitespaceOnlyLine)
+      : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => hasWhitespaceOnlyLine(k) || hasWhitespaceOnlyLine(x)));
 
-  test('is yaml\'s stringify, byte for byte, on random documents', () => {
+  test('is yaml\'s stringify, byte for byte, on random documents (but for strings with a whitespace-only line)', () => {
     let fast = 0;
     fc.assert(
       fc.property(document, (doc) => {
+        // The deliberate difference: yaml writes those as block scalars that may not read back as written.
+        fc.pre(!hasWhitespaceOnlyLine(doc));
         const expected = stringify(doc, YAML_OPTIONS);
         const mine = fastYaml(doc);
         if (mine !== undefined) {
@@ -84,5 +90,15 @@ describe('toYaml', () => {
     expect(fastYaml({ a: new Date(0) })).toBeUndefined();
     expect(fastYaml([1])).toBeUndefined();
     expect(fastYaml({})).toBeUndefined();
+  });
+
+  test('every string reads back exactly as written, whitespace-only lines included', () => {
+    for (const written of [' \n', '\t\n', 'a\n \nb', ' \na', '  \n  \n', 'x\n\t']) {
+      expect(parse(toYaml({ data: { k: written } })).data.k).toBe(written);
+    }
+    fc.assert(fc.property(fc.string({ unit, maxLength: 24 }), fc.string({ unit: 'grapheme', maxLength: 24 }), (a, b) => {
+      const doc = { data: { a, b, list: [a, b] } };
+      expect(parse(toYaml(doc))).toEqual(doc);
+    }), { numRuns: 3000 });
   });
 });
