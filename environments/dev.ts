@@ -19,6 +19,8 @@ export const dev: EnvironmentSpec = {
   sync: SyncPolicy.automated(),
   // Every pull request labelled preview:<app> gets that app in namespace pr-<number>-<app> on this cluster.
   previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.dev.acme.example' },
+  // Cloud SQL for the orders database, reached over private services access.
+  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/dev.json', release),
   apps: {
     'storefront-web': { env: { LOG_LEVEL: 'debug', FEATURE_NEW_CHECKOUT: 'true' } },

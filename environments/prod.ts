@@ -21,6 +21,8 @@ export const prod: EnvironmentSpec = {
   sync: SyncPolicy.automated({ retry: { limit: 10, backoffMaxDuration: '10m' } }),
   // No deploys over the weekend (Friday 16:00 to Monday 08:00); a person can still sync an emergency fix.
   syncWindows: [{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h', timeZone: 'Europe/Paris', manualSync: true }],
+  // Cloud SQL for the orders database, reached over private services access.
+  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/prod.json', release),
   teams: {
     storefront: { quota: { requestsCpu: '8', requestsMemory: '16Gi' } },

@@ -17,5 +17,6 @@ export const ordersApi: AppSpec = {
   resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '384Mi', memoryLimit: '768Mi' },
   env: { LOG_LEVEL: 'info', ORDERS_TOPIC: 'orders-created' },
   secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD' }],
+  egress: ['orders-db'],
   identity: { roles: ['roles/pubsub.publisher', 'roles/cloudsql.client'] },
 };

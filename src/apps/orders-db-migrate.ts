@@ -15,5 +15,6 @@ export const ordersDbMigrate: AppSpec = {
   args: ['migrate', 'up'],
   resources: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
   secrets: [{ name: 'db-admin-password', envVar: 'DB_PASSWORD' }],
+  egress: ['orders-db'],
   identity: { roles: ['roles/cloudsql.client'] },
 };

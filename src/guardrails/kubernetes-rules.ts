@@ -1,3 +1,4 @@
+import { DIST_DIR } from '../model';
 import { CLUSTER_SCOPED, ContainerAt, PodTemplate, containers, podTemplate, selects } from './pods';
 import type { CheckedObject, Finding, Rule, RuleContext } from './types';
 
@@ -409,6 +410,41 @@ export const KUBERNETES_RULES: readonly Rule[] = [
       if (object.manifest.kind !== 'Application' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
       const project = (object.manifest.spec as any)?.project;
       return project === 'default' || !project ? [{ path: 'spec.project', value: project }] : [];
+    },
+  },
+  {
+    id: 'argocd-application-own-path',
+    severity: 'error',
+    scope: 'all',
+    summary: 'a team\'s Application must deploy its own app\'s directory in its own environment',
+    rationale: 'AppProjects cannot restrict source paths, so without this a team Application could deploy another team\'s or another environment\'s directory',
+    fix: 'point spec.source.path at dist/<environment>/apps/<application name> (the renderer does)',
+    equivalents: ['Argo CD: AppProject sourceRepos only (no path restriction)', 'Kyverno: (custom policy on Application.spec.source.path)'],
+    check(object) {
+      if (object.manifest.kind !== 'Application' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
+      const spec = object.manifest.spec as any;
+      if (['platform', 'preview'].includes(spec?.project)) return [];
+      const expected = `${DIST_DIR}/${object.environment}/apps/${name(object)}`;
+      return spec?.source?.path === expected ? [] : [{ path: 'spec.source.path', value: spec?.source?.path, message: `must be ${expected}` }];
+    },
+  },
+  {
+    id: 'argocd-destination-own-cluster',
+    severity: 'error',
+    scope: 'all',
+    summary: 'Applications must deploy to the cluster of their own environment',
+    rationale: 'an Application rendered for one environment must never reach another environment\'s cluster',
+    fix: 'set spec.destination.name to the environment\'s cluster (the renderer does), as registered in dist/<env>/bootstrap',
+    equivalents: ['Argo CD: AppProject destinations (per project, not per environment)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'Application' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
+      const registered = context.environmentObjects
+        .filter((o) => o.manifest.kind === 'Secret' && (o.manifest.metadata as any)?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster')
+        .map((o) => (o.manifest as any).stringData?.name)
+        .filter((n): n is string => typeof n === 'string');
+      if (registered.length === 0) return [];
+      const destination = (object.manifest.spec as any)?.destination?.name;
+      return registered.includes(destination) ? [] : [{ path: 'spec.destination.name', value: destination, message: `is not this environment's cluster (${registered.join(', ')})` }];
     },
   },
   {

@@ -319,6 +319,9 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
     }
     egress.push({ to: [{ ipBlock: { cidr: PRIVATE_GOOGLE_APIS } }], ports: portsOf([{ port: 443, protocol: 'TCP' }]) });
   }
+  for (const endpoint of app.egress) {
+    egress.push({ to: [{ ipBlock: { cidr: endpoint.cidr } }], ports: portsOf(endpoint.ports.map((port) => ({ port, protocol: 'TCP' }))) });
+  }
   if (app.internetEgress) {
     egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: portsOf([{ port: 443, protocol: 'TCP' }]) });
   }

@@ -29,6 +29,8 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
     namespace: renderedPreviewNamespace(app),
     secrets: [],
     identity: undefined,
+    // Nor does it reach the environment's databases and other endpoints.
+    egress: [],
     replicas: 1,
     autoscaling: undefined,
     calledBy: [],

@@ -301,6 +301,8 @@ export interface AppSpec {
   readonly calls?: readonly string[];
   /** Whether the app may open connections to the internet on port 443. @default false */
   readonly internetEgress?: boolean;
+  /** Endpoints outside the cluster the app connects to, by name; each environment declares their addresses in `endpoints`. @default [] */
+  readonly egress?: readonly string[];
   /** Replicas of a service or worker. @default 1 */
   readonly replicas?: number;
   /** Horizontal autoscaling. @default - none */

@@ -115,6 +115,16 @@ export interface PreviewSpec {
   readonly requeueAfterSeconds?: number;
 }
 
+/** A destination outside the cluster that apps may reach (a Cloud SQL instance, a partner API, …). */
+export interface EndpointSpec {
+  /** One line on what it is. */
+  readonly description: string;
+  /** Its address range, e.g. the Cloud SQL private services range. */
+  readonly cidr: string;
+  /** TCP ports. */
+  readonly ports: readonly number[];
+}
+
 /** A pool of nodes in an environment's cluster. */
 export interface NodePoolSpec {
   /** Pool name (DNS label). */
@@ -179,6 +189,8 @@ export interface EnvironmentSpec {
   readonly sync?: SyncPolicy;
   /** The role teams' groups get in their namespaces. @default TeamAccess.VIEW for production, else TeamAccess.EDIT */
   readonly teamAccess?: TeamAccess;
+  /** Destinations outside the cluster that apps name in `egress`, with this environment's addresses. @default {} */
+  readonly endpoints?: Readonly<Record<string, EndpointSpec>>;
   /** Preview environments on this environment's cluster (usually dev). @default - none */
   readonly previews?: PreviewSpec;
   /** Windows in which Argo CD may or may not sync the teams' apps (declared on each team's AppProject). @default [] */

@@ -260,7 +260,7 @@ class Resolver {
 
   private checkApp(app: AppSpec): void {
     const shapeIssues = this.issues.size;
-    for (const field of ['ports', 'calls', 'secrets', 'command', 'args', 'exemptions'] as const) {
+    for (const field of ['ports', 'calls', 'secrets', 'command', 'args', 'exemptions', 'egress'] as const) {
       if (app[field] !== undefined && !Array.isArray(app[field])) {
         this.issue({ path: `apps.${app.name}.${field}`, message: 'must be a list', received: app[field], fix: `write ${field}: [...], or omit it` });
       }
@@ -661,6 +661,22 @@ class Resolver {
     if (env.syncWindows !== undefined && !Array.isArray(env.syncWindows)) {
       this.issue({ environment: e, file, path: 'syncWindows', message: 'must be a list', received: env.syncWindows, fix: 'write syncWindows: [{ kind, schedule, duration }]' });
     }
+    const endpoints = env.endpoints ?? {};
+    for (const [name, ep] of Object.entries(endpoints)) {
+      const at = `endpoints.${name}`;
+      if (!DNS1123_LABEL.test(name)) {
+        this.issue({ environment: e, file, path: at, message: 'has a name that is not a DNS label', received: name, fix: 'name it e.g. "orders-db"' });
+      }
+      if (!isCidr(ep?.cidr)) {
+        this.issue({ environment: e, file, path: `${at}.cidr`, message: 'is not an IPv4 CIDR block', received: ep?.cidr, fix: 'write e.g. "10.30.0.0/24"' });
+      } else if (ep.cidr.endsWith('/0')) {
+        this.issue({ environment: e, file, path: `${at}.cidr`, message: 'is the whole internet, which is not an endpoint', received: ep.cidr, fix: 'use internetEgress on the app for public HTTPS, or name the real range' });
+      }
+      const ports = Array.isArray(ep?.ports) ? ep.ports : [];
+      if (ports.length === 0 || !ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
+        this.issue({ environment: e, file, path: `${at}.ports`, message: 'must list TCP ports from 1 to 65535', received: ep?.ports, fix: 'write e.g. ports: [5432]' });
+      }
+    }
     const previews = env.previews;
     if (previews !== undefined) {
       if (env.tier instanceof Tier && env.tier.isProduction) {
@@ -686,6 +702,19 @@ class Resolver {
         this.issue({ environment: e, file, path: `syncWindows[${i}].duration`, message: 'is not a duration', received: w?.duration, fix: 'write e.g. "1h" or "64h"' });
       }
     });
+    if (cluster) {
+      const ranges = {
+        nodesCidr: cluster.nodesCidr, podsCidr: cluster.podsCidr, servicesCidr: cluster.servicesCidr, controlPlaneCidr: cluster.controlPlaneCidr,
+      };
+      for (const [name, ep] of Object.entries(env.endpoints ?? {})) {
+        if (!isCidr(ep?.cidr)) continue;
+        for (const [field, range] of Object.entries(ranges)) {
+          if (cidrsOverlap(ep.cidr, range)) {
+            this.issue({ environment: e, file, path: `endpoints.${name}.cidr`, message: `overlaps cluster.${field} ${range}`, received: ep.cidr, fix: 'an endpoint outside the cluster cannot share the cluster\'s ranges: check the address, or move the cluster\'s ranges' });
+          }
+        }
+      }
+    }
     const release = this.readRelease(env);
     const teams = this.resolveTeams(env, file);
     const apps = this.resolveApps(env, file, release);
@@ -960,6 +989,12 @@ class Resolver {
     if (o.host !== undefined && (!isString(o.host) || !DNS_NAME.test(o.host) || !app.exposure?.isPublic)) {
       this.issue({ environment: e, file, path: `${at}.host`, message: app.exposure?.isPublic ? 'is not a DNS name' : 'is set, but the app is not public', received: o.host, fix: app.exposure?.isPublic ? 'write e.g. "shop.acme.dev"' : 'remove it, or declare the app with Exposure.public({ subdomain })' });
     }
+    const endpoints = env.endpoints ?? {};
+    for (const name of app.egress ?? []) {
+      if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
+        this.issue({ environment: e, file, path: `${at}.egress`, message: `names endpoint "${name}", which this environment does not declare`, received: name, fix: `declare endpoints["${name}"] = { description, cidr, ports } in ${file} (${suggest(String(name), Object.keys(endpoints))})` });
+      }
+    }
     const calls: ResolvedPeer[] = [];
     for (const callee of app.calls ?? []) {
       const target = this.apps.get(callee);
@@ -1040,6 +1075,7 @@ class Resolver {
       calls: calls.sort((a, b) => a.app.localeCompare(b.app)),
       calledBy: [],
       internetEgress: app.internetEgress ?? false,
+      egress: [...new Set(app.egress ?? [])].sort().map((name) => ({ name, cidr: endpoints[name].cidr, ports: [...endpoints[name].ports] })),
       replicas: autoscalingSpec ? (autoscalingSpec.minReplicas ?? replicas) : replicas,
       autoscaling: autoscalingSpec
         ? {

@@ -234,6 +234,8 @@ export interface ResolvedApp {
   readonly calls: readonly ResolvedPeer[];
   readonly calledBy: readonly ResolvedPeer[];
   readonly internetEgress: boolean;
+  /** Endpoints outside the cluster the app may reach, with this environment's addresses. */
+  readonly egress: readonly { readonly name: string; readonly cidr: string; readonly ports: readonly number[] }[];
   readonly replicas: number;
   readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
   readonly maxUnavailable: number;

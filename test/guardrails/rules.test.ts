@@ -87,6 +87,8 @@ describe('the rules', () => {
     ['production-zone-spread', (o) => { delete deployment(o).spec.template.spec.topologySpreadConstraints; }],
     ['service-selects-pods', (o) => { (o.find((x) => x.manifest.kind === 'Service')!.manifest as Json).spec.selector = { app: 'nothing' }; }],
     ['argocd-no-default-project', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.project = 'default'; }],
+    ['argocd-application-own-path', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.source.path = 'dist/prod/apps/other'; }],
+    ['argocd-destination-own-cluster', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.destination.name = 'test-dev'; }],
     ['argocd-project-no-wildcards', (o) => { (o.find((x) => x.manifest.kind === 'AppProject' && x.manifest.metadata!.name === 'alpha')!.manifest as Json).spec.destinations.push({ name: '*', namespace: '*' }); }],
   ])('%s fires on its violation', (rule, mutate) => {
     expect(rulesAfter(mutate)).toContain(rule);

@@ -200,6 +200,16 @@ describe('the example platform', () => {
     expect(ingressFrom('orders-worker')).toEqual([]);
   });
 
+  test('an app reaches the endpoints it declares, with each environment\'s address, and nothing else outside the cluster', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const egress = (name: string) => m(ofKind(inEnv(env), 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec.egress ?? [];
+      expect(egress('orders-api')).toContainEqual({ to: [{ ipBlock: { cidr: '10.60.0.0/24' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+      expect(JSON.stringify(egress('orders-worker'))).not.toContain('10.60.0.0/24');
+    }
+    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/networkpolicy-orders-api.yaml')!;
+    expect(JSON.stringify(m(preview).spec.egress ?? [])).not.toContain('10.60.0.0/24');
+  });
+
   test('the public web app has its own host in every environment', () => {
     const hosts = ofKind(objects, 'Ingress').map((i) => `${i.environment}:${m(i).spec.rules[0].host}`);
     expect(hosts).toEqual(['dev:shop.dev.acme.example', 'staging:shop.staging.acme.example', 'prod:shop.acme.example']);

@@ -278,6 +278,17 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
+  test('egress to an endpoint the environment does not declare, and an endpoint inside the cluster\'s ranges', () => {
+    const messages = messagesOf(platform({
+      apps: [service('web', { egress: ['orders-db', 'payments'] })],
+      environments: [environment('dev', ['web'], { endpoints: { 'orders-db': { description: 'Cloud SQL', cidr: '10.4.1.0/24', ports: [5432] } } })],
+    }));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringContaining('apps.web.egress in dev: names endpoint "payments", which this environment does not declare (received "payments"); declare endpoints["payments"]'),
+      expect.stringContaining('endpoints.orders-db.cidr in dev: overlaps cluster.podsCidr 10.4.0.0/14 (received "10.4.1.0/24")'),
+    ]));
+  });
+
   test('two environments in one GCP project', () => {
     const messages = messagesOf(platform({
       environments: [environment('dev', ['web'], { gcpProject: 'shared-project' }), environment('prod', ['web'], { gcpProject: 'shared-project', tier: Tier.PRODUCTION })],
