@@ -1,6 +1,7 @@
 import { suggest } from '../model';
 import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } from '../model';
 import { KUBERNETES_RULES } from './kubernetes-rules';
+import { PodTemplate, podTemplate } from './pods';
 import { schemaValidator } from './schema';
 import { CheckedStack, TERRAFORM_RULES, TerraformRule } from './terraform-rules';
 import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
@@ -99,12 +100,16 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
   const uniqueProblems = [...new Set(exemptionProblems)];
 
   const byEnvironment = new Map<string, CheckedObject[]>();
-  for (const o of objects) byEnvironment.set(o.environment, [...(byEnvironment.get(o.environment) ?? []), o]);
+  for (const o of objects) {
+    const list = byEnvironment.get(o.environment);
+    if (list) list.push(o);
+    else byEnvironment.set(o.environment, [o]);
+  }
 
   const violations: Violation[] = [];
   const exempted: ExemptedViolation[] = [];
   for (const [environment, envObjects] of byEnvironment) {
-    const context: RuleContext = { production: tiers.get(environment) ?? false, environmentObjects: envObjects };
+    const context = environmentContext(tiers.get(environment) ?? false, envObjects);
     for (const object of envObjects) {
       const app = owningApp(object, apps.get(environment));
       const base = {
@@ -193,6 +198,46 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
     environments,
     errors: violations.filter((v) => v.severity === 'error').length + uniqueProblems.length,
     warnings: violations.filter((v) => v.severity === 'warning').length,
+  };
+}
+
+/**
+ * What rules see of an environment, indexed once: rules that relate objects
+ * (policies to pods, budgets to workloads, Services to pods) look up their
+ * kind and namespace instead of scanning the whole environment per object.
+ */
+function environmentContext(production: boolean, environmentObjects: readonly CheckedObject[]): RuleContext {
+  const key = (kind: unknown, namespaced: boolean, namespace?: unknown) => (namespaced ? `${kind}\0${namespace ?? ''}` : `${kind}`);
+  const index = new Map<string, CheckedObject[]>();
+  const add = (k: string, o: CheckedObject) => {
+    const list = index.get(k);
+    if (list) list.push(o);
+    else index.set(k, [o]);
+  };
+  for (const o of environmentObjects) {
+    add(key(o.manifest.kind, false), o);
+    add(key(o.manifest.kind, true, o.manifest.metadata?.namespace), o);
+  }
+  let workloads: Map<unknown, { object: CheckedObject; template: PodTemplate }[]> | undefined;
+  return {
+    production,
+    environmentObjects,
+    objectsOf: (kind) => index.get(key(kind, false)) ?? [],
+    objectsIn: (kind, namespace) => index.get(key(kind, true, namespace)) ?? [],
+    workloadsIn: (namespace) => {
+      if (!workloads) {
+        workloads = new Map();
+        for (const object of environmentObjects) {
+          const template = object.manifest.kind === 'Pod' ? undefined : podTemplate(object.manifest);
+          if (!template?.longRunning) continue;
+          const ns = object.manifest.metadata?.namespace;
+          const list = workloads.get(ns);
+          if (list) list.push({ object, template });
+          else workloads.set(ns, [{ object, template }]);
+        }
+      }
+      return workloads.get(namespace) ?? [];
+    },
   };
 }
 

@@ -37,23 +37,15 @@ function effective(c: ContainerAt, template: PodTemplate, field: string): { valu
   return { value: pod, path: pod !== undefined ? `${template.specPath}.securityContext.${field}` : `${c.path}.securityContext.${field}` };
 }
 
-/** The workloads of an environment that run continuously, with their pod labels. */
-function longRunningWorkloads(context: RuleContext): { object: CheckedObject; template: PodTemplate }[] {
-  return context.environmentObjects
-    .map((object) => ({ object, template: podTemplate(object.manifest) }))
-    .filter((x): x is { object: CheckedObject; template: PodTemplate } => !!x.template && x.template.longRunning && x.object.manifest.kind !== 'Pod');
-}
-
 const ns = (o: CheckedObject) => (o.manifest.metadata?.namespace as string | undefined);
 const name = (o: CheckedObject) => String(o.manifest.metadata?.name);
-const ofKind = (context: RuleContext, kind: string) => context.environmentObjects.filter((o) => o.manifest.kind === kind);
 
 /** The HorizontalPodAutoscaler that scales a workload, if any. */
 function autoscalerOf(object: CheckedObject, context: RuleContext): any {
-  return ofKind(context, 'HorizontalPodAutoscaler')
+  return context.objectsIn('HorizontalPodAutoscaler', ns(object))
     .find((h) => {
       const target = (h.manifest.spec as any)?.scaleTargetRef;
-      return ns(h) === ns(object) && target?.kind === object.manifest.kind && target?.name === name(object);
+      return target?.kind === object.manifest.kind && target?.name === name(object);
     })
     ?.manifest;
 }
@@ -306,8 +298,7 @@ export const KUBERNETES_RULES: readonly Rule[] = [
     equivalents: ['kube-linter: non-isolated-pod', 'Kyverno: require-netpol (add-networkpolicy)', 'Polaris: (none)'],
   }, (t, object, context) => {
     const namespace = ns(object);
-    const covered = context.environmentObjects.some((p) => p.manifest.kind === 'NetworkPolicy' && ns(p) === namespace
-      && selects((p.manifest.spec as any)?.podSelector ?? {}, t.labels));
+    const covered = context.objectsIn('NetworkPolicy', namespace).some((p) => selects((p.manifest.spec as any)?.podSelector ?? {}, t.labels));
     return covered ? [] : [{ path: `${t.specPath.replace(/\.spec$/, '')}.metadata.labels`, value: t.labels, message: `no NetworkPolicy in namespace ${namespace} selects these pods` }];
   }),
   {
@@ -351,7 +342,7 @@ export const KUBERNETES_RULES: readonly Rule[] = [
     check(object, context) {
       if (!['Deployment', 'StatefulSet', 'Rollout'].includes(String(object.manifest.kind))) return [];
       const template = podTemplate(object.manifest)!;
-      const pdb = ofKind(context, 'PodDisruptionBudget').find((p) => ns(p) === ns(object) && selects((p.manifest.spec as any)?.selector, template.labels));
+      const pdb = context.objectsIn('PodDisruptionBudget', ns(object)).find((p) => selects((p.manifest.spec as any)?.selector, template.labels));
       if (!pdb) return [{ path: 'spec.template.metadata.labels', value: template.labels, message: 'no PodDisruptionBudget selects these pods' }];
       const spec = pdb.manifest.spec as any;
       const { replicas } = minimumReplicas(object, context);
@@ -393,8 +384,7 @@ export const KUBERNETES_RULES: readonly Rule[] = [
       if (object.manifest.kind !== 'Service') return [];
       const spec = object.manifest.spec as any;
       if (spec?.type === 'ExternalName' || !spec?.selector) return [];
-      const matched = longRunningWorkloads(context)
-        .some(({ object: w, template }) => ns(w) === ns(object) && selects(spec.selector, template.labels));
+      const matched = context.workloadsIn(ns(object)).some(({ template }) => selects(spec.selector, template.labels));
       return matched ? [] : [{ path: 'spec.selector', value: spec.selector, message: 'selects no pods' }];
     },
   },
@@ -438,8 +428,8 @@ export const KUBERNETES_RULES: readonly Rule[] = [
     equivalents: ['Argo CD: AppProject destinations (per project, not per environment)'],
     check(object, context) {
       if (object.manifest.kind !== 'Application' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
-      const registered = context.environmentObjects
-        .filter((o) => o.manifest.kind === 'Secret' && (o.manifest.metadata as any)?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster')
+      const registered = context.objectsOf('Secret')
+        .filter((o) => (o.manifest.metadata as any)?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster')
         .map((o) => (o.manifest as any).stringData?.name)
         .filter((n): n is string => typeof n === 'string');
       if (registered.length === 0) return [];

@@ -1,5 +1,7 @@
 /** Guardrail vocabulary: rules, what they find, and the report of a run. */
 
+import type { PodTemplate } from './pods';
+
 /** An error fails synth and check; a warning is reported and does not. */
 export type Severity = 'error' | 'warning';
 
@@ -44,6 +46,12 @@ export interface RuleContext {
   readonly production: boolean;
   /** Every object of the same environment. */
   readonly environmentObjects: readonly CheckedObject[];
+  /** The environment's objects of one kind (indexed once per environment). */
+  objectsOf(kind: string): readonly CheckedObject[];
+  /** The environment's objects of one kind in one namespace (undefined: objects without a namespace). */
+  objectsIn(kind: string, namespace: string | undefined): readonly CheckedObject[];
+  /** The environment's long-running workloads (not bare Pods) in a namespace, with their pod templates (computed once). */
+  workloadsIn(namespace: string | undefined): readonly { readonly object: CheckedObject; readonly template: PodTemplate }[];
 }
 
 /** A platform rule on rendered Kubernetes objects. */
