@@ -1,15 +1,13 @@
 /** `npm run codeowners`: writes .github/CODEOWNERS from the model. Only wires. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderCodeOwners } from './delivery/codeowners';
+import { appSourcesIn, renderCodeOwners } from './delivery/codeowners';
 import { PlatformValidationError, resolvePlatform } from './model';
 import { platform } from './platform';
 
 const root = path.resolve(__dirname, '..');
 try {
-  const content = renderCodeOwners(resolvePlatform(platform), {
-    appSource: (app) => (fs.existsSync(path.join(root, 'src', 'apps', `${app}.ts`)) ? `src/apps/${app}.ts` : undefined),
-  });
+  const content = renderCodeOwners(resolvePlatform(platform), { appSource: appSourcesIn(root) });
   const file = path.join(root, '.github', 'CODEOWNERS');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, content);

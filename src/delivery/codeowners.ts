@@ -1,8 +1,15 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import type { ResolvedPlatform } from '../model';
 
 export interface CodeOwnersOptions {
   /** The repository path of an app's declaration, if it has one of its own (e.g. `src/apps/<app>.ts`). */
   readonly appSource: (app: string) => string | undefined;
+}
+
+/** Apps' own declaration files by convention: `src/apps/<app>.ts`, when it exists under `root`. */
+export function appSourcesIn(root: string): (app: string) => string | undefined {
+  return (app) => (fs.existsSync(path.join(root, 'src', 'apps', `${app}.ts`)) ? `src/apps/${app}.ts` : undefined);
 }
 
 /**

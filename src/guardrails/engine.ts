@@ -85,6 +85,8 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
     return true;
   };
   const objectExemptions = options.platform.exemptions.filter((e, i) => live(`exemptions[${i}] (${e.kind} ${e.name})`, e));
+  const objectExemptionFor = (v: Violation) => objectExemptions.find((e) => e.rule === v.rule && e.kind === v.kind && nameMatches(e, v.name)
+    && (!e.environments || e.environments.includes(v.environment)));
   const appExemptions = new Map<string, ResolvedExemption[]>();
   for (const env of options.platform.environments) {
     for (const app of env.apps) {
@@ -149,8 +151,7 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
       }
       for (const v of found) {
         const exemption = (app ? appExemptions.get(`${environment}/${app}`) ?? [] : []).find((e) => e.rule === v.rule)
-          ?? objectExemptions.find((e) => e.rule === v.rule && e.kind === v.kind && nameMatches(e, v.name)
-            && (!e.environments || e.environments.includes(environment)))
+          ?? objectExemptionFor(v)
           ?? BUILT_IN_EXEMPTIONS.find((e) => e.rule === v.rule && e.applies(object));
         if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
         else violations.push(v);
@@ -180,8 +181,7 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
               message: f.message ?? rule.summary,
               fix: `${rule.fix} (checkov ${rule.checkov}, CIS GKE ${rule.cis})`,
             };
-            const exemption = objectExemptions.find((e) => e.rule === v.rule && e.kind === v.kind && nameMatches(e, v.name)
-              && (!e.environments || e.environments.includes(stack.environment)));
+            const exemption = objectExemptionFor(v);
             if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
             else violations.push(v);
           }

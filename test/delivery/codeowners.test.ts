@@ -1,14 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderCodeOwners } from '../../src/delivery/codeowners';
+import { appSourcesIn, renderCodeOwners } from '../../src/delivery/codeowners';
 import { resolvePlatform } from '../../src/model';
 import { platform } from '../../src/platform';
 
 const root = path.join(__dirname, '..', '..');
 const resolved = resolvePlatform(platform);
-const rendered = renderCodeOwners(resolved, {
-  appSource: (app) => (fs.existsSync(path.join(root, 'src', 'apps', `${app}.ts`)) ? `src/apps/${app}.ts` : undefined),
-});
+const rendered = renderCodeOwners(resolved, { appSource: appSourcesIn(root) });
 /** The owners GitHub would require for a path: the last matching line (patterns here are `*`, files and directories). */
 function ownersOf(file: string): string {
   let owners = '';
