@@ -135,13 +135,15 @@ function timeCommand(command: string, args: readonly string[], cwd: string, runs
 function measureExample(): { npxTsx: number; npmRunSynth: number; ok: boolean } {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-bench-example-'));
   try {
-    for (const entry of ['src', 'environments', '.projen', 'package.json', 'tsconfig.json']) {
+    // Everything a synth reads: sources, declarations, the committed schemas, the task runner's configuration.
+    for (const entry of ['src', 'environments', 'schemas', '.projen', 'package.json', 'tsconfig.json']) {
       fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
     const npx = timeCommand('npx', ['tsx', 'src/main.ts'], copy, 3);
     const npm = timeCommand('npm', ['run', 'synth'], copy, 3);
     const ok = npx.ok && npm.ok && fs.existsSync(path.join(copy, 'dist', 'prod'));
+    if (!ok) process.stderr.write(`the example did not render in the scratch copy ${copy}: its timings are of a failed run\n`);
     return { npxTsx: npx.seconds, npmRunSynth: npm.seconds, ok };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });

@@ -92,8 +92,9 @@ function main(argv: readonly string[]): Measurement {
           written.set(rel, content);
         }
         const time = stop();
+        // The floor writes the Kubernetes objects only: compare those files (not Terraform, provenance or kustomizations).
         let mismatches = 0;
-        for (const [rel, content] of rendered.files) if (written.get(rel) !== content) mismatches++;
+        for (const [rel, content] of written) if (rendered.files.get(rel) !== content) mismatches++;
         const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
         return measurement({ mode: 'floor', apps, appEnvironments, objects: rendered.objects.length, files: written.size, ...time, phases: { stringify: stringifying, write: time.ms - stringifying }, mismatches });
       }
