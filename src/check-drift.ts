@@ -8,4 +8,12 @@ import { extensions, platform } from './platform';
 
 const projectDir = path.resolve(__dirname, '..');
 
-process.exitCode = runDriftCheck({ platform, extensions, outDir: path.join(projectDir, 'dist'), projectDir });
+void runDriftCheck({
+  platform,
+  extensions,
+  outDir: path.join(projectDir, 'dist'),
+  projectDir,
+  parallel: { source: { module: require.resolve('./platform') } },
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -7,9 +7,13 @@ import * as path from 'path';
 import { runSynth } from './cli/synth';
 import { extensions, platform } from './platform';
 
-process.exitCode = runSynth({
+void runSynth({
   platform,
   extensions,
   outDir: path.resolve(__dirname, '..', 'dist'),
   mirrorDir: process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined,
+  // Large platforms render their Terraform on a second thread, which loads the platform from here too.
+  parallel: { source: { module: require.resolve('./platform') } },
+}).then((code) => {
+  process.exitCode = code;
 });

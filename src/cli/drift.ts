@@ -2,7 +2,7 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { PROVENANCE_FILE, SynthOptions, readTree, renderEnvironmentRepo } from '../synth';
+import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, renderEnvironmentRepoInParallel } from '../synth';
 import type { Console } from './synth';
 
 /** The command that fixes drift, as printed. */
@@ -14,6 +14,8 @@ const MAX_FIELDS = 10;
 export interface DriftCheckOptions extends SynthOptions {
   /** Where git runs to say which commit last changed each environment. @default - not said */
   readonly projectDir?: string;
+  /** Render large platforms on two threads (same output). @default - one thread */
+  readonly parallel?: ParallelOptions;
 }
 
 /**
@@ -21,11 +23,11 @@ export interface DriftCheckOptions extends SynthOptions {
  * fresh synth of the sources writes: a changed, missing or stray file, named
  * with each object and field that differs.
  */
-export function runDriftCheck(options: DriftCheckOptions, out: Console = console): number {
+export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
   let expected;
   try {
-    expected = renderEnvironmentRepo(options);
+    expected = await renderEnvironmentRepoInParallel(options, options.parallel);
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError) {
       out.error(`${err.message}\nThe sources do not render, so ${where}/ cannot be checked.`);

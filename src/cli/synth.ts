@@ -3,7 +3,7 @@ import { CloudRenderError, countResources } from '../cloud';
 import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
-import { SynthOptions, synthesize } from '../synth';
+import { ParallelOptions, SynthOptions, synthesizeInParallel } from '../synth';
 
 /** Output of the CLI; injectable for tests. */
 export interface Console {
@@ -15,11 +15,12 @@ export interface Console {
  * Runs a synth and reports it; returns the process exit code. Expected
  * failures (an invalid declaration, an object that cannot be rendered) print
  * their message without a stack trace; `dist/` is untouched either way.
+ * With `parallel`, large platforms render on two threads (same output).
  */
-export function runSynth(options: SynthOptions, out: Console = console): number {
+export async function runSynth(options: SynthOptions & { readonly parallel?: ParallelOptions }, out: Console = console): Promise<number> {
   const started = process.hrtime.bigint();
   try {
-    const rendered = synthesize(options);
+    const rendered = await synthesizeInParallel(options, options.parallel);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = path.relative(process.cwd(), options.outDir) || '.';
     for (const env of rendered.resolved.environments) {

@@ -257,3 +257,30 @@ function owningApp(object: CheckedObject, apps: ReadonlyMap<string, unknown> | u
 function nameMatches(e: ResolvedObjectExemption, name: string): boolean {
   return e.name.endsWith('*') ? name.startsWith(e.name.slice(0, -1)) : e.name === name;
 }
+
+/**
+ * One report from reports of disjoint parts of the same platform (the
+ * Kubernetes objects and the Terraform stacks, checked apart so that they
+ * can be checked at the same time). Reads as if one run had checked
+ * everything: Kubernetes violations before Terraform ones, as
+ * `runGuardrails` lists them; exemption problems, which every part finds
+ * alike, once.
+ */
+export function mergeReports(reports: readonly GuardrailReport[]): GuardrailReport {
+  const isTerraform = (v: Violation) => v.kind.startsWith('terraform:');
+  const inOrder = <T extends Violation>(lists: readonly (readonly T[])[]): T[] => {
+    const all = lists.flat();
+    return [...all.filter((v) => !isTerraform(v)), ...all.filter(isTerraform)];
+  };
+  const violations = inOrder(reports.map((r) => r.violations));
+  const exemptionProblems = [...new Set(reports.flatMap((r) => r.exemptionProblems))];
+  return {
+    violations,
+    exempted: inOrder(reports.map((r) => r.exempted)),
+    exemptionProblems,
+    objectsChecked: reports.reduce((n, r) => n + r.objectsChecked, 0),
+    environments: [...new Set(reports.flatMap((r) => r.environments))],
+    errors: violations.filter((v) => v.severity === 'error').length + exemptionProblems.length,
+    warnings: violations.filter((v) => v.severity === 'warning').length,
+  };
+}

@@ -3,3 +3,4 @@ export * from './provenance';
 export * from './synthesize';
 export * from './write';
 export * from './yaml';
+export * from './parallel';

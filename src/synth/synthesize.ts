@@ -1,5 +1,5 @@
 import { RenderedStack, renderCloud } from '../cloud';
-import { GuardrailError, GuardrailReport, ObjectSchemaValidator, runGuardrails } from '../guardrails';
+import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails } from '../guardrails';
 import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { toJson } from './json';
@@ -38,29 +38,72 @@ export interface RenderedPlatform {
  * the guardrails on what was rendered. Pure: the same input gives the same
  * files, byte for byte. Throws on an invalid declaration, a rendering problem
  * or a guardrail error ({@link GuardrailError}, with the full report).
+ * {@link renderPlatformInParallel} gives the same result on two threads.
  */
 export function renderPlatform(input: RenderInput): RenderedPlatform {
   const resolved = resolvePlatform(input.platform);
+  const today = input.today ?? todayUtc();
+  const kubernetes = renderKubernetesHalf(resolved, { ...input, today });
+  const cloud = renderCloudHalf(resolved, today);
+  return assemble(resolved, kubernetes, cloud);
+}
+
+/** The Kubernetes objects of every environment, checked. */
+export interface KubernetesHalf {
+  readonly objects: readonly RenderedObject[];
+  readonly guardrails: GuardrailReport;
+}
+
+/** The Terraform stacks of every environment, checked and serialised. */
+export interface CloudHalf {
+  readonly stacks: readonly RenderedStack[];
+  /** Each stack's `cdk.tf.json` content, in the order of `stacks`. */
+  readonly json: readonly string[];
+  readonly guardrails: GuardrailReport;
+}
+
+/** Renders and checks the Kubernetes objects (schemas and Kubernetes rules). */
+export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderInput & { readonly today: string }): KubernetesHalf {
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
+  const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today, stacks: [] });
+  return { objects, guardrails };
+}
+
+/** Renders and checks the Terraform stacks (Terraform rules): needs nothing of the Kubernetes half. */
+export function renderCloudHalf(resolved: ResolvedPlatform, today: string): CloudHalf {
   const stacks = renderCloud(resolved);
-  const guardrails = runGuardrails(objects, {
+  const guardrails = runGuardrails([], {
     platform: resolved,
-    schema: input.schema,
-    today: input.today,
+    schema: NO_OBJECTS,
+    today,
     stacks: stacks.map((s) => ({ environment: s.environment, file: s.file, source: `stack ${s.environment}`, json: s.json as never })),
   });
+  return { stacks, json: stacks.map((s) => toJson(s.json)), guardrails };
+}
+
+/** The cloud half checks no Kubernetes objects: no schemas to compile. */
+const NO_OBJECTS: ObjectSchemaValidator = { validate: () => [] };
+
+/** The two halves as one rendered platform; throws when the guardrails found an error. */
+export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf, cloud: CloudHalf): RenderedPlatform {
+  const guardrails = mergeReports([kubernetes.guardrails, cloud.guardrails]);
   if (guardrails.errors > 0) throw new GuardrailError(guardrails);
   const files = new Map<string, string>();
-  for (const obj of objects) {
+  for (const obj of kubernetes.objects) {
     files.set(distPath(obj), toYaml(obj.manifest));
   }
   for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
-  for (const stack of stacks) {
+  cloud.stacks.forEach((stack, i) => {
     const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
-    files.set(file, toJson(stack.json));
-  }
-  return { resolved, objects, stacks, files, guardrails };
+    files.set(file, cloud.json[i]);
+  });
+  return { resolved, objects: kubernetes.objects, stacks: cloud.stacks, files, guardrails };
+}
+
+/** Today in UTC, `YYYY-MM-DD` (exemption expiry). */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** Where a rendered object or stack goes, relative to `dist/`. */
@@ -83,14 +126,22 @@ export interface SynthOptions extends RenderInput {
  * `outDir`, see `withProvenance`). The drift check compares `outDir` with this.
  */
 export function renderEnvironmentRepo(options: SynthOptions): RenderedPlatform {
-  const rendered = renderPlatform(options);
+  return withRepositoryFiles(options, renderPlatform(options));
+}
+
+/** A rendered platform with each environment's PROVENANCE.json added to its files. */
+export function withRepositoryFiles(options: SynthOptions, rendered: RenderedPlatform): RenderedPlatform {
   const files = withProvenance(rendered.files, rendered.resolved, { tools: options.tools, previous: provenanceIn(options.outDir) });
   return { ...rendered, files };
 }
 
 /** Renders and writes `outDir` atomically: on any error nothing is written. */
 export function synthesize(options: SynthOptions): RenderedPlatform {
-  const rendered = renderEnvironmentRepo(options);
+  return writeRendered(options, renderEnvironmentRepo(options));
+}
+
+/** Writes what {@link renderEnvironmentRepo} rendered to `outDir` (atomically) and the mirror. */
+export function writeRendered(options: SynthOptions, rendered: RenderedPlatform): RenderedPlatform {
   writeTreeAtomically(options.outDir, rendered.files);
   if (options.mirrorDir) {
     // The cdk8s CLI's scratch output gets the Kubernetes objects only: no Terraform, provenance or Kustomize configuration.

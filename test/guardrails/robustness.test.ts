@@ -163,16 +163,16 @@ describe('hostile escape hatches', () => {
 });
 
 describe('no partial dist/', () => {
-  test('whatever fails, dist/ stays exactly as it was', () => {
+  test('whatever fails, dist/ stays exactly as it was', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'robust-'));
     try {
       const out = path.join(tmp, 'dist');
       synthesize({ platform: testPlatform(), outDir: out });
       const before = readTree(out);
       const quiet = { log: () => undefined, error: () => undefined };
-      fc.assert(fc.property(hostileApp, (app) => {
+      await fc.assert(fc.asyncProperty(hostileApp, async (app) => {
         const spec = testPlatform({ apps: [app], environments: [environment('dev', [String(app.name)])] });
-        if (runSynth({ platform: spec, outDir: out, today: '2026-11-21' }, quiet) !== 0) {
+        if (await runSynth({ platform: spec, outDir: out, today: '2026-11-21' }, quiet) !== 0) {
           expect(readTree(out)).toEqual(before);
           expect(fs.readdirSync(tmp)).toEqual(['dist']);
         } else {

@@ -183,13 +183,13 @@ describe('where the guardrails run', () => {
     return { lines, log: (s: string) => lines.push(s), error: (s: string) => lines.push(s) };
   };
 
-  test('synth: a violation from an escape hatch fails the synth and nothing is written', () => {
+  test('synth: a violation from an escape hatch fails the synth and nothing is written', async () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform: testPlatform(), outDir: out });
     const before = readTree(out);
     expect(() => renderPlatform({ platform: testPlatform(), extensions: privileged })).toThrow(GuardrailError);
     const console = quiet();
-    expect(runSynth({ platform: testPlatform(), extensions: privileged, outDir: out }, console)).toBe(1);
+    expect(await runSynth({ platform: testPlatform(), extensions: privileged, outDir: out }, console)).toBe(1);
     const text = console.lines.join('\n');
     expect(text).toContain('ERROR not-privileged: [dev] app web Pod alpha/debug');
     expect(text).toContain('spec.containers[0].securityContext.privileged: containers must not run privileged (received true)');
@@ -198,14 +198,14 @@ describe('where the guardrails run', () => {
     expect(readTree(out)).toEqual(before);
   });
 
-  test('synth: a field the API does not define fails the synth with the schema error and a suggestion', () => {
+  test('synth: a field the API does not define fails the synth with the schema error and a suggestion', async () => {
     const typo = {
       web: (scope: Construct) => {
         new ApiObject(scope, 'typo', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo' }, data: { a: 'b' }, imutable: true });
       },
     };
     const console = quiet();
-    expect(runSynth({ platform: testPlatform(), extensions: typo, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
+    expect(await runSynth({ platform: testPlatform(), extensions: typo, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
     const text = console.lines.join('\n');
     expect(text).toContain('ERROR schema: [dev] app web ConfigMap alpha/typo');
     expect(text).toContain('imutable: unknown field "imutable"; did you mean "immutable"?');

@@ -23,10 +23,10 @@ const spec = platform({
   environments: [environment('dev', ['web', 'api']), environment('prod', ['web', 'api'], { tier: Tier.PRODUCTION, apps: { web: { replicas: 3 } } })],
 });
 
-function check(options: Partial<Parameters<typeof runDriftCheck>[0]> = {}): { code: number; text: string } {
+async function check(options: Partial<Parameters<typeof runDriftCheck>[0]> = {}): Promise<{ code: number; text: string }> {
   const lines: string[] = [];
   const console = { log: (s: string) => lines.push(s), error: (s: string) => lines.push(s) };
-  const code = runDriftCheck({ platform: spec, outDir: out, projectDir: tmp, tools: TOOLS, ...options }, console);
+  const code = await runDriftCheck({ platform: spec, outDir: out, projectDir: tmp, tools: TOOLS, ...options }, console);
   return { code, text: lines.join('\n') };
 }
 
@@ -38,16 +38,16 @@ const edit = (file: string, change: (text: string) => string) => {
 describe('the drift check', () => {
   beforeEach(() => synthesize({ platform: spec, outDir: out, tools: TOOLS }));
 
-  test('passes on a fresh synth', () => {
-    expect(check()).toEqual({ code: 0, text: expect.stringContaining('dist/ is up to date: its ') });
+  test('passes on a fresh synth', async () => {
+    expect(await check()).toEqual({ code: 0, text: expect.stringContaining('dist/ is up to date: its ') });
   });
 
-  test('fails on a hand edit, naming the file, the object, the field and the fix', () => {
+  test('fails on a hand edit, naming the file, the object, the field and the fix', async () => {
     // WHEN someone edits a rendered Deployment by hand
     edit('prod/apps/web/deployment-web.yaml', (t) => t.replace('replicas: 3', 'replicas: 5'));
 
     // THEN
-    const { code, text } = check();
+    const { code, text } = await check();
     expect(code).toBe(1);
     expect(text).toContain('dist/ differs from what the sources render: 1 file.');
     expect(text).toContain('  changed  dist/prod/apps/web/deployment-web.yaml');
@@ -57,26 +57,26 @@ describe('the drift check', () => {
     expect(DRIFT_FIX).toContain('npm run synth');
   });
 
-  test('fails on a stray file and on a missing one', () => {
+  test('fails on a stray file and on a missing one', async () => {
     fs.writeFileSync(path.join(out, 'dev', 'apps', 'web', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: alpha\n');
     fs.rmSync(path.join(out, 'dev', 'apps', 'api', 'service-api.yaml'));
-    const { code, text } = check();
+    const { code, text } = await check();
     expect(code).toBe(1);
     expect(text).toContain('  missing  dist/dev/apps/api/service-api.yaml\n             dev Service alpha/api: rendered by the sources, missing from dist/');
     expect(text).toContain('  stray    dist/dev/apps/web/extra.yaml\n             dev ConfigMap alpha/extra: in dist/, not rendered by the sources');
   });
 
-  test('fails on a change to a comment only, and on an edited PROVENANCE.json', () => {
+  test('fails on a change to a comment only, and on an edited PROVENANCE.json', async () => {
     edit('dev/apps/web/service-web.yaml', (t) => `${t}# note\n`);
     edit(`prod/${PROVENANCE_FILE}`, (t) => t.replace(/"contentSha256": "[0-9a-f]+"/, '"contentSha256": "0"'));
-    const { code, text } = check();
+    const { code, text } = await check();
     expect(code).toBe(1);
     expect(text).toContain('  changed  dist/dev/apps/web/service-web.yaml\n             only comments or formatting differ');
     expect(text).toContain(`  changed  dist/prod/${PROVENANCE_FILE}\n             prod PROVENANCE.json: 1 field differs\n               contentSha256: dist/ has "0", the sources render "`);
   });
 
-  test('reports a declaration that does not render instead of comparing', () => {
-    const { code, text } = check({ platform: platform({ apps: [service('web', { team: 'nobody' })] }) });
+  test('reports a declaration that does not render instead of comparing', async () => {
+    const { code, text } = await check({ platform: platform({ apps: [service('web', { team: 'nobody' })] }) });
     expect(code).toBe(1);
     expect(text).toContain('names a team that is not declared');
     expect(text).toContain('cannot be checked');

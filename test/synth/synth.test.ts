@@ -46,14 +46,14 @@ describe('synth', () => {
     expect(fs.existsSync(path.join(out, 'dev', 'apps', 'web'))).toBe(true);
   });
 
-  test('an invalid declaration exits non-zero with the problem and leaves dist/ untouched', () => {
+  test('an invalid declaration exits non-zero with the problem and leaves dist/ untouched', async () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform: testPlatform(), outDir: out });
     fs.writeFileSync(path.join(out, 'marker'), 'kept');
     const before = readTree(out);
 
     const console = quiet();
-    const code = runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
+    const code = await runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
 
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('apps.web.team: names a team that is not declared (received "nobody")');
@@ -62,20 +62,20 @@ describe('synth', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
-  test('an escape hatch that throws exits non-zero and leaves dist/ untouched', () => {
+  test('an escape hatch that throws exits non-zero and leaves dist/ untouched', async () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform: testPlatform(), outDir: out });
     const before = readTree(out);
     const console = quiet();
-    const code = runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
+    const code = await runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('[dev] extensions.web threw: kaboom');
     expect(readTree(out)).toEqual(before);
   });
 
-  test('a successful run reports each environment', () => {
+  test('a successful run reports each environment', async () => {
     const console = quiet();
-    expect(runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
+    expect(await runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
     expect(console.lines.join('\n')).toMatch(/prod\s+6 apps\s+\d+ objects/);
   });
 
