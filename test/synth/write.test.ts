@@ -1,0 +1,335 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readTree, recoverInterruptedWrite, writeTree, writeTreeAtomically } from '../../src/synth';
+
+const DEAD = 999999999;
+/** The `fs` module object itself (the namespace import above is a read-only view of it), for spying. */
+const fsModule: typeof fs = jest.requireActual('fs');
+
+let tmp: string;
+let out: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'write-test-'));
+  out = path.join(tmp, 'dist');
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Inode and mtime of every file under `dir`, to tell a file left alone from one rewritten. */
+function identities(dir: string): Map<string, string> {
+  return new Map([...readTree(dir).keys()].map((rel) => {
+    const stat = fs.statSync(path.join(dir, rel));
+    return [rel, `${stat.ino}@${stat.mtimeMs}`];
+  }));
+}
+
+/** Every directory under `dir`, relative. */
+function directories(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      return [child, ...directories(dir, child)];
+    });
+}
+
+const initial = new Map([
+  ['dev/web/deployment.yaml', 'kind: Deployment\n'],
+  ['dev/web/service.yaml', 'kind: Service\n'],
+  ['dev/old/deployment.yaml', 'kind: Deployment\nname: old\n'],
+  ['prod/web/deployment.yaml', 'kind: Deployment\nreplicas: 3\n'],
+  ['prod/PROVENANCE.json', '{}\n'],
+]);
+
+/** `initial` with one file changed, one app removed and one added in a new nested directory. */
+const next = new Map([
+  ['dev/web/deployment.yaml', 'kind: Deployment\nimage: web:2\n'],
+  ['dev/web/service.yaml', 'kind: Service\n'],
+  ['dev/api/v1/deployment.yaml', 'kind: Deployment\nname: api\n'],
+  ['prod/web/deployment.yaml', 'kind: Deployment\nreplicas: 3\n'],
+  ['prod/PROVENANCE.json', '{}\n'],
+]);
+
+describe('writeTreeAtomically, first write', () => {
+  test('writes every file when the output directory is missing', () => {
+    expect(writeTreeAtomically(out, initial)).toEqual({ written: 5, unchanged: 0, removed: 0 });
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('writes every file into an empty output directory', () => {
+    fs.mkdirSync(out);
+    expect(writeTreeAtomically(out, initial)).toEqual({ written: 5, unchanged: 0, removed: 0 });
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('an empty tree leaves an empty output directory', () => {
+    writeTreeAtomically(out, initial);
+    expect(writeTreeAtomically(out, new Map())).toEqual({ written: 0, unchanged: 0, removed: 5 });
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('writeTreeAtomically, over an existing tree', () => {
+  test('identical content leaves every file alone: same inode and mtime, nothing written', () => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    expect(writeTreeAtomically(out, new Map(initial))).toEqual({ written: 0, unchanged: 5, removed: 0 });
+    expect(identities(out)).toEqual(before);
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('changes, adds and removes only what differs, and prunes the emptied directory', () => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    expect(writeTreeAtomically(out, next)).toEqual({ written: 2, unchanged: 3, removed: 1 });
+    expect(readTree(out)).toEqual(next);
+    expect(fs.existsSync(path.join(out, 'dev', 'old'))).toBe(false);
+    expect(directories(out).sort()).toEqual(['dev', 'dev/api', 'dev/api/v1', 'dev/web', 'prod', 'prod/web']);
+    const after = identities(out);
+    for (const untouched of ['dev/web/service.yaml', 'prod/web/deployment.yaml', 'prod/PROVENANCE.json']) {
+      expect(after.get(untouched)).toEqual(before.get(untouched));
+    }
+    expect(after.get('dev/web/deployment.yaml')).not.toEqual(before.get('dev/web/deployment.yaml'));
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('compares bytes, not decoded text: invalid UTF-8 on disk is rewritten', () => {
+    writeTreeAtomically(out, new Map([['a.yaml', 'x']]));
+    fs.writeFileSync(path.join(out, 'a.yaml'), Buffer.from([0xff, 0x0a]));
+    expect(fs.readFileSync(path.join(out, 'a.yaml'), 'utf8')).toBe('\uFFFD\n');
+    expect(writeTreeAtomically(out, new Map([['a.yaml', '\uFFFD\n']]))).toEqual({ written: 1, unchanged: 0, removed: 0 });
+    expect(fs.readFileSync(path.join(out, 'a.yaml'))).toEqual(Buffer.from('\uFFFD\n'));
+  });
+
+  test('a name that turns from file into directory, and from directory into file', () => {
+    writeTreeAtomically(out, new Map([['a', 'file'], ['b/x.yaml', 'x'], ['b/y/z.yaml', 'z'], ['keep.yaml', 'k']]));
+    const files = new Map([['a/inner.yaml', 'now a directory'], ['b', 'now a file'], ['keep.yaml', 'k']]);
+    expect(writeTreeAtomically(out, files)).toEqual({ written: 2, unchanged: 1, removed: 3 });
+    expect(readTree(out)).toEqual(files);
+  });
+
+  test('stray empty directories and non-rendered files inside the output directory are removed', () => {
+    writeTreeAtomically(out, initial);
+    fs.mkdirSync(path.join(out, 'empty', 'deeper'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'dev', 'web', 'notes.txt'), 'hand-written');
+    expect(writeTreeAtomically(out, initial)).toEqual({ written: 0, unchanged: 5, removed: 1 });
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.existsSync(path.join(out, 'empty'))).toBe(false);
+  });
+
+  test('links are replaced or removed, never followed: what they point to is untouched', () => {
+    const outside = path.join(tmp, 'outside');
+    writeTree(outside, new Map([['target.yaml', 'outside file'], ['folder/inner.yaml', 'outside folder']]));
+    writeTreeAtomically(out, new Map([['a.yaml', 'a'], ['keep.yaml', 'k']]));
+    fs.rmSync(path.join(out, 'a.yaml'));
+    fs.symlinkSync(path.join(outside, 'target.yaml'), path.join(out, 'a.yaml'));
+    fs.symlinkSync(path.join(outside, 'folder'), path.join(out, 'linked-folder'));
+    fs.symlinkSync(path.join(outside, 'target.yaml'), path.join(out, 'same-content.yaml'));
+
+    const files = new Map([['a.yaml', 'a'], ['keep.yaml', 'k'], ['same-content.yaml', 'outside file']]);
+    expect(writeTreeAtomically(out, files)).toEqual({ written: 2, unchanged: 1, removed: 1 });
+    expect(readTree(out)).toEqual(files);
+    for (const rel of ['a.yaml', 'same-content.yaml']) expect(fs.lstatSync(path.join(out, rel)).isFile()).toBe(true);
+    expect(fs.existsSync(path.join(out, 'linked-folder'))).toBe(false);
+    expect(readTree(outside)).toEqual(new Map([['target.yaml', 'outside file'], ['folder/inner.yaml', 'outside folder']]));
+  });
+
+  test('an output directory that is a link is replaced by a real one, its target untouched', () => {
+    const elsewhere = path.join(tmp, 'elsewhere');
+    writeTree(elsewhere, new Map([['a.yaml', 'elsewhere']]));
+    fs.symlinkSync(elsewhere, out);
+    writeTreeAtomically(out, new Map([['a.yaml', 'new']]));
+    expect(fs.lstatSync(out).isDirectory()).toBe(true);
+    expect(readTree(out)).toEqual(new Map([['a.yaml', 'new']]));
+    expect(readTree(elsewhere)).toEqual(new Map([['a.yaml', 'elsewhere']]));
+  });
+});
+
+describe('writeTreeAtomically, failures before the commit', () => {
+  test.each([
+    ['a path outside the output directory', new Map([['dev/new.yaml', 'x'], ['../escape.yaml', 'y']]), /outside the output directory/],
+    ['an absolute path', new Map([['/etc/escape.yaml', 'y']]), /outside the output directory/],
+    ['a path with an empty segment', new Map([['dev//web.yaml', 'y']]), /empty or "." segment/],
+    ['a name that is both file and directory', new Map([['dev/web', 'y'], ['dev/web/a.yaml', 'z']]), /both a file and a directory/],
+  ])('%s leaves the output directory exactly as it was and nothing beside it', (_, files, message) => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    expect(() => writeTreeAtomically(out, files)).toThrow(message);
+    expect(identities(out)).toEqual(before);
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a failure to commit the journal leaves the output directory as it was and no scratch entries', () => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    jest.spyOn(fsModule, 'renameSync').mockImplementation(() => {
+      throw new Error('cannot rename');
+    });
+    expect(() => writeTreeAtomically(out, next)).toThrow('cannot rename');
+    jest.restoreAllMocks();
+    expect(identities(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a failure while staging leaves the output directory as it was and no scratch entries', () => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    const write = fs.writeFileSync;
+    let calls = 0;
+    jest.spyOn(fsModule, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (++calls === 2) throw new Error('disk full');
+      return write(...args);
+    });
+    expect(() => writeTreeAtomically(out, next)).toThrow('disk full');
+    jest.restoreAllMocks();
+    expect(identities(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+});
+
+/**
+ * Runs `writeTreeAtomically(out, files)` with `fs.renameSync` "killing" the
+ * process (throwing) at its `killAt`-th call, then renames the scratch
+ * entries the run left to those of a dead process, as a kill would leave them.
+ */
+function killedRun(files: ReadonlyMap<string, string>, killAt: number): void {
+  const rename = fs.renameSync;
+  let calls = 0;
+  jest.spyOn(fsModule, 'renameSync').mockImplementation((from, to) => {
+    if (++calls === killAt) throw new Error('killed');
+    rename(from, to);
+  });
+  expect(() => writeTreeAtomically(out, files)).toThrow('killed');
+  jest.restoreAllMocks();
+  asDead();
+}
+
+/** Renames this process's scratch entries in `tmp` to those of a dead process. */
+function asDead(): void {
+  for (const entry of fs.readdirSync(tmp)) {
+    if (entry.includes(`-${process.pid}`)) fs.renameSync(path.join(tmp, entry), path.join(tmp, entry.replace(`-${process.pid}`, `-${DEAD}`)));
+  }
+}
+
+describe('recovery of a killed run', () => {
+  // Renames, in order: the journal into place (1), then the 2 staged files (2, 3).
+  test.each([2, 3])('killed at rename %i, after the commit: rolled forward to the journaled tree', (killAt) => {
+    writeTreeAtomically(out, initial);
+    killedRun(next, killAt);
+    expect(fs.existsSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`))).toBe(true);
+    expect(readTree(out)).not.toEqual(next);
+    recoverInterruptedWrite(out);
+    expect(readTree(out)).toEqual(next);
+    expect(directories(out)).not.toContain('dev/old');
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('the next write rolls a committed journal forward before comparing', () => {
+    writeTreeAtomically(out, initial);
+    killedRun(next, 2);
+    expect(readTree(out)).not.toEqual(next);
+    // The roll-forward already wrote `next`, so this run finds nothing to do.
+    expect(writeTreeAtomically(out, next)).toEqual({ written: 0, unchanged: 5, removed: 0 });
+    expect(readTree(out)).toEqual(next);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a journal applied completely is safe to apply again (killed before dropping it)', () => {
+    const before = new Map([['a', 'file'], ['b/x.yaml', 'x'], ['gone.yaml', 'g']]);
+    const after = new Map([['a/inner.yaml', 'now a directory'], ['b', 'now a file']]);
+    writeTreeAtomically(out, before);
+    let journal = '';
+    const rename = fs.renameSync;
+    jest.spyOn(fsModule, 'renameSync').mockImplementation((from, to) => {
+      if (String(to).endsWith('.json')) journal = fs.readFileSync(from, 'utf8');
+      rename(from, to);
+    });
+    writeTreeAtomically(out, after);
+    jest.restoreAllMocks();
+    expect(readTree(out)).toEqual(after);
+    // What a kill just before dropping the journal leaves: the journal, and staging emptied by the renames.
+    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), journal);
+    fs.mkdirSync(path.join(tmp, `.dist-staging-dist-${DEAD}`, 'a'), { recursive: true });
+    recoverInterruptedWrite(out);
+    expect(readTree(out)).toEqual(after);
+    expect(fs.lstatSync(path.join(out, 'b')).isFile()).toBe(true);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a hand-made journal of a dead process is applied: its renames and removals, nothing else', () => {
+    writeTreeAtomically(out, initial);
+    const staging = path.join(tmp, `.dist-staging-dist-${DEAD}`);
+    writeTree(staging, new Map([['dev/web/deployment.yaml', 'kind: Deployment\nimage: web:2\n'], ['dev/api/v1/deployment.yaml', 'kind: Deployment\nname: api\n']]));
+    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), JSON.stringify({
+      version: 1,
+      rename: ['dev/web/deployment.yaml', 'dev/api/v1/deployment.yaml'],
+      remove: [{ path: 'dev/old', dir: true }],
+    }));
+    const before = identities(out);
+    recoverInterruptedWrite(out);
+    expect(readTree(out)).toEqual(next);
+    expect(identities(out).get('prod/PROVENANCE.json')).toEqual(before.get('prod/PROVENANCE.json'));
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a staging directory of a dead process without a journal is dropped, the output untouched', () => {
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    writeTree(path.join(tmp, `.dist-staging-dist-${DEAD}`), new Map([['dev/web/deployment.yaml', 'half-written']]));
+    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json.tmp`), '{"version":1,"rena');
+    recoverInterruptedWrite(out);
+    expect(identities(out)).toEqual(before);
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a journal whose output directory has gone is dropped, not turned into a partial tree', () => {
+    writeTreeAtomically(out, initial);
+    killedRun(next, 2);
+    fs.rmSync(out, { recursive: true });
+    recoverInterruptedWrite(out);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('a journal that is not one this code writes is refused, and left for a human', () => {
+    writeTreeAtomically(out, initial);
+    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), JSON.stringify({ version: 1, rename: ['../../etc/passwd'], remove: [] }));
+    expect(() => recoverInterruptedWrite(out)).toThrow(/not one this version can apply/);
+    expect(readTree(out)).toEqual(initial);
+    expect(fs.existsSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`))).toBe(true);
+  });
+
+  test('the leftovers of a live process are left alone', () => {
+    writeTreeAtomically(out, initial);
+    const live = path.join(tmp, `.dist-staging-dist-${process.ppid}`);
+    fs.mkdirSync(live);
+    recoverInterruptedWrite(out);
+    expect(fs.existsSync(live)).toBe(true);
+  });
+
+  test('the leftovers of a sibling output directory whose name extends ours are not ours', () => {
+    writeTreeAtomically(out, initial);
+    const sibling = path.join(tmp, `.dist-previous-dist-old-${DEAD}`);
+    writeTree(sibling, new Map([['a.yaml', 'the sibling\'s']]));
+    fs.rmSync(out, { recursive: true });
+    recoverInterruptedWrite(out);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(readTree(sibling)).toEqual(new Map([['a.yaml', 'the sibling\'s']]));
+  });
+
+  test('recovering with nothing to recover, or without a parent directory, does nothing', () => {
+    expect(() => recoverInterruptedWrite(path.join(tmp, 'missing', 'dist'))).not.toThrow();
+    writeTreeAtomically(out, initial);
+    const before = identities(out);
+    recoverInterruptedWrite(out);
+    expect(identities(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+});
