@@ -36,12 +36,17 @@ describe('the benchmark\'s synthetic platform', () => {
     expect(objects.some((o) => o.manifest.kind === 'Job')).toBe(true);
   });
 
-  test('the plain cdk8s reference declares one Deployment per service and worker and one Service per service', () => {
+  test('the plain cdk8s reference declares the same workloads: Deployments (and Services), CronJobs and Jobs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk8s-test-'));
     try {
       const result = synthPlainCdk8s(syntheticPlatform(12), dir);
-      expect(result).toEqual({ apps: 8, objects: 14 });
+      // 12 apps: 6 services (each a Deployment and a Service), 2 workers, 2 cron jobs, 2 migrations.
+      expect(result).toEqual({ apps: 12, objects: 18 });
       expect(fs.readdirSync(path.join(dir, 'app-0000')).sort()).toEqual(['Deployment.app-0000.k8s.yaml', 'Service.app-0000.k8s.yaml']);
+      expect(fs.readdirSync(path.join(dir, 'app-0003'))).toEqual(['Deployment.app-0003.k8s.yaml']);
+      expect(fs.readdirSync(path.join(dir, 'app-0004'))).toEqual(['CronJob.app-0004.k8s.yaml']);
+      expect(fs.readdirSync(path.join(dir, 'app-0005'))).toEqual(['Job.app-0005.k8s.yaml']);
+      expect(fs.readFileSync(path.join(dir, 'app-0004', 'CronJob.app-0004.k8s.yaml'), 'utf8')).toContain('schedule: 4 2 * * *');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
