@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ObjectSchemaValidator, formatReport, loadRenderedTree, runGuardrails } from '../guardrails';
 import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
+import { recoverInterruptedWrite } from '../synth';
 import type { Console } from './synth';
 
 export interface CheckOptions {
@@ -28,6 +29,7 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
     out.error(err.message);
     return 1;
   }
+  recoverInterruptedWrite(options.distDir); // check what a killed synth committed to, not half of it
   const { objects, stacks, unreadable } = loadRenderedTree(options.distDir);
   const report = runGuardrails(objects, { platform: resolved, schema: options.schema, today: options.today, stacks });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

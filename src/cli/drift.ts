@@ -2,7 +2,7 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, renderEnvironmentRepoInParallel } from '../synth';
+import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
 import type { Console } from './synth';
 
 /** The command that fixes drift, as printed. */
@@ -25,6 +25,8 @@ export interface DriftCheckOptions extends SynthOptions {
  */
 export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
+  // A synth killed while it applied its changes is finished first: check the tree it committed to, not half of it.
+  recoverInterruptedWrite(options.outDir);
   let expected;
   try {
     expected = await renderEnvironmentRepoInParallel(options, options.parallel);

@@ -5,7 +5,7 @@ import { GuardrailError } from '../guardrails';
 import { RenderError, AppExtension } from '../k8s';
 import { PlatformSpec, PlatformValidationError } from '../model';
 import { renderMarkdown, review, tiersOf } from '../review';
-import { readTree, renderEnvironmentRepo, writeTreeAtomically } from '../synth';
+import { readTree, recoverInterruptedWrite, renderEnvironmentRepo, writeTreeAtomically } from '../synth';
 import type { Console } from './synth';
 
 export interface PromoteOptions extends PromotionRequest {
@@ -25,6 +25,7 @@ export interface PromoteOptions extends PromotionRequest {
  * review of the rendered change. Returns the exit code.
  */
 export function runPromote(options: PromoteOptions, out: Console = console): number {
+  recoverInterruptedWrite(options.outDir); // start from what a killed synth committed to, not half of it
   let plan;
   try {
     plan = planPromotion(options.platform, options);

@@ -30,7 +30,9 @@ export async function runSynth(options: SynthOptions & { readonly parallel?: Par
       out.log(`  ${env.name.padEnd(10)} ${String(env.apps.length).padStart(4)} apps ${String(objects).padStart(6)} objects ${String(resources).padStart(6)} cloud resources  -> ${where}/${env.name}/`);
     }
     for (const line of formatReport(rendered.guardrails)) out.log(line);
-    out.log(`Rendered ${rendered.resolved.environments.length} environments, ${rendered.files.size} files into ${where}/ in ${ms.toFixed(0)} ms`);
+    const { written, unchanged, removed } = rendered.written;
+    out.log(`Rendered ${rendered.resolved.environments.length} environments, ${rendered.files.size} files into ${where}/ in ${ms.toFixed(0)} ms`
+      + ` (${written} written, ${unchanged} unchanged, ${removed} removed)`);
     return 0;
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError || err instanceof CloudRenderError) {

@@ -4,7 +4,7 @@ import { Worker, workerData, parentPort } from 'worker_threads';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
 import { resolvePlatform } from '../model';
 import {
-  CloudHalf, RenderInput, RenderedPlatform, SynthOptions, assemble, renderCloudHalf, renderKubernetesHalf, todayUtc, withRepositoryFiles, writeRendered,
+  CloudHalf, RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, assemble, renderCloudHalf, renderKubernetesHalf, todayUtc, withRepositoryFiles, writeRendered,
 } from './synthesize';
 
 /**
@@ -83,7 +83,7 @@ export async function renderEnvironmentRepoInParallel(options: SynthOptions, par
 }
 
 /** {@link synthesize}, on two threads when `parallel` says so: renders everything, then writes `outDir` atomically. */
-export async function synthesizeInParallel(options: SynthOptions, parallel?: ParallelOptions): Promise<RenderedPlatform> {
+export async function synthesizeInParallel(options: SynthOptions, parallel?: ParallelOptions): Promise<SynthesizedPlatform> {
   return writeRendered(options, await renderEnvironmentRepoInParallel(options, parallel));
 }
 

@@ -4,7 +4,7 @@ import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes }
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { toJson } from './json';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
-import { FileTree, writeTree, writeTreeAtomically } from './write';
+import { FileTree, WriteStats, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
 
 export interface RenderInput {
@@ -135,19 +135,24 @@ export function withRepositoryFiles(options: SynthOptions, rendered: RenderedPla
   return { ...rendered, files };
 }
 
+/** What a synth rendered, and what writing it changed in `outDir`. */
+export interface SynthesizedPlatform extends RenderedPlatform {
+  readonly written: WriteStats;
+}
+
 /** Renders and writes `outDir` atomically: on any error nothing is written. */
-export function synthesize(options: SynthOptions): RenderedPlatform {
+export function synthesize(options: SynthOptions): SynthesizedPlatform {
   return writeRendered(options, renderEnvironmentRepo(options));
 }
 
 /** Writes what {@link renderEnvironmentRepo} rendered to `outDir` (atomically) and the mirror. */
-export function writeRendered(options: SynthOptions, rendered: RenderedPlatform): RenderedPlatform {
-  writeTreeAtomically(options.outDir, rendered.files);
+export function writeRendered(options: SynthOptions, rendered: RenderedPlatform): SynthesizedPlatform {
+  const written = writeTreeAtomically(options.outDir, rendered.files);
   if (options.mirrorDir) {
     // The cdk8s CLI's scratch output gets the Kubernetes objects only: no Terraform, provenance or Kustomize configuration.
     const cloud = new Set(rendered.stacks.map(distPath));
     const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml');
     writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
   }
-  return rendered;
+  return { ...rendered, written };
 }
