@@ -48,9 +48,11 @@ export function renderPlatform(input: RenderInput): RenderedPlatform {
   return assemble(resolved, kubernetes, cloud);
 }
 
-/** The Kubernetes objects of every environment, checked. */
+/** The Kubernetes objects of every environment, checked and serialised. */
 export interface KubernetesHalf {
   readonly objects: readonly RenderedObject[];
+  /** Each object's YAML file content, in the order of `objects`. */
+  readonly yaml: readonly string[];
   readonly guardrails: GuardrailReport;
 }
 
@@ -66,7 +68,8 @@ export interface CloudHalf {
 export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderInput & { readonly today: string }): KubernetesHalf {
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
   const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today, stacks: [] });
-  return { objects, guardrails };
+  // Serialised here, not when the halves are joined, so that on two threads it overlaps the Terraform half.
+  return { objects, yaml: guardrails.errors > 0 ? [] : objects.map((o) => toYaml(o.manifest)), guardrails };
 }
 
 /** Renders and checks the Terraform stacks (Terraform rules): needs nothing of the Kubernetes half. */
@@ -89,9 +92,7 @@ export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf,
   const guardrails = mergeReports([kubernetes.guardrails, cloud.guardrails]);
   if (guardrails.errors > 0) throw new GuardrailError(guardrails);
   const files = new Map<string, string>();
-  for (const obj of kubernetes.objects) {
-    files.set(distPath(obj), toYaml(obj.manifest));
-  }
+  kubernetes.objects.forEach((obj, i) => files.set(distPath(obj), kubernetes.yaml[i]));
   for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
   cloud.stacks.forEach((stack, i) => {
     const file = distPath(stack);
