@@ -69,10 +69,12 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       maxWorkers: 2,
       collectCoverage: false,
+      // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and worker-thread tests.
+      testTimeout: 60_000,
     },
   },
   eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
-  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '*.tsbuildinfo'],
+  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
 });
 
 // dist/ is the rendered environment repo that Argo CD reads: it is committed.

@@ -9,9 +9,6 @@ import { renderPlatform, renderPlatformInParallel, synthesizeInParallel, readTre
 const SYNTHETIC = { module: path.resolve(__dirname, '../../bench/synthetic.ts'), export: 'syntheticPlatform' };
 const EXAMPLE = { module: path.resolve(__dirname, '../../src/platform.ts') };
 
-// Each worker thread loads cdk8s, cdktf and the Google provider afresh (about 1.5 s, more on a loaded machine).
-jest.setTimeout(60_000);
-
 describe('rendering on two threads', () => {
   test('gives the same files, in the same order, and the same guardrail report as one thread', async () => {
     const spec = syntheticPlatform(6);
