@@ -36,11 +36,14 @@ export interface ParallelOptions {
 
 /**
  * Below this many app-environments one thread is faster: the worker must
- * load cdktf and the Google provider (about 1 s under tsx) before it
- * renders anything, while the main thread renders a small platform's
- * Terraform in a fraction of that (see `npm run bench`).
+ * load cdktf, the Google provider and the platform (about 1.3 s under tsx)
+ * before it renders anything, and on two cores the threads share the
+ * garbage collector's time. Measured on the 2-core development VM
+ * (synthetic platforms on 3 environments, one thread against two): 100 apps
+ * 1.5 s against 2.1 s; 250 apps 2.9 s against 2.6 s; 1,000 apps 8.9 s
+ * against 7.4 s.
  */
-export const PARALLEL_MIN_APP_ENVIRONMENTS = 150;
+export const PARALLEL_MIN_APP_ENVIRONMENTS = 600;
 
 /**
  * {@link renderPlatform} on two threads: this one renders and checks the
