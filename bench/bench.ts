@@ -17,7 +17,7 @@ import * as path from 'path';
 import type { Measurement, Mode } from './run-one';
 
 const ROOT = path.resolve(__dirname, '..');
-const MODES: readonly Mode[] = ['platform', 'plain', 'floor'];
+const MODES: readonly Mode[] = ['platform', 'resynth', 'plain', 'floor'];
 const GIB = 1024 ** 3;
 
 /** Targets (issue #7). */
@@ -171,7 +171,7 @@ function main(): void {
   const header = ['apps', 'mode', 'runs', 'median', 'CPU', 'app-envs', 'objects', 'per object', 'per app-env', 'peak RSS', 'child wall'];
   const table = rows.map((r) => [
     String(r.size),
-    r.mode === 'platform' ? 'platform (3 envs)' : r.mode === 'plain' ? 'plain cdk8s (1 env)' : 'yaml floor (3 envs)',
+    ({ platform: 'platform (3 envs)', resynth: 'platform re-synth (3 envs)', plain: 'plain cdk8s (1 env)', floor: 'yaml floor (3 envs)' })[r.mode],
     String(r.runs),
     fmtMs(r.ms),
     fmtMs(r.cpuMs),
@@ -190,8 +190,9 @@ function main(): void {
   out('');
   out('median: wall time of the timed work inside the child (render + write; start-up excluded); CPU: its user + system CPU time (less sensitive to load).');
   out('child wall: the whole child process (node + tsx start-up included).');
+  out('platform: into a new directory (every file created); re-synth: over the dist/ of a first synth, one app changed (what CI on a clone and a developer\'s re-run do).');
   out('floor: yaml.stringify + writeFileSync of our already-built objects into the same files; its peak RSS includes the untimed render.');
-  out('plain cdk8s: kplus.Deployment + exposeViaService for each service and worker (no probes, config, secrets, policies, GitOps objects).');
+  out('plain cdk8s: kplus.Deployment (+ exposeViaService), CronJob or Job per app (no probes, config, secrets, policies, GitOps objects, Terraform).');
   out('');
 
   const get = (size: number, mode: Mode) => rows.find((r) => r.size === size && r.mode === mode)!;
@@ -211,6 +212,9 @@ function main(): void {
   for (const size of options.sizes) {
     const us = get(size, 'platform');
     const floor = get(size, 'floor');
+    const again = get(size, 'resynth');
+    out(`${String(size).padStart(5)} apps, re-synth with one app changed: ${fmtMs(again.ms)} (render ${fmtMs(again.phases.render)} + write ${fmtMs(again.phases.write)}, ${again.files} files written); `
+      + `us/plain-cdk8s per app-environment = ${((again.ms / (size * 3)) / (get(size, 'plain').ms / size)).toFixed(2)}`);
     out(`${String(size).padStart(5)} apps, where the time goes: platform render (resolve, constructs, toJson, YAML) ${fmtMs(us.phases.render)} + write ${fmtMs(us.phases.write)}; `
       + `floor yaml.stringify ${fmtMs(floor.phases.stringify)} + write ${fmtMs(floor.phases.write)} (${floor.files} new files)`);
   }

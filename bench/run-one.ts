@@ -5,6 +5,8 @@
  * - `platform`: our renderer as `npm run synth` runs it (`renderPlatformInParallel`,
  *   which takes a second thread for large platforms, + `writeTreeAtomically`), for
  *   the synthetic platform of `<apps>` apps on dev, staging and prod, into a new directory;
+ * - `resynth`: the same, over the `dist/` of a first (untimed) synth, with one app
+ *   changed: what CI and a developer's re-run do (most files already there);
  * - `plain`: plain cdk8s + cdk8s-plus-27 (L2) for the same apps' workloads,
  *   one environment, `App.synth()`;
  * - `floor`: `yaml.stringify` + `writeFileSync` of our already-rendered
@@ -14,6 +16,7 @@
  * Prints one JSON line: the timed work only (process start-up, module
  * loading and building the declaration excluded), and `maxRSS` at the end.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +25,7 @@ import { synthPlainCdk8s } from './plain-cdk8s';
 import { syntheticPlatform } from './synthetic';
 import { GENERATED_HEADER, renderPlatform, renderPlatformInParallel, writeTreeAtomically } from '../src/synth';
 
-export type Mode = 'platform' | 'plain' | 'floor';
+export type Mode = 'platform' | 'resynth' | 'plain' | 'floor';
 
 export interface Measurement {
   readonly mode: Mode;
@@ -47,9 +50,10 @@ export interface Measurement {
 
 async function main(argv: readonly string[]): Promise<Measurement> {
   const [mode, size] = argv;
+  if (mode === 'prepare') return prepare(Number(size), argv[2]);
   const apps = Number(size);
-  if (!['platform', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
-    throw new Error(`usage: tsx bench/run-one.ts <platform|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
+  if (!['platform', 'resynth', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
+    throw new Error(`usage: tsx bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
   }
   const spec = syntheticPlatform(apps);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${mode}-`));
@@ -65,6 +69,23 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         const phases = { render: rendering, write: time.ms - rendering };
         const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
         return measurement({ mode, apps, appEnvironments, objects: rendered.objects.length, files: rendered.files.size, ...time, phases });
+      }
+      case 'resynth': {
+        const dist = path.join(tmp, 'dist');
+        const module = require.resolve('./synthetic');
+        // The first synth runs in a process of its own, so that this one starts as cold as a new `npm run synth`.
+        const first = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
+        if (first.status !== 0) throw new Error(`the first synth failed: ${first.stderr}`);
+        const changed = syntheticPlatform(apps, 1);
+        const stop = timer();
+        const rendered = await renderPlatformInParallel({ platform: changed }, { source: { module, export: 'syntheticPlatform', args: [apps, 1] } });
+        const rendering = stop().ms;
+        const stats = writeTreeAtomically(dist, rendered.files);
+        const time = stop();
+        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        return measurement({
+          mode, apps, appEnvironments, objects: rendered.objects.length, files: stats.written, ...time, phases: { render: rendering, write: time.ms - rendering },
+        });
       }
       case 'plain': {
         const stop = timer();
@@ -104,6 +125,13 @@ async function main(argv: readonly string[]): Promise<Measurement> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** `resynth`'s first synth, untimed: the synthetic platform rendered into `dist`. */
+async function prepare(apps: number, dist: string): Promise<never> {
+  const source = { module: require.resolve('./synthetic'), export: 'syntheticPlatform', args: [apps] };
+  writeTreeAtomically(dist, (await renderPlatformInParallel({ platform: syntheticPlatform(apps) }, { source })).files);
+  process.exit(0);
 }
 
 /** Wall and CPU time since it was created. */

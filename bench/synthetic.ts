@@ -202,11 +202,16 @@ function environment(
   };
 }
 
-/** A valid platform of `n` apps (the example's mix) on dev, staging and prod. */
-export function syntheticPlatform(n: number): PlatformSpec {
+/**
+ * A valid platform of `n` apps (the example's mix) on dev, staging and prod.
+ * `revision` > 0 changes one app (the first one's log level), as a pull
+ * request that touches one app does.
+ */
+export function syntheticPlatform(n: number, revision = 0): PlatformSpec {
   if (!Number.isInteger(n) || n < 1) throw new Error(`syntheticPlatform: n must be a whole number of at least 1 (received ${n})`);
   const teams = teamCount(n);
   const apps = Array.from({ length: n }, (_, i) => app(i, n, teams));
+  if (revision > 0) apps[0] = { ...apps[0], env: { ...apps[0].env, LOG_LEVEL: `debug-${revision}` } };
   const teamSpecs = Array.from({ length: teams }, (_, t) => teamSpec(t));
   return {
     organization: { name: 'bench', domain: 'bench.example' },
