@@ -43,7 +43,10 @@ export function synthPlainCdk8s(platform: PlatformSpec, outdir: string): PlainRe
       case 'cron-job': {
         const [minute, hour, day, month, weekDay] = spec.workload.cron!.schedule.split(' ');
         new kplus.CronJob(chart, 'cron-job', {
-          metadata, containers, securityContext, schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
+          metadata,
+          containers,
+          securityContext,
+          schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
           timeZone: spec.workload.cron!.timeZone,
           activeDeadline: Duration.seconds(spec.workload.cron!.activeDeadlineSeconds ?? 3600),
         });

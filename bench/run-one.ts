@@ -84,7 +84,13 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         const time = stop();
         const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
         return measurement({
-          mode, apps, appEnvironments, objects: rendered.objects.length, files: stats.written, ...time, phases: { render: rendering, write: time.ms - rendering },
+          mode,
+          apps,
+          appEnvironments,
+          objects: rendered.objects.length,
+          files: stats.written,
+          ...time,
+          phases: { render: rendering, write: time.ms - rendering },
         });
       }
       case 'plain': {

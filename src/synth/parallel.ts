@@ -4,7 +4,8 @@ import { Worker, workerData, parentPort } from 'worker_threads';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
 import { resolvePlatform } from '../model';
 import {
-  CloudHalf, RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, assemble, renderCloudHalf, renderKubernetesHalf, todayUtc, withRepositoryFiles, writeRendered,
+  CloudHalf, RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform,
+  assemble, renderCloudHalf, renderKubernetesHalf, todayUtc, withRepositoryFiles, writeRendered,
 } from './synthesize';
 
 /**
@@ -146,6 +147,7 @@ function fingerprint(resolved: ResolvedPlatform): string {
 /** The worker's side: load the platform, resolve it, render and check the Terraform stacks, reply. */
 function runCloudWorker(data: CloudWorkerData): void {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the declaring module is named at run time, as the main thread loaded it
     const exports = require(data.source.module) as Record<string, unknown>;
     const declared = exports[data.source.export ?? 'platform'];
     const spec = (typeof declared === 'function' ? declared(...(data.source.args ?? [])) : declared) as PlatformSpec;

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { syntheticPlatform } from '../../bench/synthetic';
-import { extensions, platform } from '../../src/platform';
 import { GuardrailError } from '../../src/guardrails';
+import { extensions, platform } from '../../src/platform';
 import { renderPlatform, renderPlatformInParallel, synthesizeInParallel, readTree, synthesize } from '../../src/synth';
 
 const SYNTHETIC = { module: path.resolve(__dirname, '../../bench/synthetic.ts'), export: 'syntheticPlatform' };
@@ -46,9 +48,11 @@ describe('rendering on two threads', () => {
 
   test('a guardrail error found on two threads is reported as on one', async () => {
     const privileged = {
-      'orders-api': (scope: import('constructs').Construct) => {
-        new (require('cdk8s').ApiObject)(scope, 'debug', {
-          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' },
+      'orders-api': (scope: Construct) => {
+        new ApiObject(scope, 'debug', {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'debug' },
           spec: { containers: [{ name: 'debug', image: 'busybox@sha256:' + 'a'.repeat(64), securityContext: { privileged: true } }] },
         });
       },
