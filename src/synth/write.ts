@@ -75,20 +75,33 @@ export function recoverInterruptedWrite(outDir: string): void {
 
 /** Writes `files` under `dir` (not atomically; for scratch directories). */
 export function writeTree(dir: string, files: FileTree): void {
-  const made = new Set<string>();
+  const makeFolderOf = folderMaker();
   for (const [rel, content] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (rel.startsWith('/') || rel.split('/').includes('..')) {
-      throw new Error(`refusing to write outside the output directory: ${JSON.stringify(rel)}`);
-    }
+    assertInside(rel);
     const file = path.join(dir, ...rel.split('/'));
+    makeFolderOf(file);
+    fs.writeFileSync(file, content);
+  }
+  if (files.size === 0) fs.mkdirSync(dir, { recursive: true });
+}
+
+/** Refuses a relative path that would leave the output directory. */
+function assertInside(rel: string): void {
+  if (rel.startsWith('/') || rel.split('/').includes('..')) {
+    throw new Error(`refusing to write outside the output directory: ${JSON.stringify(rel)}`);
+  }
+}
+
+/** Creates the folder of each file it is given, once per folder. */
+function folderMaker(): (file: string) => void {
+  const made = new Set<string>();
+  return (file) => {
     const folder = path.dirname(file);
     if (!made.has(folder)) {
       fs.mkdirSync(folder, { recursive: true });
       made.add(folder);
     }
-    fs.writeFileSync(file, content);
-  }
-  if (files.size === 0) fs.mkdirSync(dir, { recursive: true });
+  };
 }
 
 /** Reads every file under `dir` into a tree (for checks of what is on disk). */
@@ -131,10 +144,8 @@ function scratchOf(parent: string, base: string, pid: number): Scratch {
 function checkPaths(files: FileTree): Set<string> {
   const dirs = new Set<string>();
   for (const rel of files.keys()) {
+    assertInside(rel);
     const segments = rel.split('/');
-    if (rel.startsWith('/') || segments.includes('..')) {
-      throw new Error(`refusing to write outside the output directory: ${JSON.stringify(rel)}`);
-    }
     if (segments.some((s) => s === '' || s === '.')) {
       throw new Error(`refusing to write a path with an empty or "." segment: ${JSON.stringify(rel)}`);
     }
@@ -284,15 +295,11 @@ function countEntries(dir: string): number {
  */
 function applyJournal(target: string, staging: string, journal: Journal): void {
   for (const { path: rel, dir } of journal.remove) removeIfStill(path.join(target, ...rel.split('/')), dir);
-  const made = new Set<string>();
+  const makeFolderOf = folderMaker();
   for (const rel of journal.rename) {
     const from = path.join(staging, ...rel.split('/'));
     const to = path.join(target, ...rel.split('/'));
-    const folder = path.dirname(to);
-    if (!made.has(folder)) {
-      fs.mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
+    makeFolderOf(to);
     try {
       fs.renameSync(from, to);
     } catch (err) {
