@@ -23,6 +23,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { synthPlainCdk8s } from './plain-cdk8s';
 import { syntheticPlatform } from './synthetic';
+import { appEnvironmentCount } from '../src/model';
 import { GENERATED_HEADER, renderPlatform, renderPlatformInParallel, writeTreeAtomically } from '../src/synth';
 
 export type Mode = 'platform' | 'resynth' | 'plain' | 'floor';
@@ -67,7 +68,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         writeTreeAtomically(path.join(tmp, 'dist'), rendered.files);
         const time = stop();
         const phases = { render: rendering, write: time.ms - rendering };
-        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        const appEnvironments = appEnvironmentCount(rendered.resolved);
         return measurement({ mode, apps, appEnvironments, objects: rendered.objects.length, files: rendered.files.size, ...time, phases });
       }
       case 'resynth': {
@@ -82,7 +83,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         const rendering = stop().ms;
         const stats = writeTreeAtomically(dist, rendered.files);
         const time = stop();
-        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        const appEnvironments = appEnvironmentCount(rendered.resolved);
         return measurement({
           mode,
           apps,
@@ -124,7 +125,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         // The floor writes the Kubernetes objects only: compare those files (not Terraform, provenance or kustomizations).
         let mismatches = 0;
         for (const [rel, content] of written) if (rendered.files.get(rel) !== content) mismatches++;
-        const appEnvironments = rendered.resolved.environments.reduce((n, e) => n + e.apps.length, 0);
+        const appEnvironments = appEnvironmentCount(rendered.resolved);
         return measurement({ mode: 'floor', apps, appEnvironments, objects: rendered.objects.length, files: written.size, ...time, phases: { stringify: stringifying, write: time.ms - stringifying }, mismatches });
       }
     }

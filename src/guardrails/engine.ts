@@ -65,7 +65,7 @@ export interface GuardrailOptions {
 export function runGuardrails(objects: readonly CheckedObject[], options: GuardrailOptions): GuardrailReport {
   const rules = options.rules ?? KUBERNETES_RULES;
   const schema = options.schema ?? schemaValidator();
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? todayUtc();
   const terraformRules = options.terraformRules ?? TERRAFORM_RULES;
   const ruleIds = [SCHEMA_RULE, ...rules.map((r) => r.id), ...terraformRules.map((r) => r.id)];
   const tiers = new Map(options.platform.environments.map((e) => [e.name, e.tier.isProduction]));
@@ -190,14 +190,20 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
     }
   }
   const environments = [...new Set([...byEnvironment.keys(), ...(options.stacks ?? []).map((s) => s.environment)])];
+  return withCounts({ violations, exempted, exemptionProblems: uniqueProblems, objectsChecked: objects.length + resourcesChecked, environments });
+}
+
+/** Today in UTC, `YYYY-MM-DD`: the default date exemptions expire against. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A report with its error and warning counts, derived from its violations and exemption problems. */
+function withCounts(report: Omit<GuardrailReport, 'errors' | 'warnings'>): GuardrailReport {
   return {
-    violations,
-    exempted,
-    exemptionProblems: uniqueProblems,
-    objectsChecked: objects.length + resourcesChecked,
-    environments,
-    errors: violations.filter((v) => v.severity === 'error').length + uniqueProblems.length,
-    warnings: violations.filter((v) => v.severity === 'warning').length,
+    ...report,
+    errors: report.violations.filter((v) => v.severity === 'error').length + report.exemptionProblems.length,
+    warnings: report.violations.filter((v) => v.severity === 'warning').length,
   };
 }
 
@@ -272,15 +278,11 @@ export function mergeReports(reports: readonly GuardrailReport[]): GuardrailRepo
     const all = lists.flat();
     return [...all.filter((v) => !isTerraform(v)), ...all.filter(isTerraform)];
   };
-  const violations = inOrder(reports.map((r) => r.violations));
-  const exemptionProblems = [...new Set(reports.flatMap((r) => r.exemptionProblems))];
-  return {
-    violations,
+  return withCounts({
+    violations: inOrder(reports.map((r) => r.violations)),
     exempted: inOrder(reports.map((r) => r.exempted)),
-    exemptionProblems,
+    exemptionProblems: [...new Set(reports.flatMap((r) => r.exemptionProblems))],
     objectsChecked: reports.reduce((n, r) => n + r.objectsChecked, 0),
     environments: [...new Set(reports.flatMap((r) => r.environments))],
-    errors: violations.filter((v) => v.severity === 'error').length + exemptionProblems.length,
-    warnings: violations.filter((v) => v.severity === 'warning').length,
-  };
+  });
 }

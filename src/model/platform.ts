@@ -76,6 +76,11 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A Deployment name is at most 63 characters when it is also a Service name; a CronJob's at most 52. */
 const MAX_APP_NAME = 52;
 
+/** How many app-environments a platform renders: each app once per environment it is deployed in. */
+export function appEnvironmentCount(platform: ResolvedPlatform): number {
+  return platform.environments.reduce((n, e) => n + e.apps.length, 0);
+}
+
 /**
  * Validates a platform declaration and resolves it, environment by
  * environment, into what the renderers read. Throws a

@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
 import * as os from 'os';
 import { Worker, workerData, parentPort } from 'worker_threads';
+import { todayUtc } from '../guardrails';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
-import { resolvePlatform } from '../model';
+import { appEnvironmentCount, resolvePlatform } from '../model';
 import {
-  CloudHalf, RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform,
-  assemble, renderCloudHalf, renderKubernetesHalf, todayUtc, withRepositoryFiles, writeRendered,
+  RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, CloudHalf,
+  assemble, renderCloudHalf, renderKubernetesHalf, renderResolved, withRepositoryFiles, writeRendered,
 } from './synthesize';
 
 /**
@@ -56,15 +57,12 @@ export const PARALLEL_MIN_APP_ENVIRONMENTS = 600;
  */
 export async function renderPlatformInParallel(input: RenderInput, options?: ParallelOptions): Promise<RenderedPlatform> {
   const resolved = resolvePlatform(input.platform);
+  if (!options || !useWorker(resolved, options.threads ?? 'auto')) return renderResolved(resolved, input);
   const today = input.today ?? todayUtc();
-  if (!options || !useWorker(resolved, options.threads ?? 'auto')) {
-    return assemble(resolved, renderKubernetesHalf(resolved, { ...input, today }), renderCloudHalf(resolved, today));
-  }
   const worker = startCloudWorker(options.source, today);
-  let cloud: Promise<CloudHalf>;
   try {
     const kubernetes = renderKubernetesHalf(resolved, { ...input, today });
-    cloud = worker.result.then(
+    const cloud: Promise<CloudHalf> = worker.result.then(
       (reply) => {
         if (reply.fingerprint !== fingerprint(resolved)) {
           throw new Error(`The worker thread rendered a different platform from ${options.source.module} than this thread was given: `
@@ -93,8 +91,7 @@ export async function synthesizeInParallel(options: SynthOptions, parallel?: Par
 
 function useWorker(resolved: ResolvedPlatform, threads: 'auto' | 1 | 2): boolean {
   if (threads !== 'auto') return threads === 2;
-  const appEnvironments = resolved.environments.reduce((n, e) => n + e.apps.length, 0);
-  return appEnvironments >= PARALLEL_MIN_APP_ENVIRONMENTS && os.availableParallelism() >= 2;
+  return appEnvironmentCount(resolved) >= PARALLEL_MIN_APP_ENVIRONMENTS && os.availableParallelism() >= 2;
 }
 
 /** What the worker replies. */

@@ -1,5 +1,5 @@
 import { RenderedStack, renderCloud } from '../cloud';
-import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails } from '../guardrails';
+import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
 import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { toJson } from './json';
@@ -41,11 +41,13 @@ export interface RenderedPlatform {
  * {@link renderPlatformInParallel} gives the same result on two threads.
  */
 export function renderPlatform(input: RenderInput): RenderedPlatform {
-  const resolved = resolvePlatform(input.platform);
+  return renderResolved(resolvePlatform(input.platform), input);
+}
+
+/** {@link renderPlatform} of an already resolved platform, on this thread. */
+export function renderResolved(resolved: ResolvedPlatform, input: RenderInput): RenderedPlatform {
   const today = input.today ?? todayUtc();
-  const kubernetes = renderKubernetesHalf(resolved, { ...input, today });
-  const cloud = renderCloudHalf(resolved, today);
-  return assemble(resolved, kubernetes, cloud);
+  return assemble(resolved, renderKubernetesHalf(resolved, { ...input, today }), renderCloudHalf(resolved, today));
 }
 
 /** The Kubernetes objects of every environment, checked and serialised. */
@@ -100,11 +102,6 @@ export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf,
     files.set(file, cloud.json[i]);
   });
   return { resolved, objects: kubernetes.objects, stacks: cloud.stacks, files, guardrails };
-}
-
-/** Today in UTC, `YYYY-MM-DD` (exemption expiry). */
-export function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 /** Where a rendered object or stack goes, relative to `dist/`. */
