@@ -13,7 +13,7 @@ void runDriftCheck({
   extensions,
   outDir: path.join(projectDir, 'dist'),
   projectDir,
-  parallel: { source: { module: require.resolve('./platform') } },
+  parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
 }).then((code) => {
   process.exitCode = code;
 });

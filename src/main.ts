@@ -13,7 +13,7 @@ void runSynth({
   outDir: path.resolve(__dirname, '..', 'dist'),
   mirrorDir: process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined,
   // Large platforms render their Terraform on a second thread, which loads the platform from here too.
-  parallel: { source: { module: require.resolve('./platform') } },
+  parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
 }).then((code) => {
   process.exitCode = code;
 });

@@ -25,7 +25,7 @@ export interface RefTreeOptions {
   readonly distDir?: string;
   /** The installed packages, linked into the temporary worktree. @default `<projectDir>/node_modules` */
   readonly nodeModules?: string;
-  /** The ref's synth, run in its project directory: it writes `<distDir>` there. @default tsx src/main.ts */
+  /** The ref's synth, run in its project directory: it writes `<distDir>` there. @default node --import tsx src/main.ts (any ref's sources, whatever its scripts; no build cache) */
   readonly command?: readonly string[];
   /** @default 120000 */
   readonly timeoutMs?: number;
@@ -89,7 +89,7 @@ export async function renderRef(options: RefTreeOptions): Promise<RefTree> {
     const link = path.join(project, 'node_modules');
     if (!fs.existsSync(link)) fs.symlinkSync(path.resolve(options.nodeModules ?? path.join(projectDir, 'node_modules')), link, 'dir');
     const committed = readTree(path.join(project, distDir));
-    const command = options.command ?? [process.execPath, path.join('node_modules', '.bin', 'tsx'), 'src/main.ts'];
+    const command = options.command ?? [process.execPath, '--import', 'tsx', 'src/main.ts'];
     const run = await runCommand(command, project, options.timeoutMs ?? 120_000);
     if (run.code !== 0) {
       const why = `its synth (${command.slice(command[0] === process.execPath ? 1 : 0).join(' ')}) failed with exit code ${run.code}: ${lastLines(run.output)}`;
