@@ -110,7 +110,13 @@ function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): voi
  * backend and cross-references, aspects, validations, error annotations.
  */
 function prepare(stack: EnvironmentStack): string[] {
-  stack.prepareStack();
+  // cdktf's prepareStack() also resolves every element once more, in "preparing" mode, only to
+  // discover cross-stack references and add their outputs and remote state. An environment's
+  // stack stands alone: nothing references another stack, which the guardrail
+  // terraform-references-resolve enforces on the output (a cross-stack reference would be
+  // left dangling there). Skipping that pass halves the Terraform render; a test proves the
+  // output equal to cdktf's own App.synth(), which runs it.
+  stack.ensureBackendExists();
   invokeAspects(stack);
   const problems: string[] = [];
   for (const c of stack.node.findAll()) {

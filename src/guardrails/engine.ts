@@ -3,7 +3,7 @@ import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } fro
 import { KUBERNETES_RULES } from './kubernetes-rules';
 import { PodTemplate, podTemplate } from './pods';
 import { schemaValidator } from './schema';
-import { CheckedStack, TERRAFORM_RULES, TerraformRule } from './terraform-rules';
+import { CheckedStack, TERRAFORM_RULES, TerraformRule, declaredAddresses } from './terraform-rules';
 import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
 
 /** Validates one object against its schema; returns violations as field path and message. */
@@ -163,11 +163,13 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
   for (const stack of options.stacks ?? []) {
     const production = tiers.get(stack.environment) ?? false;
     const resources = (stack.json.resource ?? {}) as Record<string, Record<string, unknown>>;
+    const context = { addresses: declaredAddresses(stack.json) };
     for (const [type, byName] of Object.entries(resources)) {
+      const applying = terraformRules.filter((r) => (r.resourceType === type || r.resourceType === '*') && (r.scope === 'all' || production));
       for (const [name, resource] of Object.entries(byName ?? {})) {
         resourcesChecked++;
-        for (const rule of terraformRules.filter((r) => r.resourceType === type && (r.scope === 'all' || production))) {
-          for (const f of rule.check(resource)) {
+        for (const rule of applying) {
+          for (const f of rule.check(resource, context)) {
             const v: Violation = {
               rule: rule.id,
               severity: rule.severity,

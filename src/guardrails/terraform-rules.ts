@@ -12,12 +12,18 @@ export interface CheckedStack {
   readonly json: { readonly resource?: Record<string, Record<string, unknown>>; readonly [key: string]: unknown };
 }
 
-/** A platform rule on one type of Terraform resource. */
+/** What a rule may look at besides the resource itself. */
+export interface TerraformRuleContext {
+  /** Everything the resource's configuration declares and may reference: `google_x.name`, `data.google_y.name`, `var.v`, `local.l`. */
+  readonly addresses: ReadonlySet<string>;
+}
+
+/** A platform rule on one type of Terraform resource (or on every resource: `*`). */
 export interface TerraformRule {
   readonly id: string;
   readonly severity: Severity;
   readonly scope: 'all' | 'production';
-  /** The Terraform resource type it checks, e.g. `google_container_cluster`. */
+  /** The Terraform resource type it checks, e.g. `google_container_cluster`, or `*` for every type. */
   readonly resourceType: string;
   readonly summary: string;
   readonly rationale: string;
@@ -26,7 +32,7 @@ export interface TerraformRule {
   readonly checkov: string;
   /** The CIS Google Kubernetes Engine Benchmark (v1.4.0) recommendation, e.g. `5.6.5`. */
   readonly cis: string;
-  check(resource: any): readonly Finding[];
+  check(resource: any, context: TerraformRuleContext): readonly Finding[];
 }
 
 /** One value at a dotted path (blocks rendered as objects or single-element lists). */
@@ -333,4 +339,69 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
     fix: 'remove the secret version; add the value with gcloud secrets versions add',
     check: () => [{ path: 'secret_data', value: '<redacted>', message: 'declares a secret value' }],
   },
+  {
+    id: 'terraform-references-resolve',
+    severity: 'error',
+    scope: 'all',
+    resourceType: '*',
+    checkov: '-',
+    cis: '-',
+    summary: 'every reference (${type.name...}, depends_on) names a resource, data source, variable or local of the same configuration',
+    rationale: 'terraform plan fails on a dangling reference; an environment\'s configuration must stand alone, so a reference to another environment\'s stack '
+      + '(which the renderer does not wire through remote state) or a hand-edited name would fail only when the pipeline plans it',
+    fix: 'reference only what the same environment\'s stack declares (in src/cloud/, pass the construct of this environment), or fix the name in the escape hatch',
+    check: (r, context) => danglingReferences(r, context.addresses),
+  },
 ];
+
+/** Every address a configuration declares that an expression may reference. */
+export function declaredAddresses(json: CheckedStack['json']): Set<string> {
+  const addresses = new Set<string>();
+  const blocks = (key: string) => Object.entries((json[key] ?? {}) as Record<string, unknown>);
+  for (const [type, byName] of blocks('resource')) for (const name of Object.keys(byName ?? {})) addresses.add(`${type}.${name}`);
+  for (const [type, byName] of blocks('data')) for (const name of Object.keys(byName ?? {})) addresses.add(`data.${type}.${name}`);
+  for (const [name] of blocks('variable')) addresses.add(`var.${name}`);
+  for (const [name] of blocks('locals')) addresses.add(`local.${name}`);
+  return addresses;
+}
+
+/** `${...}` interpolations in a string. */
+const INTERPOLATION = /\$\{([^}]*)\}/g;
+/**
+ * References inside an interpolation: a resource (`google_x.name`, types always hold an underscore),
+ * a data source, a variable or a local. Not matched: `each.`, `count.`, `self.`, `path.`, `module.`, functions.
+ */
+const REFERENCE = /(?<![\w.-])(data\.[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*|var\.[A-Za-z_][\w-]*|local\.[A-Za-z_][\w-]*)/g;
+
+function danglingReferences(resource: unknown, addresses: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const check = (address: string, path: string, value: string) => {
+    if (!addresses.has(address)) findings.push({ path, value, message: `references ${address}, which this configuration does not declare` });
+  };
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return;
+      for (const [, expression] of value.matchAll(INTERPOLATION)) {
+        // String literals inside the expression are text, not references.
+        for (const [address] of expression.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(REFERENCE)) check(address, path, value);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${path}[${i}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k);
+    }
+  };
+  for (const [key, value] of Object.entries((resource ?? {}) as Record<string, unknown>)) {
+    if (key === 'depends_on' && Array.isArray(value)) {
+      // Plain addresses, without ${}: a resource, a data source, or a whole module.
+      value.forEach((d, i) => {
+        if (typeof d !== 'string') return;
+        const bare = d.replace(/^\$\{(.*)\}$/, '$1');
+        if (!bare.startsWith('module.')) check(bare, `depends_on[${i}]`, d);
+      });
+    } else {
+      visit(value, key);
+    }
+  }
+  return findings;
+}

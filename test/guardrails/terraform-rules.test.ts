@@ -64,8 +64,28 @@ test.each<[string, (json: Json) => void]>([
   ['gke-node-legacy-metadata-disabled', (j) => { first(j, 'google_container_node_pool').node_config.metadata = {}; }],
   ['iam-no-primitive-roles', (j) => { first(j, 'google_project_iam_member').role = 'roles/editor'; }],
   ['secret-manager-no-versions', (j) => { j.resource.google_secret_manager_secret_version = { v: { secret: 'x', secret_data: 'hunter2' } }; }],
+  ['terraform-references-resolve', (j) => { first(j, 'google_container_node_pool').cluster = '${google_container_cluster.staging_cluster.name}'; }],
+  ['terraform-references-resolve', (j) => { first(j, 'google_container_cluster').depends_on.push('google_project_service.missing'); }],
 ])('%s fires on its violation', (rule, mutate) => {
   expect(rulesAfter(mutate)).toEqual([rule]);
+});
+
+test('terraform-references-resolve names the resource, the field and the missing address; it ignores text, functions and iteration', () => {
+  const stack = prodStack();
+  const [name, pool] = Object.entries(stack.json.resource!.google_container_node_pool as Record<string, Json>)[0];
+  const cluster = Object.keys(stack.json.resource!.google_container_cluster)[0];
+  pool.node_config.labels = {
+    fine: `\${google_container_cluster.${cluster}.name}-\${lower("google_x.not_a_reference")}-\${each.value}-\${count.index}-\${path.module}`,
+    typo: `\${google_container_cluster.${cluster}x.name}`,
+  };
+  const report = runGuardrails([], { platform: resolved, stacks: [stack], today: '2026-11-21' });
+  expect(report.violations.map((v) => ({ rule: v.rule, kind: v.kind, name: v.name, path: v.path, message: v.message }))).toEqual([{
+    rule: 'terraform-references-resolve',
+    kind: 'terraform:google_container_node_pool',
+    name,
+    path: 'node_config.labels.typo',
+    message: `references google_container_cluster.${cluster}x, which this configuration does not declare`,
+  }]);
 });
 
 test('production-only rules do not apply elsewhere', () => {
