@@ -58,10 +58,10 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Runs one measurement in a fresh `node --import tsx` process; returns it with the child's whole wall time. */
+/** Runs one measurement in a fresh process, as `npm run synth` runs (scripts/run.cjs); returns it with the child's whole wall time. */
 function runChild(mode: Mode, size: number): Measurement & { childMs: number } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'run-one.ts'), mode, String(size)], {
+  const child = spawnSync(process.execPath, [path.join('scripts', 'run.cjs'), path.join('bench', 'run-one.ts'), mode, String(size)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -207,7 +207,7 @@ function main(): void {
   for (const t of table) out(line(t));
   out('');
   out('median: wall time of the timed work inside the child (render + write; start-up excluded); CPU: its user + system CPU time (less sensitive to load).');
-  out('child wall: the whole child process (node + tsx start-up included).');
+  out('child wall: the whole child process (node start-up and module loading included).');
   out('platform: into a new directory (every file created); re-synth: over the dist/ of a first synth, one app changed (what CI on a clone and a developer\'s re-run do).');
   out('floor: yaml.stringify + writeFileSync of our already-built objects into the same files; its peak RSS includes the untimed render.');
   out('plain cdk8s: kplus.Deployment (+ exposeViaService), CronJob or Job per app (no probes, config, secrets, policies, GitOps objects, Terraform).');

@@ -1,6 +1,7 @@
 /**
  * One benchmark measurement, in its own process so that its peak memory is
- * its own: `tsx bench/run-one.ts <mode> <apps>`.
+ * its own: `node scripts/run.cjs bench/run-one.ts <mode> <apps>` (as `npm run synth` runs
+ * the synth: from a bundle, and a bundled worker thread).
  *
  * - `platform`: our renderer as `npm run synth` runs it (`renderPlatformInParallel`,
  *   which takes a second thread for large platforms, + `writeTreeAtomically`), for
@@ -25,6 +26,9 @@ import { synthPlainCdk8s } from './plain-cdk8s';
 import { syntheticPlatform } from './synthetic';
 import { appEnvironmentCount } from '../src/model';
 import { GENERATED_HEADER, renderPlatform, renderPlatformInParallel, writeTreeAtomically } from '../src/synth';
+
+/** How `npm run synth` runs its entry point. */
+const RUNNER = path.join(__dirname, '..', 'scripts', 'run.cjs');
 
 export type Mode = 'platform' | 'resynth' | 'plain' | 'floor';
 
@@ -54,7 +58,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
   if (mode === 'prepare') return prepare(Number(size), argv[2]);
   const apps = Number(size);
   if (!['platform', 'resynth', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
-    throw new Error(`usage: tsx bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
+    throw new Error(`usage: node scripts/run.cjs bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
   }
   const spec = syntheticPlatform(apps);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${mode}-`));
@@ -62,7 +66,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
     switch (mode) {
       case 'platform': {
         const stop = timer();
-        const source = { module: require.resolve('./synthetic'), export: 'syntheticPlatform', args: [apps] };
+        const source = { module: path.join(__dirname, 'synthetic.ts'), export: 'syntheticPlatform', args: [apps] };
         const rendered = await renderPlatformInParallel({ platform: spec }, { source });
         const rendering = stop().ms;
         writeTreeAtomically(path.join(tmp, 'dist'), rendered.files);
@@ -73,9 +77,9 @@ async function main(argv: readonly string[]): Promise<Measurement> {
       }
       case 'resynth': {
         const dist = path.join(tmp, 'dist');
-        const module = require.resolve('./synthetic');
+        const module = path.join(__dirname, 'synthetic.ts');
         // The first synth runs in a process of its own, so that this one starts as cold as a new `npm run synth`.
-        const first = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
+        const first = spawnSync(process.execPath, [RUNNER, __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
         if (first.status !== 0) throw new Error(`the first synth failed: ${first.stderr}`);
         const changed = syntheticPlatform(apps, 1);
         const stop = timer();
@@ -136,7 +140,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
 
 /** `resynth`'s first synth, untimed: the synthetic platform rendered into `dist`. */
 async function prepare(apps: number, dist: string): Promise<never> {
-  const source = { module: require.resolve('./synthetic'), export: 'syntheticPlatform', args: [apps] };
+  const source = { module: path.join(__dirname, 'synthetic.ts'), export: 'syntheticPlatform', args: [apps] };
   writeTreeAtomically(dist, (await renderPlatformInParallel({ platform: syntheticPlatform(apps) }, { source })).files);
   process.exit(0);
 }
@@ -156,6 +160,4 @@ function measurement(m: Omit<Measurement, 'maxRssKiB'>): Measurement {
   return { ...m, maxRssKiB: process.resourceUsage().maxRSS };
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((m) => process.stdout.write(`${JSON.stringify(m)}\n`));
-}
+void main(process.argv.slice(2)).then((m) => process.stdout.write(`${JSON.stringify(m)}\n`));

@@ -13,6 +13,8 @@
 //   stale bundle is never run.
 // - `__dirname` and `__filename` keep the values of the source file they are
 //   written in, so paths relative to a source file work as under tsx.
+// - The entry runs as a module required by this file: its `require.main` is
+//   this file, so an entry must run unconditionally (no `require.main === module`).
 // - The cache lives in node_modules/.cache/platform-definition (never in Git);
 //   PLATFORM_RUN_CACHE moves it. PLATFORM_RUN_TSX=1 runs the entry under tsx
 //   instead, for debugging with TypeScript line numbers (or set
@@ -22,7 +24,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const FORMAT = 1; // Bump when the bundle's options change: every cached bundle is rebuilt.
+const FORMAT = 2; // Bump when the bundle's options change: every cached bundle is rebuilt.
 
 function usage(message) {
   process.stderr.write(`scripts/run.cjs: ${message}\nusage: node scripts/run.cjs <entry.ts> [arguments...]\n`);
@@ -45,7 +47,8 @@ function projectRootOf(file) {
 function watchedDirectories(root, inputs) {
   const dirs = new Set();
   for (const input of inputs) {
-    for (let dir = path.dirname(input); dir.startsWith(root); dir = path.dirname(dir)) {
+    // Not inside node_modules: packages are not bundled, and the cache lives there.
+    for (let dir = path.dirname(input); dir.startsWith(root) && !dir.split(path.sep).includes('node_modules'); dir = path.dirname(dir)) {
       if (dirs.has(dir)) break;
       dirs.add(dir);
     }
@@ -106,6 +109,8 @@ async function build(entry, bundle, root) {
     write: false,
     logLevel: 'silent',
     absWorkingDir: root,
+    // Packages resolve from the project, wherever the cache is (PLATFORM_RUN_CACHE).
+    banner: { js: `var require = require('module').createRequire(${JSON.stringify(path.join(root, 'package.json'))});` },
     plugins: [sourcePaths],
   });
   const inputs = Object.keys(result.metafile.inputs).map((p) => path.resolve(root, p));
@@ -122,13 +127,13 @@ function fresh(bundle, manifest) {
   }
 }
 
+function cacheDirOf(root) {
+  return process.env.PLATFORM_RUN_CACHE ? path.resolve(process.env.PLATFORM_RUN_CACHE) : path.join(root, 'node_modules', '.cache', 'platform-definition');
+}
+
 /** The bundle of `entry`, built if missing or stale. */
-async function bundleFor(entry) {
-  const root = projectRootOf(entry);
-  const cacheDir = process.env.PLATFORM_RUN_CACHE
-    ? path.resolve(process.env.PLATFORM_RUN_CACHE)
-    : path.join(root, 'node_modules', '.cache', 'platform-definition');
-  const name = path.relative(root, entry).replace(/[\\/]/g, '__').replace(/\.[cm]?ts$/, '');
+async function bundleFor(entry, root = projectRootOf(entry), name = path.relative(root, entry).replace(/[\\/]/g, '__').replace(/\.[cm]?ts$/, '')) {
+  const cacheDir = cacheDirOf(root);
   const bundle = path.join(cacheDir, `${name}.cjs`);
   const manifestFile = path.join(cacheDir, `${name}.json`);
   let manifest;
@@ -147,8 +152,7 @@ async function bundleFor(entry) {
     // esbuild's own report: file, line and what it could not parse or resolve.
     const errors = (err && err.errors) || [];
     const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`);
-    process.stderr.write(`Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}\n`);
-    process.exit(1);
+    throw new BuildError(`Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}`);
   }
   const record = {
     entry,
@@ -160,6 +164,35 @@ async function bundleFor(entry) {
   writeAtomically(manifestFile, `${JSON.stringify(record, null, 2)}\n`);
   return bundle;
 }
+
+class BuildError extends Error {}
+
+/**
+ * For the program it runs: one bundle of several modules, built if missing or
+ * stale like an entry's, whose exports are the modules' exports in order. A
+ * worker thread loads what it needs this way, without a TypeScript loader.
+ */
+async function bundleModules(modules, name) {
+  const files = modules.map((m) => path.resolve(m));
+  const root = projectRootOf(files[0]);
+  const cacheDir = cacheDirOf(root);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // One bundle per set of modules, so that programs asking for different sets do not rebuild each other's.
+  const id = `${name}-${sha256(files.join('\n')).slice(0, 12)}`;
+  const entry = path.join(cacheDir, `${id}.entry.cjs`);
+  const content = `module.exports = [\n${files.map((f) => `  require(${JSON.stringify(f)}),`).join('\n')}\n];\n`;
+  let current;
+  try {
+    current = fs.readFileSync(entry, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== content) writeAtomically(entry, content);
+  return bundleFor(entry, root, id);
+}
+
+/** How a program run by this file finds {@link bundleModules}. */
+const RUNNER = Symbol.for('platform-definition/run');
 
 async function main() {
   const [entryArg, ...args] = process.argv.slice(2);
@@ -173,10 +206,15 @@ async function main() {
     require(entry);
     return;
   }
+  globalThis[RUNNER] = { file: __filename };
   require(await bundleFor(entry));
 }
 
-main().catch((err) => {
-  process.stderr.write(`${(err && err.stack) || err}\n`);
-  process.exitCode = 1;
-});
+module.exports = { bundleModules };
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(err instanceof BuildError ? `${err.message}\n` : `${(err && err.stack) || err}\n`);
+    process.exitCode = 1;
+  });
+}

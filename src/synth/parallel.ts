@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as os from 'os';
-import { Worker, workerData, parentPort } from 'worker_threads';
+import { Worker, parentPort } from 'worker_threads';
 import { todayUtc } from '../guardrails';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
 import { appEnvironmentCount, resolvePlatform } from '../model';
@@ -37,13 +37,16 @@ export interface ParallelOptions {
 }
 
 /**
- * Below this many app-environments one thread is faster: the worker must
- * load cdktf, the Google provider and the platform (about 1.3 s under tsx)
- * before it renders anything, and on two cores the threads share the
- * garbage collector's time. Measured on the 2-core development VM
- * (synthetic platforms on 3 environments, one thread against two): 100 apps
- * 1.5 s against 2.1 s; 250 apps 2.9 s against 2.6 s; 1,000 apps 8.9 s
- * against 7.4 s.
+ * Below this many app-environments one thread is as fast or faster: the
+ * worker must load cdktf, the Google provider and the platform before it
+ * renders anything, and on two cores the threads share the garbage
+ * collector's time (each thread runs about 40% slower while the other
+ * works). Measured on the 2-core development VM, run as `npm run synth`
+ * runs (scripts/run.cjs, bundled worker), synthetic platforms on 3
+ * environments, one thread against two: 200 apps 1.9-2.1 s against 1.9-2.1 s;
+ * 300 apps 2.7-3.4 s against 2.4-2.6 s; 1,000 apps 8.0-8.5 s against 6.9-7.1 s.
+ * Under tsx (tests), where the worker takes about 1.3 s to start, 200 apps
+ * take 2.4 s against 3.0 s.
  */
 export const PARALLEL_MIN_APP_ENVIRONMENTS = 600;
 
@@ -101,30 +104,45 @@ interface CloudReply {
   readonly half: CloudHalf;
 }
 
-interface CloudWorkerData {
+export interface CloudWorkerData {
   readonly role: 'platform-cloud-half';
   readonly source: PlatformSource;
   readonly today: string;
 }
 
+/** Set by scripts/run.cjs in the programs it runs from a bundle: how to bundle the worker's modules too. */
+const RUNNER = Symbol.for('platform-definition/run');
+
 /**
- * Started from a string, so that Node needs no loader to start it; under
- * tsx (the source tree, not a build) it registers tsx's require hook before
- * it loads this module.
+ * Started from a string, so that Node needs no loader to start it. Under
+ * scripts/run.cjs, the worker asks it for one bundle of this module and the
+ * platform's (cached like the entry's; no TypeScript loader: the worker is
+ * ready in a fraction of the time). Otherwise (tsx, jest) it registers tsx's
+ * require hook and loads both from source.
  */
 const BOOT = `
-const { workerData } = require('worker_threads');
-if (workerData.tsx) require(workerData.tsx).register();
-require(workerData.entry);
+const { workerData, parentPort } = require('worker_threads');
+async function load() {
+  const modules = [workerData.entry, workerData.source.module];
+  if (workerData.runner) return require(await require(workerData.runner).bundleModules(modules, 'cloud-worker'));
+  if (workerData.tsx) require(workerData.tsx).register();
+  return modules.map((m) => require(m));
+}
+load().then(
+  ([self, declaring]) => self.runCloudWorker(workerData, declaring),
+  (err) => parentPort.postMessage({ error: String((err && err.stack) || err) }),
+);
 `;
 
 function startCloudWorker(source: PlatformSource, today: string): { result: Promise<CloudReply>; stop: () => Promise<void> } {
-  const data: CloudWorkerData & { tsx?: string; entry: string } = {
+  const runner = (globalThis as Record<symbol, { file?: string } | undefined>)[RUNNER]?.file;
+  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string } = {
     role: 'platform-cloud-half',
     source,
     today,
     entry: __filename,
-    tsx: __filename.endsWith('.ts') ? require.resolve('tsx/cjs/api') : undefined,
+    runner,
+    tsx: !runner && __filename.endsWith('.ts') ? require.resolve('tsx/cjs/api') : undefined,
   };
   const worker = new Worker(BOOT, { eval: true, execArgv: [], workerData: data, stdout: false, stderr: false });
   const result = new Promise<CloudReply>((resolve, reject) => {
@@ -141,12 +159,10 @@ function fingerprint(resolved: ResolvedPlatform): string {
   return createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
 }
 
-/** The worker's side: load the platform, resolve it, render and check the Terraform stacks, reply. */
-function runCloudWorker(data: CloudWorkerData): void {
+/** The worker's side, given the declaring module's exports: resolve the platform, render and check the Terraform stacks, reply. */
+export function runCloudWorker(data: CloudWorkerData, declaring: Record<string, unknown>): void {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the declaring module is named at run time, as the main thread loaded it
-    const exports = require(data.source.module) as Record<string, unknown>;
-    const declared = exports[data.source.export ?? 'platform'];
+    const declared = declaring[data.source.export ?? 'platform'];
     const spec = (typeof declared === 'function' ? declared(...(data.source.args ?? [])) : declared) as PlatformSpec;
     const resolved = resolvePlatform(spec);
     const reply: CloudReply = { fingerprint: fingerprint(resolved), half: renderCloudHalf(resolved, data.today) };
@@ -154,8 +170,4 @@ function runCloudWorker(data: CloudWorkerData): void {
   } catch (err) {
     parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
   }
-}
-
-if (parentPort && (workerData as CloudWorkerData | undefined)?.role === 'platform-cloud-half') {
-  runCloudWorker(workerData as CloudWorkerData);
 }

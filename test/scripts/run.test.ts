@@ -120,3 +120,35 @@ test('a missing entry point is a usage error', () => {
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain('src/nope.ts does not exist');
 });
+
+test('the worker thread of a bundled program runs from a bundle too, with the same result as one thread', () => {
+  const src = path.resolve(__dirname, '..', '..', 'src');
+  // Packages resolve from the project (this scratch one borrows ours), whatever the cache directory.
+  fs.symlinkSync(path.resolve(__dirname, '..', '..', 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  write('src/two-threads.ts', [
+    `import { renderPlatform, renderPlatformInParallel } from ${JSON.stringify(path.join(src, 'synth'))};`,
+    `import { platform } from ${JSON.stringify(path.join(src, 'platform'))};`,
+    'void (async () => {',
+    `  const source = { module: ${JSON.stringify(path.join(src, 'platform.ts'))} };`,
+    '  const two = await renderPlatformInParallel({ platform, today: "2026-11-21" }, { source, threads: 2 });',
+    '  const one = renderPlatform({ platform, today: "2026-11-21" });',
+    '  const same = JSON.stringify([...two.files]) === JSON.stringify([...one.files]);',
+    // A worker that fails is replaced by this thread; one that replies with another platform is refused: proof that it ran.
+    `  const other = { module: ${JSON.stringify(path.resolve(__dirname, '..', '..', 'bench', 'synthetic.ts'))}, export: "syntheticPlatform", args: [3] };`,
+    '  const refused = await renderPlatformInParallel({ platform }, { source: other, threads: 2 }).then(() => "rendered", (e) => e.message);',
+    '  console.log(JSON.stringify({ files: two.files.size, same, refused }));',
+    '})();',
+    '',
+  ].join('\n'));
+  const result = run(['src/two-threads.ts']);
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual({ files: expect.any(Number), same: true, refused: expect.stringMatching(/rendered a different platform from .*synthetic\.ts/) });
+  // Each worker asked the runner for one bundle of the parallel module and its declaring module.
+  const workers = fs.readdirSync(cache).filter((f) => /^cloud-worker-[0-9a-f]{12}\.entry\.cjs$/.test(f));
+  const entries = workers.map((f) => fs.readFileSync(path.join(cache, f), 'utf8'));
+  expect(entries).toHaveLength(2);
+  for (const entry of entries) expect(entry).toContain(JSON.stringify(path.join(src, 'synth', 'parallel.ts')));
+  expect(entries.filter((e) => e.includes(JSON.stringify(path.join(src, 'platform.ts'))))).toHaveLength(1);
+  expect(entries.filter((e) => e.includes('synthetic.ts'))).toHaveLength(1);
+  for (const f of workers) expect(fs.existsSync(path.join(cache, f.replace('.entry.cjs', '.cjs')))).toBe(true);
+});
