@@ -132,7 +132,7 @@ function timeCommand(
 interface ExampleTimes {
   /** `npm run synth`, the first run after a source change: it rebuilds the bundle (scripts/run.cjs). */
   readonly firstRun: number;
-  /** `npm run synth`, median of 3 (projen's task runner included). */
+  /** `npm run synth`, median of 3 (npm's start-up included). */
   readonly npmRunSynth: number;
   /** `node scripts/run.cjs src/main.ts`, what the task runs, median of 3. */
   readonly direct: number;
@@ -259,7 +259,7 @@ function main(): void {
     const example = measureExample();
     const worst = Math.max(example.firstRun, example.npmRunSynth);
     verdicts.push(`${verdict(example.ok && worst < TARGETS.exampleSeconds)}  example renders in under 3 s: npm run synth ${example.npmRunSynth.toFixed(2)} s `
-      + `(median of 3, projen's task runner included; ${example.firstRun.toFixed(2)} s on the first run after a change, which rebuilds the bundle)`);
+      + `(median of 3, npm's start-up included; ${example.firstRun.toFixed(2)} s on the first run after a change, which rebuilds the bundle)`);
     verdicts.push(`      node scripts/run.cjs src/main.ts ${example.direct.toFixed(2)} s; without the bundle, node --import tsx src/main.ts ${example.tsx.toFixed(2)} s`);
     const jest = timeCommand('npx', ['jest', '--ci'], ROOT, 1);
     verdicts.push(`${verdict(jest.ok && jest.seconds < TARGETS.testSuiteSeconds)}  test suite under 60 s: npx jest ${jest.seconds.toFixed(1)} s${jest.ok ? '' : ' (FAILED)'} (npm test adds tsc and eslint: time it separately)`);
