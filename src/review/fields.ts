@@ -74,7 +74,40 @@ function walkArrays(a: readonly unknown[], b: readonly unknown[], path: string, 
     out.push({ path, keys, change: 'changed', old: a, new: b });
     return;
   }
-  for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], `${path}[${i}]`, keys, out);
+  // Items without a name (NetworkPolicy peers and ports, tolerations, webhook rules): items equal on
+  // both sides anchor the comparison, so inserting one item shows one added item, not every later
+  // item changed. Between anchors, items pair up in order; the rest were added or removed.
+  // Paths index the array after the change (before it, for removed items).
+  const anchors = commonItems(a, b);
+  let i = 0;
+  let j = 0;
+  for (const [ai, bj] of [...anchors, [a.length, b.length]]) {
+    while (i < ai && j < bj) walk(a[i++], b[j], `${path}[${j++}]`, keys, out);
+    while (i < ai) walk(a[i], undefined, `${path}[${i++}]`, keys, out);
+    while (j < bj) walk(undefined, b[j], `${path}[${j++}]`, keys, out);
+    i = ai + 1;
+    j = bj + 1;
+  }
+}
+
+/** Index pairs of a longest common subsequence of equal items (arrays in manifests are short). */
+function commonItems(a: readonly unknown[], b: readonly unknown[]): [number, number][] {
+  const n = a.length;
+  const m = b.length;
+  // lengths[i][j]: the longest common subsequence of a[i..] and b[j..].
+  const lengths = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lengths[i][j] = sameJson(a[i], b[j]) ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (let i = 0, j = 0; i < n && j < m;) {
+    if (sameJson(a[i], b[j])) pairs.push([i++, j++]);
+    else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++;
+    else j++;
+  }
+  return pairs;
 }
 
 function isKeyed(list: readonly unknown[], key: string): boolean {

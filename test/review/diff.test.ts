@@ -49,6 +49,18 @@ describe('field changes', () => {
       .toEqual(['changed r[1].port', 'added r[2]']);
     expect(diffFields({ labels: { 'app.kubernetes.io/name': 'a' } }, { labels: {} }).map((f) => f.path)).toEqual(['labels["app.kubernetes.io/name"]']);
   });
+
+  test('items without a name: an inserted or removed item is one change, not a shift of every later item', () => {
+    const peer = (app: string) => ({ podSelector: { matchLabels: { app } } });
+    const before = { from: [peer('a'), peer('b'), peer('c')] };
+    const inserted = { from: [peer('z'), peer('a'), peer('b'), peer('c')] };
+    expect(diffFields(before, inserted)).toEqual([{ path: 'from[0]', keys: ['from'], change: 'added', new: peer('z') }]);
+    const removed = { from: [peer('a'), peer('c')] };
+    expect(diffFields(before, removed)).toEqual([{ path: 'from[1]', keys: ['from'], change: 'removed', old: peer('b') }]);
+    // Between equal items, items pair up in order: a changed item is a field change.
+    const changed = { from: [peer('a'), peer('x'), peer('c'), peer('d')] };
+    expect(diffFields(before, changed).map((f) => `${f.change} ${f.path}`)).toEqual(['changed from[1].podSelector.matchLabels.app', 'added from[3]']);
+  });
 });
 
 describe('objects', () => {
