@@ -19,5 +19,6 @@ export const storefrontWeb: AppSpec = {
     'features.yaml': 'recommendations: true\nnewCheckout: false\n',
   },
   exposure: Exposure.public({ subdomain: 'shop' }),
-  calls: ['catalog-api', 'orders-api'],
+  // catalog-api's metrics port is for Prometheus, not for callers.
+  calls: [{ app: 'catalog-api', ports: ['http'] }, 'orders-api'],
 };

@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import { k8s } from './imports';
-import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import type { ResolvedApp, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform } from '../model';
 import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';
 import { podSpec } from './pod';
@@ -285,9 +285,15 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   const portsOf = (ports: readonly { port: number; protocol: string }[]) =>
     ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
-  if (app.calledBy.length > 0) {
+  // One rule per set of ports called: callers that call the same ports share it.
+  const callersByPorts = new Map<string, ResolvedPeer[]>();
+  for (const c of app.calledBy) {
+    const key = c.ports.map((p) => `${p.port}/${p.protocol}`).join(',');
+    callersByPorts.set(key, [...(callersByPorts.get(key) ?? []), c]);
+  }
+  for (const callers of callersByPorts.values()) {
     ingress.push({
-      from: app.calledBy.flatMap((c) => [
+      from: callers.flatMap((c) => [
         {
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
           podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
@@ -297,7 +303,7 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
           podSelector: { matchLabels: { 'app.kubernetes.io/name': c.app } },
         }] : []),
       ]),
-      ports: portsOf(app.ports),
+      ports: portsOf(callers[0].ports),
     });
   }
   if (app.exposure.isPublic) {

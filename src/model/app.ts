@@ -73,6 +73,14 @@ export interface PortSpec {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/** A call to another app, limited to some of its ports. */
+export interface CallSpec {
+  /** The app called: a service. */
+  readonly app: string;
+  /** Names of the callee's ports that this app calls, e.g. `['http']`. @default - every port of the callee */
+  readonly ports?: readonly string[];
+}
+
 /** Timing of a probe. */
 export interface ProbeTiming {
   /** @default 5 for readiness, 15 for liveness */
@@ -297,8 +305,12 @@ export interface AppSpec {
   readonly identity?: CloudIdentitySpec;
   /** Who can reach it. @default Exposure.internal() */
   readonly exposure?: Exposure;
-  /** Apps this app calls; each call is allowed by NetworkPolicy on both sides. @default [] */
-  readonly calls?: readonly string[];
+  /**
+   * Apps this app calls: an app's name (every port of it), or `{ app, ports }`
+   * (only the named ports). Each call is allowed by NetworkPolicy on both
+   * sides, on those ports only. @default []
+   */
+  readonly calls?: readonly (string | CallSpec)[];
   /** Whether the app may open connections to the internet on port 443. @default false */
   readonly internetEgress?: boolean;
   /** Endpoints outside the cluster the app connects to, by name; each environment declares their addresses in `endpoints`. @default [] */

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { AppOverride, AppSpec, CanaryStep, Delivery, ExemptionSpec, Exposure, Probe, Workload } from './app';
+import { AppOverride, AppSpec, CallSpec, CanaryStep, Delivery, ExemptionSpec, Exposure, Probe, Workload } from './app';
 import { EnvironmentSpec, ReleaseChannel, SyncPolicy, TeamAccess, Tier } from './environment';
 import { IssueCollector, ValidationIssue } from './errors';
 import {
@@ -304,15 +304,42 @@ class Resolver {
       this.checkDelivery(at, app.delivery, app);
       const envNames = (Array.isArray(this.spec.environments) ? this.spec.environments : []).map((e) => e?.name);
       (Array.isArray(app.exemptions) ? app.exemptions : []).forEach((e, i) => this.checkExemption(`${at}.exemptions[${i}]`, e, envNames));
-      for (const [i, callee] of (app.calls ?? []).entries()) {
+      const called = new Set<string>();
+      for (const [i, entry] of (app.calls ?? []).entries()) {
+        const call = callOf(entry);
+        if (!call) {
+          this.issue({ path: `${at}.calls[${i}]`, message: 'must be an app name or { app, ports }', received: entry, fix: 'write e.g. "catalog-api", or { app: "catalog-api", ports: ["http"] }' });
+          continue;
+        }
+        const callee = call.app;
+        const where = typeof entry === 'string' ? `${at}.calls[${i}]` : `${at}.calls[${i}].app`;
         const target = this.apps.get(callee);
         if (!target) {
-          this.issue({ path: `${at}.calls[${i}]`, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(String(callee), [...this.apps.keys()])})` });
+          this.issue({ path: where, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(String(callee), [...this.apps.keys()])})` });
         } else if (target.workload?.kind !== 'service') {
-          this.issue({ path: `${at}.calls[${i}]`, message: `names "${callee}", which is a ${target.workload?.kind} and has no Service to call`, received: callee, fix: 'only services can be called; remove the entry' });
+          this.issue({ path: where, message: `names "${callee}", which is a ${target.workload?.kind} and has no Service to call`, received: callee, fix: 'only services can be called; remove the entry' });
         } else if (callee === app.name) {
-          this.issue({ path: `${at}.calls[${i}]`, message: 'names the app itself', received: callee, fix: 'remove the entry; pods of one app can always reach each other' });
+          this.issue({ path: where, message: 'names the app itself', received: callee, fix: 'remove the entry; pods of one app can always reach each other' });
+        } else if (called.has(callee)) {
+          this.issue({ path: where, message: `calls "${callee}" a second time`, received: callee, fix: 'list each app once, with every port it calls in one entry' });
+        } else if (call.ports !== undefined) {
+          const names = (Array.isArray(target.ports) ? target.ports : []).map((p) => p?.name);
+          if (!Array.isArray(call.ports) || call.ports.length === 0) {
+            this.issue({ path: `${at}.calls[${i}].ports`, message: 'must be a non-empty list of port names', received: call.ports, fix: `name ports of "${callee}" (${JSON.stringify(names)}), or omit ports to call all of them` });
+          } else {
+            call.ports.forEach((name, k) => {
+              if (!names.includes(name)) {
+                this.issue({
+                  path: `${at}.calls[${i}].ports[${k}]`,
+                  message: `is not a port of "${callee}"`,
+                  received: name,
+                  fix: `use one of ${JSON.stringify(names)} (${suggest(String(name), names.filter(isString))})`,
+                });
+              }
+            });
+          }
         }
+        called.add(callee);
       }
     }
   }
@@ -1001,9 +1028,11 @@ class Resolver {
       }
     }
     const calls: ResolvedPeer[] = [];
-    for (const callee of app.calls ?? []) {
+    for (const entry of app.calls ?? []) {
+      const call = callOf(entry);
+      const callee = call?.app ?? '';
       const target = this.apps.get(callee);
-      if (!target || target.workload?.kind !== 'service') continue;
+      if (!call || !target || target.workload?.kind !== 'service') continue;
       if (!enabled.has(callee)) {
         this.issue({ environment: e, file, path: `${at}.calls`, message: `names "${callee}", which is disabled in this environment`, received: callee, fix: `enable "${callee}" here, or disable "${app.name}" too` });
         continue;
@@ -1012,7 +1041,7 @@ class Resolver {
       calls.push({
         app: callee,
         namespace: target.namespace ?? (targetTeam?.namespaces ?? [target.team])[0],
-        ports: (target.ports ?? []).map(resolvePort),
+        ports: (target.ports ?? []).filter((p) => call.ports === undefined || call.ports.includes(p.name)).map(resolvePort),
       });
     }
     if (migrates && !enabled.has(migrates) && this.apps.has(migrates)) {
@@ -1178,6 +1207,13 @@ function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     default:
       return { kind: 'rolling-update', maxSurge: d.maxSurge ?? 1, maxUnavailable: d.maxUnavailable ?? 0 };
   }
+}
+
+/** A `calls` entry as `{ app, ports? }`; undefined when it is neither a name nor such an object. */
+function callOf(entry: unknown): CallSpec | undefined {
+  if (isString(entry)) return { app: entry };
+  if (entry && typeof entry === 'object' && !Array.isArray(entry) && isString((entry as CallSpec).app)) return entry as CallSpec;
+  return undefined;
 }
 
 function resolvePort(p: { name: string; port: number; protocol?: 'TCP' | 'UDP' }): ResolvedPort {

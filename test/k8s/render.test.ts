@@ -200,6 +200,29 @@ describe('the example platform', () => {
     expect(ingressFrom('orders-worker')).toEqual([]);
   });
 
+  test('a call limited to some ports is allowed on those ports only; callers of the same ports share one ingress rule', () => {
+    const api = service('api', { ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }] });
+    const spec = testPlatform({
+      apps: [
+        api,
+        service('admin', { calls: ['api'] }),
+        service('batch', { calls: [{ app: 'api', ports: ['http'] }] }),
+        service('web', { calls: [{ app: 'api', ports: ['http'] }] }),
+      ],
+    });
+    const out = renderPlatform({ platform: spec, today: '2026-11-22' });
+    const policy = (name: string) => m(out.objects.find((o) => o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.name === name)!).spec;
+    const from = (rule: Json) => rule.from.map((f: Json) => f.podSelector.matchLabels['app.kubernetes.io/name']);
+    const callerRules = policy('api').ingress.filter((r: Json) => r.from.some((f: Json) => f.podSelector));
+    expect(callerRules.map((r: Json) => ({ from: from(r), ports: r.ports.map((p: Json) => p.port) }))).toEqual([
+      { from: ['admin'], ports: [8080, 9090] },
+      { from: ['batch', 'web'], ports: [8080] },
+    ]);
+    const egressToApi = (name: string) => policy(name).egress.find((r: Json) => r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'api');
+    expect(egressToApi('web').ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(egressToApi('admin').ports.map((p: Json) => p.port)).toEqual([8080, 9090]);
+  });
+
   test('an app reaches the endpoints it declares, with each environment\'s address, and nothing else outside the cluster', () => {
     for (const env of ['dev', 'staging', 'prod']) {
       const egress = (name: string) => m(ofKind(inEnv(env), 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec.egress ?? [];

@@ -215,6 +215,23 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
+  test('calls limited to ports: each port must be one of the callee\'s, each callee listed once, each entry a name or { app, ports }', () => {
+    const api = service('api', { ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }] });
+    const calls = [{ app: 'api', ports: ['http', 'htp'] }, 'api', { app: 'api', ports: [] }, 42, { ports: ['http'] }];
+    const issues = issuesOf(platform({ apps: [service('web', { calls: calls as never }), api] }));
+    expect(issues.map((i) => `${i.path}: ${i.message} (received ${JSON.stringify(i.received)}); ${i.fix}`)).toEqual([
+      'apps.web.calls[0].ports[1]: is not a port of "api" (received "htp"); use one of ["http","metrics"] (did you mean "http"?)',
+      'apps.web.calls[1]: calls "api" a second time (received "api"); list each app once, with every port it calls in one entry',
+      'apps.web.calls[2].app: calls "api" a second time (received "api"); list each app once, with every port it calls in one entry',
+      'apps.web.calls[3]: must be an app name or { app, ports } (received 42); write e.g. "catalog-api", or { app: "catalog-api", ports: ["http"] }',
+      'apps.web.calls[4]: must be an app name or { app, ports } (received {"ports":["http"]}); write e.g. "catalog-api", or { app: "catalog-api", ports: ["http"] }',
+    ]);
+    const empty = issuesOf(platform({ apps: [service('web', { calls: [{ app: 'api', ports: [] }] }), api] }));
+    expect(empty.map((i) => `${i.path}: ${i.message}; ${i.fix}`)).toEqual([
+      'apps.web.calls[0].ports: must be a non-empty list of port names; name ports of "api" (["http","metrics"]), or omit ports to call all of them',
+    ]);
+  });
+
   test('an identity whose default account id does not fit', () => {
     const [issue] = issuesOf(platform({ apps: [service('web', { identity: { roles: ['roles/pubsub.subscriber'] } })] }));
     expect(issue.path).toBe('apps.web.identity.accountId');
