@@ -3,14 +3,16 @@
 // src/main.ts [args...]`) from a prebuilt JavaScript bundle, so that a synth
 // does not load a TypeScript loader and transpile or look up dozens of files on
 // every run: the example's `npm run synth` goes from about 2.2 s under tsx to
-// about 1.3 s.
+// about 1.5 s.
 //
 // - The bundle holds our own sources only (src/, environments/, ...); packages
-//   in node_modules are required as usual.
-// - It is rebuilt (esbuild, ~0.1 s) whenever any of its inputs changed, by
-//   content: each input's SHA-256, the file names in every directory an import
-//   could have resolved in, the tsconfig, the esbuild version and this file. A
-//   stale bundle is never run.
+//   in node_modules are required as usual, resolved from the project.
+// - It is reused only while it is exactly what its inputs build: the manifest
+//   beside it records the SHA-256 of the bytes esbuild read for every input,
+//   the file names in every directory an import could have resolved in, the
+//   tsconfig, the esbuild version, this file, the project root and the entry.
+//   A build during which an input or one of those directories changed records
+//   no manifest, so the next run builds again. A stale bundle never runs.
 // - `__dirname` and `__filename` keep the values of the source file they are
 //   written in, so paths relative to a source file work as under tsx.
 // - The entry runs as a module required by this file: its `require.main` is
@@ -24,7 +26,12 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const FORMAT = 2; // Bump when the bundle's options change: every cached bundle is rebuilt.
+const FORMAT = 3; // Bump when the bundle's options change: every cached bundle is rebuilt.
+
+/** A directory changed less than this long before a build began may have changed during it. */
+const QUIET_MS = 2000;
+
+class BuildError extends Error {}
 
 function usage(message) {
   process.stderr.write(`scripts/run.cjs: ${message}\nusage: node scripts/run.cjs <entry.ts> [arguments...]\n`);
@@ -35,7 +42,7 @@ function sha256(data) {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
-/** The project root: the nearest directory above the entry with a package.json. */
+/** The project root: the nearest directory above the file with a package.json. */
 function projectRootOf(file) {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
@@ -43,136 +50,227 @@ function projectRootOf(file) {
   }
 }
 
+function isInside(dir, root) {
+  return dir === root || dir.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
+}
+
 /** Directories where adding or removing a file could change what an input's imports resolve to. */
 function watchedDirectories(root, inputs) {
   const dirs = new Set();
   for (const input of inputs) {
     // Not inside node_modules: packages are not bundled, and the cache lives there.
-    for (let dir = path.dirname(input); dir.startsWith(root) && !dir.split(path.sep).includes('node_modules'); dir = path.dirname(dir)) {
+    for (let dir = path.dirname(input); isInside(dir, root) && !dir.split(path.sep).includes('node_modules'); dir = path.dirname(dir)) {
       if (dirs.has(dir)) break;
       dirs.add(dir);
+      if (dir === root) break;
     }
   }
   return [...dirs].sort();
 }
 
-/** What the bundle was built from, as one digest; undefined when an input is gone. */
-function fingerprint(root, inputs, esbuildVersion) {
+/** Files outside the bundle that change how it is built. */
+function configFiles(root) {
+  return [path.join(root, 'tsconfig.json'), path.join(root, 'tsconfig.dev.json'), __filename];
+}
+
+/** SHA-256 of each file as it is on disk now; `-` for a file that does not exist. */
+function hashesOnDisk(files) {
+  const hashes = {};
+  for (const file of files) {
+    try {
+      hashes[file] = sha256(fs.readFileSync(file));
+    } catch (err) {
+      if (!err || (err.code !== 'ENOENT' && err.code !== 'ENOTDIR')) throw err;
+      hashes[file] = '-';
+    }
+  }
+  return hashes;
+}
+
+function listingsOnDisk(dirs) {
+  const listings = {};
+  for (const dir of dirs) {
+    try {
+      listings[dir] = fs.readdirSync(dir).sort().join('/');
+    } catch (err) {
+      if (!err || (err.code !== 'ENOENT' && err.code !== 'ENOTDIR')) throw err;
+      listings[dir] = '-';
+    }
+  }
+  return listings;
+}
+
+/** One digest of everything a bundle depends on. */
+function fingerprint({ root, entry, esbuild, hashes, listings }) {
   const hash = crypto.createHash('sha256');
-  hash.update(`format ${FORMAT}\nesbuild ${esbuildVersion}\nrunner ${sha256(fs.readFileSync(__filename))}\n`);
-  for (const file of ['tsconfig.json', 'tsconfig.dev.json']) {
-    const full = path.join(root, file);
-    hash.update(`${file} ${fs.existsSync(full) ? sha256(fs.readFileSync(full)) : '-'}\n`);
-  }
-  try {
-    for (const input of [...inputs].sort()) hash.update(`input ${input} ${sha256(fs.readFileSync(input))}\n`);
-    for (const dir of watchedDirectories(root, inputs)) hash.update(`dir ${dir} ${fs.readdirSync(dir).sort().join('/')}\n`);
-  } catch (err) {
-    if (err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return undefined;
-    throw err;
-  }
+  hash.update(`format ${FORMAT}\nroot ${root}\nentry ${entry}\nesbuild ${esbuild}\n`);
+  for (const file of Object.keys(hashes).sort()) hash.update(`file ${file} ${hashes[file]}\n`);
+  for (const dir of Object.keys(listings).sort()) hash.update(`dir ${dir} ${listings[dir]}\n`);
   return hash.digest('hex');
 }
 
 function writeAtomically(file, content) {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
 }
 
-/** esbuild plugin: `__dirname` and `__filename` of the source file, not of the bundle. */
-const sourcePaths = {
-  name: 'source-paths',
-  setup(build) {
-    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: 'ts' };
-      const prelude = `const __dirname = ${JSON.stringify(path.dirname(args.path))}; const __filename = ${JSON.stringify(args.path)};`;
-      // On the first line, so that the source map's line numbers stay those of the file.
-      return { contents: `${prelude} ${source}`, loader: 'ts' };
-    });
-  },
-};
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.cjs': 'js', '.mjs': 'js', '.jsx': 'jsx', '.json': 'json' };
+
+/**
+ * esbuild plugin: records the SHA-256 of the bytes esbuild builds from (not
+ * a second read, which an edit during the build could make differ), and
+ * keeps `__dirname` and `__filename` of each source file.
+ */
+function loading(loaded, preludes) {
+  return {
+    name: 'loading',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, (args) => {
+        const bytes = fs.readFileSync(args.path);
+        loaded[args.path] = sha256(bytes);
+        const loader = LOADERS[path.extname(args.path)];
+        if (!loader) return undefined; // esbuild's own loader for the extension (it then reads the file itself)
+        let contents = bytes.toString('utf8');
+        if (loader !== 'json' && /\b__(dirname|filename)\b/.test(contents)) {
+          // On the first line, so that the source map's line numbers stay those of the file.
+          const prelude = `const __dirname = ${JSON.stringify(path.dirname(args.path))}; const __filename = ${JSON.stringify(args.path)}; `;
+          preludes[args.path] = prelude.length;
+          contents = prelude + contents;
+        }
+        return { contents, loader };
+      });
+    },
+  };
+}
+
+/** esbuild's errors as `file:line:column: text`, columns counted from 1 as editors do. */
+function buildErrorMessage(entry, err, root, preludes) {
+  const errors = (err && err.errors) || [];
+  const lines = errors.map((e) => {
+    const l = e.location;
+    if (!l) return `  ${e.text}`;
+    const file = path.resolve(root, l.file);
+    const column = l.line === 1 && preludes[file] ? Math.max(0, l.column - preludes[file]) : l.column;
+    return `  ${path.relative(process.cwd(), file)}:${l.line}:${column + 1}: ${e.text}`;
+  });
+  return `Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}`;
+}
 
 async function build(entry, bundle, root) {
   const esbuild = require('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: `node${process.versions.node.split('.')[0]}`,
-    packages: 'external',
-    sourcemap: 'linked',
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-    absWorkingDir: root,
-    // Packages resolve from the project, wherever the cache is (PLATFORM_RUN_CACHE).
-    banner: { js: `var require = require('module').createRequire(${JSON.stringify(path.join(root, 'package.json'))});` },
-    plugins: [sourcePaths],
-  });
+  const loaded = {};
+  const preludes = {};
+  const startedAt = Date.now();
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [entry],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: `node${process.versions.node.split('.')[0]}`,
+      packages: 'external',
+      sourcemap: 'linked',
+      metafile: true,
+      write: false,
+      logLevel: 'silent',
+      absWorkingDir: root,
+      // Strict, as the sources are (ES modules) under tsx and in the tests; packages resolve from the project, wherever the cache is.
+      banner: { js: `'use strict';\nvar require = require('module').createRequire(${JSON.stringify(path.join(root, 'package.json'))});` },
+      plugins: [loading(loaded, preludes)],
+    });
+  } catch (err) {
+    throw new BuildError(buildErrorMessage(entry, err, root, preludes));
+  }
   const inputs = Object.keys(result.metafile.inputs).map((p) => path.resolve(root, p));
-  for (const out of result.outputFiles) writeAtomically(out.path, out.contents);
-  return { inputs, esbuildVersion: esbuild.version };
+  // Inputs esbuild read itself (no loader of ours): hashed from disk, checked below like the rest.
+  Object.assign(loaded, hashesOnDisk(inputs.filter((f) => !(f in loaded))));
+  return { outputs: result.outputFiles, inputs, loaded, startedAt, esbuild: esbuild.version };
 }
 
-/** Whether the bundle on disk is the one the manifest was written for (not edited, nor written by another run since). */
-function fresh(bundle, manifest) {
+function readManifest(file) {
   try {
-    return sha256(fs.readFileSync(bundle)) === manifest.bundle;
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether the manifest describes this entry's bundle on disk, built from the files as they are now. */
+function isFresh(manifest, { entry, root, bundle }) {
+  if (!manifest || manifest.format !== FORMAT || manifest.entry !== entry || manifest.root !== root) return false;
+  const [onDisk] = Object.values(hashesOnDisk([bundle]));
+  if (onDisk !== manifest.bundle) return false;
+  const files = [...manifest.inputs, ...configFiles(root)];
+  const now = fingerprint({ root, entry, esbuild: manifest.esbuild, hashes: hashesOnDisk(files), listings: listingsOnDisk(watchedDirectories(root, manifest.inputs)) });
+  return now === manifest.fingerprint;
 }
 
 function cacheDirOf(root) {
   return process.env.PLATFORM_RUN_CACHE ? path.resolve(process.env.PLATFORM_RUN_CACHE) : path.join(root, 'node_modules', '.cache', 'platform-definition');
 }
 
-/** The bundle of `entry`, built if missing or stale. */
-async function bundleFor(entry, root = projectRootOf(entry), name = path.relative(root, entry).replace(/[\\/]/g, '__').replace(/\.[cm]?ts$/, '')) {
+/**
+ * The bundle of `entry`, built if missing or stale; with the hashes of the
+ * inputs it was built from.
+ */
+async function bundleFor(entry, root = projectRootOf(entry), name = path.relative(root, entry).replace(/[\\/]/g, '__')) {
   const cacheDir = cacheDirOf(root);
-  const bundle = path.join(cacheDir, `${name}.cjs`);
-  const manifestFile = path.join(cacheDir, `${name}.json`);
-  let manifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  } catch {
-    manifest = undefined;
-  }
-  if (manifest && fresh(bundle, manifest) && fingerprint(root, manifest.inputs, manifest.esbuild) === manifest.fingerprint) return bundle;
+  // Keyed by the project too: two checkouts sharing node_modules or a cache never share a bundle.
+  const id = `${name}-${sha256(`${root}\n${entry}`).slice(0, 12)}`;
+  const bundle = path.join(cacheDir, `${id}.cjs`);
+  const manifestFile = path.join(cacheDir, `${id}.json`);
+  const manifest = readManifest(manifestFile);
+  if (isFresh(manifest, { entry, root, bundle })) return { bundle, hashes: manifest.hashes };
 
   fs.mkdirSync(cacheDir, { recursive: true });
-  let built;
-  try {
-    built = await build(entry, bundle, root);
-  } catch (err) {
-    // esbuild's own report: file, line and what it could not parse or resolve.
-    const errors = (err && err.errors) || [];
-    const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`);
-    throw new BuildError(`Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}`);
+  for (let attempt = 1; ; attempt++) {
+    const built = await build(entry, bundle, root);
+    const code = built.outputs.find((o) => o.path === bundle);
+    for (const out of built.outputs) writeAtomically(out.path, out.contents);
+    // Record a manifest only for a build that is a snapshot of the disk: every input still holds the
+    // bytes esbuild read, and no directory it resolved in changed since shortly before it began.
+    const changed = Object.entries(hashesOnDisk(built.inputs)).filter(([file, hash]) => built.loaded[file] !== hash);
+    if (changed.length > 0 && attempt < 3) continue; // an edit landed during the build: build again from the new bytes
+    const dirs = watchedDirectories(root, built.inputs);
+    const quiet = dirs.every((dir) => {
+      try {
+        return fs.statSync(dir).mtimeMs < built.startedAt - QUIET_MS;
+      } catch {
+        return false;
+      }
+    });
+    if (changed.length === 0 && quiet) {
+      const hashes = { ...built.loaded, ...hashesOnDisk(configFiles(root)) };
+      const record = {
+        format: FORMAT,
+        entry,
+        root,
+        inputs: built.inputs,
+        esbuild: built.esbuild,
+        hashes,
+        fingerprint: fingerprint({ root, entry, esbuild: built.esbuild, hashes, listings: listingsOnDisk(dirs) }),
+        bundle: sha256(code.contents), // what this build wrote, not what is on disk now (another run may have replaced it)
+      };
+      writeAtomically(manifestFile, `${JSON.stringify(record, null, 2)}\n`);
+    } else {
+      fs.rmSync(manifestFile, { force: true });
+    }
+    return { bundle, hashes: built.loaded };
   }
-  const record = {
-    entry,
-    inputs: built.inputs,
-    esbuild: built.esbuildVersion,
-    fingerprint: fingerprint(root, built.inputs, built.esbuildVersion),
-    bundle: sha256(fs.readFileSync(bundle)),
-  };
-  writeAtomically(manifestFile, `${JSON.stringify(record, null, 2)}\n`);
-  return bundle;
 }
-
-class BuildError extends Error {}
 
 /**
  * For the program it runs: one bundle of several modules, built if missing or
  * stale like an entry's, whose exports are the modules' exports in order. A
  * worker thread loads what it needs this way, without a TypeScript loader.
+ * With `expected` (the hashes the calling program was built from), refuses a
+ * bundle built from a different version of any file they share: the sources
+ * changed while the program ran.
  */
-async function bundleModules(modules, name) {
+async function bundleModules(modules, name, expected = {}) {
   const files = modules.map((m) => path.resolve(m));
   const root = projectRootOf(files[0]);
   const cacheDir = cacheDirOf(root);
@@ -188,10 +286,15 @@ async function bundleModules(modules, name) {
     current = undefined;
   }
   if (current !== content) writeAtomically(entry, content);
-  return bundleFor(entry, root, id);
+  const { bundle, hashes } = await bundleFor(entry, root, id);
+  const differing = Object.keys(hashes).filter((f) => f in expected && expected[f] !== hashes[f]);
+  if (differing.length > 0) {
+    throw new Error(`the sources changed while this command ran (${differing.map((f) => path.relative(root, f)).join(', ')}): run it again`);
+  }
+  return bundle;
 }
 
-/** How a program run by this file finds {@link bundleModules}. */
+/** How a program run by this file finds {@link bundleModules} and the hashes of its own sources. */
 const RUNNER = Symbol.for('platform-definition/run');
 
 async function main() {
@@ -206,8 +309,16 @@ async function main() {
     require(entry);
     return;
   }
-  globalThis[RUNNER] = { file: __filename };
-  require(await bundleFor(entry));
+  const { bundle, hashes } = await bundleFor(entry);
+  globalThis[RUNNER] = { file: __filename, hashes };
+  try {
+    require(bundle);
+  } catch (err) {
+    // Thrown while the sources load (a declaration that throws, say): its stack points into the bundle.
+    process.stderr.write(`${(err && err.stack) || err}\n\n`
+      + `(Stack lines point into ${path.relative(process.cwd(), bundle)}. For TypeScript files and lines, run again with PLATFORM_RUN_TSX=1.)\n`);
+    process.exitCode = 1;
+  }
 }
 
 module.exports = { bundleModules };

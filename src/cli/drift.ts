@@ -3,6 +3,7 @@ import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
 import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
+import { withFailureNote } from './synth';
 import type { Console } from './synth';
 
 /** The command that fixes drift, as printed. */
@@ -29,7 +30,7 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
   recoverInterruptedWrite(options.outDir);
   let expected;
   try {
-    expected = await renderEnvironmentRepoInParallel(options, options.parallel);
+    expected = await renderEnvironmentRepoInParallel(options, withFailureNote(options.parallel, out));
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError) {
       out.error(`${err.message}\nThe sources do not render, so ${where}/ cannot be checked.`);

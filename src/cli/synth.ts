@@ -11,6 +11,18 @@ export interface Console {
   error(message: string): void;
 }
 
+/** `parallel`, with a note when the worker thread failed and this thread rendered its half instead (same output, slower). */
+export function withFailureNote(parallel: ParallelOptions | undefined, out: Console): ParallelOptions | undefined {
+  if (!parallel) return undefined;
+  return {
+    ...parallel,
+    onWorkerFailure: (error) => {
+      parallel.onWorkerFailure?.(error);
+      out.error(`Note: the second thread failed, so this one rendered the Terraform as well (same output): ${error.message.split('\n')[0]}`);
+    },
+  };
+}
+
 /**
  * Runs a synth and reports it; returns the process exit code. Expected
  * failures (an invalid declaration, an object that cannot be rendered) print
@@ -20,7 +32,7 @@ export interface Console {
 export async function runSynth(options: SynthOptions & { readonly parallel?: ParallelOptions }, out: Console = console): Promise<number> {
   const started = process.hrtime.bigint();
   try {
-    const rendered = await synthesizeInParallel(options, options.parallel);
+    const rendered = await synthesizeInParallel(options, withFailureNote(options.parallel, out));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = path.relative(process.cwd(), options.outDir) || '.';
     for (const env of rendered.resolved.environments) {

@@ -34,6 +34,8 @@ export interface ParallelOptions {
    * @default 'auto'
    */
   readonly threads?: 'auto' | 1 | 2;
+  /** Told when the worker failed and this thread rendered the Terraform instead (the result is the same). @default - nothing */
+  readonly onWorkerFailure?: (error: Error) => void;
 }
 
 /**
@@ -74,7 +76,10 @@ export async function renderPlatformInParallel(input: RenderInput, options?: Par
         return reply.half;
       },
       // Whatever failed there fails the same way here, with the error a single-threaded render reports.
-      () => renderCloudHalf(resolved, today),
+      (err: unknown) => {
+        options.onWorkerFailure?.(err instanceof Error ? err : new Error(String(err)));
+        return renderCloudHalf(resolved, today);
+      },
     );
     return assemble(resolved, kubernetes, await cloud);
   } finally {
@@ -124,7 +129,7 @@ const BOOT = `
 const { workerData, parentPort } = require('worker_threads');
 async function load() {
   const modules = [workerData.entry, workerData.source.module];
-  if (workerData.runner) return require(await require(workerData.runner).bundleModules(modules, 'cloud-worker'));
+  if (workerData.runner) return require(await require(workerData.runner).bundleModules(modules, 'cloud-worker', workerData.runnerHashes));
   if (workerData.tsx) require(workerData.tsx).register();
   return modules.map((m) => require(m));
 }
@@ -135,13 +140,16 @@ load().then(
 `;
 
 function startCloudWorker(source: PlatformSource, today: string): { result: Promise<CloudReply>; stop: () => Promise<void> } {
-  const runner = (globalThis as Record<symbol, { file?: string } | undefined>)[RUNNER]?.file;
-  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string } = {
+  const run = (globalThis as Record<symbol, { file?: string; hashes?: Record<string, string> } | undefined>)[RUNNER];
+  const runner = run?.file;
+  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string; runnerHashes?: Record<string, string> } = {
     role: 'platform-cloud-half',
     source,
     today,
     entry: __filename,
     runner,
+    // The worker refuses a bundle built from other versions of this program's sources (edited while it runs).
+    runnerHashes: run?.hashes,
     tsx: !runner && __filename.endsWith('.ts') ? require.resolve('tsx/cjs/api') : undefined,
   };
   const worker = new Worker(BOOT, { eval: true, execArgv: [], workerData: data, stdout: false, stderr: false });

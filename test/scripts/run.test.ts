@@ -14,7 +14,7 @@ let cache: string;
 
 beforeEach(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'run-cjs-'));
-  cache = path.join(project, 'cache');
+  cache = `${project}-cache`; // outside the project: creating it must not touch the project's directories
   write('package.json', '{ "name": "scratch", "private": true }\n');
   write('src/lib/value.ts', 'export const value: string = "one";\nexport const dir = __dirname;\n');
   write('src/lib/thing/index.ts', 'export const thing = "from the directory";\n');
@@ -28,11 +28,23 @@ beforeEach(() => {
   ].join('\n'));
 });
 
-afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+afterEach(() => {
+  fs.rmSync(project, { recursive: true, force: true });
+  fs.rmSync(cache, { recursive: true, force: true });
+});
 
 function write(file: string, content: string): void {
   fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
   fs.writeFileSync(path.join(project, file), content);
+}
+
+/** Dates every directory of the scratch project a minute back: a build right after writing files records no manifest (see `quiet`). */
+function settle(dir = project): void {
+  const past = new Date(Date.now() - 60_000);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== 'node_modules') settle(path.join(dir, entry.name));
+  }
+  fs.utimesSync(dir, past, past);
 }
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -51,7 +63,13 @@ function output(args: string[] = [], env: Record<string, string> = {}) {
   return JSON.parse(result.stdout) as { value: string; thing: string; dir: string; entryDir: string; argv: string[] };
 }
 
-const bundle = () => path.join(cache, 'src__entry.cjs');
+/** The entry's bundle in the cache (named after the entry and a hash of the project and entry paths). */
+const bundle = () => {
+  const found = fs.readdirSync(cache).filter((f) => /^src__entry\.ts-[0-9a-f]{12}\.cjs$/.test(f));
+  expect(found).toHaveLength(1);
+  return path.join(cache, found[0]);
+};
+const manifest = () => bundle().replace(/\.cjs$/, '.json');
 
 test('runs the entry with its arguments, and __dirname of each source file', () => {
   const out = output(['--base', 'main']);
@@ -63,6 +81,7 @@ test('runs the entry with its arguments, and __dirname of each source file', () 
 });
 
 test('reuses the bundle while nothing changed, and rebuilds one that was edited', () => {
+  settle();
   output();
   const first = fs.statSync(bundle());
   output();
@@ -101,6 +120,74 @@ test('a syntax error names the file and line, exits 1, and runs nothing', () => 
   expect(result.status).toBe(1);
   expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/src\/lib\/value\.ts:1:\d+: Unexpected ";"/);
+});
+
+test('a build just after a directory changed records no manifest: the next run builds again', () => {
+  // Written a moment ago: the directory may have changed while esbuild resolved in it.
+  output();
+  expect(fs.existsSync(manifest())).toBe(false);
+  settle();
+  output();
+  expect(fs.existsSync(manifest())).toBe(true);
+  const recorded = JSON.parse(fs.readFileSync(manifest(), 'utf8'));
+  expect(recorded).toMatchObject({ entry: path.join(project, 'src', 'entry.ts'), root: project });
+  expect(Object.keys(recorded.hashes)).toEqual(expect.arrayContaining([path.join(project, 'src', 'lib', 'value.ts')]));
+});
+
+test('two checkouts sharing a cache never run each other\'s bundle, even when one path starts with the other', () => {
+  settle();
+  const hotfix = `${project}-hotfix`;
+  try {
+    fs.cpSync(project, hotfix, { recursive: true });
+    fs.writeFileSync(path.join(hotfix, 'src', 'lib', 'value.ts'), 'export const value: string = "hotfix";\nexport const dir = __dirname;\n');
+    settle(hotfix);
+    const inHotfix = spawnSync(process.execPath, [RUNNER, 'src/entry.ts'], { cwd: hotfix, encoding: 'utf8', env: { ...process.env, PLATFORM_RUN_CACHE: cache } });
+    expect(JSON.parse(inHotfix.stdout).value).toBe('hotfix');
+    expect(output().value).toBe('one');
+    expect(JSON.parse(spawnSync(process.execPath, [RUNNER, 'src/entry.ts'], { cwd: hotfix, encoding: 'utf8', env: { ...process.env, PLATFORM_RUN_CACHE: cache } }).stdout).value)
+      .toBe('hotfix');
+  } finally {
+    fs.rmSync(hotfix, { recursive: true, force: true });
+  }
+});
+
+test('the bundle runs in strict mode, as the sources do under tsx', () => {
+  write('src/entry.ts', [
+    'const frozen = Object.freeze({ replicas: 1 });',
+    'try { (frozen as { replicas: number }).replicas = 2; console.log("sloppy"); } catch { console.log("strict"); }',
+    '',
+  ].join('\n'));
+  expect(run(['src/entry.ts']).stdout.trim()).toBe('strict');
+});
+
+test('errors name the file, line and column as an editor counts them, also on a line 1 that uses __dirname', () => {
+  write('src/lib/value.ts', 'export const dir = __dirname; export const value: string = ;\n');
+  const result = run(['src/entry.ts']);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(`src${path.sep}lib${path.sep}value.ts:1:60: Unexpected ";"`);
+});
+
+test('an error thrown while the sources load says how to see TypeScript lines', () => {
+  write('src/lib/value.ts', 'export const value: string = (() => { throw new Error("bad declaration"); })();\nexport const dir = __dirname;\n');
+  const result = run(['src/entry.ts']);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('Error: bad declaration');
+  expect(result.stderr).toContain('run again with PLATFORM_RUN_TSX=1');
+});
+
+test('bundleModules refuses a bundle built from other versions of the caller\'s sources', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { bundleModules } = require(RUNNER) as { bundleModules: (m: string[], n: string, e?: Record<string, string>) => Promise<string> };
+  process.env.PLATFORM_RUN_CACHE = cache;
+  try {
+    const value = path.join(project, 'src', 'lib', 'value.ts');
+    const file = await bundleModules([value], 'worker');
+    expect(fs.existsSync(file)).toBe(true);
+    await expect(bundleModules([value], 'worker', { [value]: 'a hash of another version' }))
+      .rejects.toThrow(`the sources changed while this command ran (src${path.sep}lib${path.sep}value.ts): run it again`);
+  } finally {
+    delete process.env.PLATFORM_RUN_CACHE;
+  }
 });
 
 test('the entry\'s exit code is the exit code', () => {
@@ -145,10 +232,10 @@ test('the worker thread of a bundled program runs from a bundle too, with the sa
   expect(JSON.parse(result.stdout)).toEqual({ files: expect.any(Number), same: true, refused: expect.stringMatching(/rendered a different platform from .*synthetic\.ts/) });
   // Each worker asked the runner for one bundle of the parallel module and its declaring module.
   const workers = fs.readdirSync(cache).filter((f) => /^cloud-worker-[0-9a-f]{12}\.entry\.cjs$/.test(f));
+  expect(fs.readdirSync(cache).filter((f) => f.startsWith('cloud-worker-') && f.endsWith('.cjs') && !f.endsWith('.entry.cjs'))).toHaveLength(2);
   const entries = workers.map((f) => fs.readFileSync(path.join(cache, f), 'utf8'));
   expect(entries).toHaveLength(2);
   for (const entry of entries) expect(entry).toContain(JSON.stringify(path.join(src, 'synth', 'parallel.ts')));
   expect(entries.filter((e) => e.includes(JSON.stringify(path.join(src, 'platform.ts'))))).toHaveLength(1);
   expect(entries.filter((e) => e.includes('synthetic.ts'))).toHaveLength(1);
-  for (const f of workers) expect(fs.existsSync(path.join(cache, f.replace('.entry.cjs', '.cjs')))).toBe(true);
 });

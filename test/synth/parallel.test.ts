@@ -42,8 +42,14 @@ describe('rendering on two threads', () => {
   test('a worker that cannot load the platform changes nothing: this thread renders the Terraform instead', async () => {
     const spec = syntheticPlatform(3);
     const serial = renderPlatform({ platform: spec, today: '2026-11-22' });
-    const parallel = await renderPlatformInParallel({ platform: spec, today: '2026-11-22' }, { source: { module: '/nonexistent/platform.ts' }, threads: 2 });
+    const failures: string[] = [];
+    const parallel = await renderPlatformInParallel(
+      { platform: spec, today: '2026-11-22' },
+      { source: { module: '/nonexistent/platform.ts' }, threads: 2, onWorkerFailure: (e) => failures.push(e.message) },
+    );
     expect(parallel.files).toEqual(serial.files);
+    // Said, not hidden: the caller (the CLI) prints a note.
+    expect(failures).toEqual([expect.stringContaining('/nonexistent/platform.ts')]);
   });
 
   test('a guardrail error found on two threads is reported as on one', async () => {
