@@ -10,9 +10,10 @@
 // - It is reused only while it is exactly what its inputs build: the manifest
 //   beside it records the SHA-256 of the bytes esbuild read for every input,
 //   the file names in every directory an import could have resolved in, the
-//   tsconfig, the esbuild version, this file, the project root and the entry.
-//   A build during which an input or one of those directories changed records
-//   no manifest, so the next run builds again. A stale bundle never runs.
+//   tsconfig and package.json files, esbuild, Node's major, this file, the
+//   project root and the entry (symbolic links count as their targets). A
+//   build during which an input, a configuration file or one of those
+//   directories changed records no manifest, so the next run builds again.
 // - `__dirname` and `__filename` keep the values of the source file they are
 //   written in, so paths relative to a source file work as under tsx.
 // - The entry runs as a module required by this file: its `require.main` is
@@ -26,10 +27,14 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const FORMAT = 3; // Bump when the bundle's options change: every cached bundle is rebuilt.
+const FORMAT = 4; // Bump when the bundle's options change: every cached bundle is rebuilt.
 
-/** A directory changed less than this long before a build began may have changed during it. */
-const QUIET_MS = 2000;
+/**
+ * A directory or configuration file changed (ctime, by the file system's clock)
+ * less than this long before a build began may have changed during it.
+ * PLATFORM_RUN_QUIET_MS overrides it (tests).
+ */
+const QUIET_MS = Number(process.env.PLATFORM_RUN_QUIET_MS ?? 2000);
 
 class BuildError extends Error {}
 
@@ -68,9 +73,16 @@ function watchedDirectories(root, inputs) {
   return [...dirs].sort();
 }
 
-/** Files outside the bundle that change how it is built. */
-function configFiles(root) {
-  return [path.join(root, 'tsconfig.json'), path.join(root, 'tsconfig.dev.json'), __filename];
+/** Files outside the bundle that change how it is built: configuration in the directories it resolved in, esbuild, this file. */
+function configFiles(root, dirs) {
+  const files = new Set([__filename, require.resolve('esbuild/package.json')]);
+  try {
+    for (const name of fs.readdirSync(root)) if (/^[jt]sconfig.*\.json$/.test(name)) files.add(path.join(root, name));
+  } catch {
+    // a root that is gone fails later, where its inputs are read
+  }
+  for (const dir of dirs) for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) files.add(path.join(dir, name));
+  return [...files].sort();
 }
 
 /** SHA-256 of each file as it is on disk now; `-` for a file that does not exist. */
@@ -87,11 +99,15 @@ function hashesOnDisk(files) {
   return hashes;
 }
 
+/** Each directory's entries; a symbolic link as `name->target`, so that repointing it is a change. */
 function listingsOnDisk(dirs) {
   const listings = {};
   for (const dir of dirs) {
     try {
-      listings[dir] = fs.readdirSync(dir).sort().join('/');
+      listings[dir] = fs.readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isSymbolicLink() ? `${e.name}->${fs.readlinkSync(path.join(dir, e.name))}` : e.name))
+        .sort()
+        .join('/');
     } catch (err) {
       if (!err || (err.code !== 'ENOENT' && err.code !== 'ENOTDIR')) throw err;
       listings[dir] = '-';
@@ -103,7 +119,7 @@ function listingsOnDisk(dirs) {
 /** One digest of everything a bundle depends on. */
 function fingerprint({ root, entry, esbuild, hashes, listings }) {
   const hash = crypto.createHash('sha256');
-  hash.update(`format ${FORMAT}\nroot ${root}\nentry ${entry}\nesbuild ${esbuild}\n`);
+  hash.update(`format ${FORMAT}\nroot ${root}\nentry ${entry}\nesbuild ${esbuild}\nnode ${process.versions.node.split('.')[0]}\n`);
   for (const file of Object.keys(hashes).sort()) hash.update(`file ${file} ${hashes[file]}\n`);
   for (const dir of Object.keys(listings).sort()) hash.update(`dir ${dir} ${listings[dir]}\n`);
   return hash.digest('hex');
@@ -129,6 +145,11 @@ function loading(loaded, preludes) {
       build.onLoad({ filter: /.*/ }, (args) => {
         const bytes = fs.readFileSync(args.path);
         loaded[args.path] = sha256(bytes);
+        if (process.env.PLATFORM_RUN_TEST_LOAD_DELAY_MS) {
+          // For tests only: say what was read, then wait, so that a test can edit the file during the build.
+          process.stderr.write(`test: read ${args.path}\n`);
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.PLATFORM_RUN_TEST_LOAD_DELAY_MS));
+        }
         const loader = LOADERS[path.extname(args.path)];
         if (!loader) return undefined; // esbuild's own loader for the extension (it then reads the file itself)
         let contents = bytes.toString('utf8');
@@ -151,17 +172,30 @@ function buildErrorMessage(entry, err, root, preludes) {
     const l = e.location;
     if (!l) return `  ${e.text}`;
     const file = path.resolve(root, l.file);
-    const column = l.line === 1 && preludes[file] ? Math.max(0, l.column - preludes[file]) : l.column;
+    // esbuild counts columns in bytes; editors in characters.
+    let column = typeof l.lineText === 'string' ? Buffer.from(l.lineText).subarray(0, l.column).toString('utf8').length : l.column;
+    if (l.line === 1 && preludes[file]) column = Math.max(0, column - preludes[file]);
     return `  ${path.relative(process.cwd(), file)}:${l.line}:${column + 1}: ${e.text}`;
   });
   return `Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}`;
 }
 
-async function build(entry, bundle, root) {
+/** Now, by the clock of the file system the cache is on (the sources' clock, usually), not this machine's. */
+function fileSystemNow(cacheDir) {
+  const marker = path.join(cacheDir, `.clock-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  fs.writeFileSync(marker, '');
+  try {
+    return fs.statSync(marker).mtimeMs;
+  } finally {
+    fs.rmSync(marker, { force: true });
+  }
+}
+
+async function build(entry, bundle, root, cacheDir) {
   const esbuild = require('esbuild');
   const loaded = {};
   const preludes = {};
-  const startedAt = Date.now();
+  const startedAt = fileSystemNow(cacheDir);
   let result;
   try {
     result = await esbuild.build({
@@ -199,51 +233,69 @@ function readManifest(file) {
 }
 
 /** Whether the manifest describes this entry's bundle on disk, built from the files as they are now. */
-function isFresh(manifest, { entry, root, bundle }) {
-  if (!manifest || manifest.format !== FORMAT || manifest.entry !== entry || manifest.root !== root) return false;
-  const [onDisk] = Object.values(hashesOnDisk([bundle]));
-  if (onDisk !== manifest.bundle) return false;
-  const files = [...manifest.inputs, ...configFiles(root)];
-  const now = fingerprint({ root, entry, esbuild: manifest.esbuild, hashes: hashesOnDisk(files), listings: listingsOnDisk(watchedDirectories(root, manifest.inputs)) });
-  return now === manifest.fingerprint;
+function isFresh(manifest, { entry, root, cacheDir }) {
+  if (!manifest || manifest.format !== FORMAT || manifest.entry !== entry || manifest.root !== root || typeof manifest.bundle !== 'string') return false;
+  const bundle = path.join(cacheDir, manifest.bundle);
+  if (hashesOnDisk([bundle])[bundle] !== manifest.bundleSha256) return false;
+  const dirs = watchedDirectories(root, manifest.inputs);
+  const hashes = hashesOnDisk([...manifest.inputs, ...configFiles(root, dirs)]);
+  return fingerprint({ root, entry, esbuild: manifest.esbuild, hashes, listings: listingsOnDisk(dirs) }) === manifest.fingerprint;
 }
 
 function cacheDirOf(root) {
   return process.env.PLATFORM_RUN_CACHE ? path.resolve(process.env.PLATFORM_RUN_CACHE) : path.join(root, 'node_modules', '.cache', 'platform-definition');
 }
 
+/** Removes this entry's older bundles (a run that loaded one has it in memory already). */
+function pruneBundles(cacheDir, id, keep) {
+  const old = Date.now() - 10 * 60 * 1000;
+  for (const name of fs.readdirSync(cacheDir)) {
+    if (!name.startsWith(`${id}.`) || !name.endsWith('.cjs') || name === keep || name.endsWith('.entry.cjs')) continue;
+    try {
+      if (fs.statSync(path.join(cacheDir, name)).mtimeMs < old) fs.rmSync(path.join(cacheDir, name), { force: true });
+    } catch {
+      // another run pruned it
+    }
+  }
+}
+
 /**
  * The bundle of `entry`, built if missing or stale; with the hashes of the
- * inputs it was built from.
+ * inputs and configuration it was built from.
  */
 async function bundleFor(entry, root = projectRootOf(entry), name = path.relative(root, entry).replace(/[\\/]/g, '__')) {
   const cacheDir = cacheDirOf(root);
   // Keyed by the project too: two checkouts sharing node_modules or a cache never share a bundle.
   const id = `${name}-${sha256(`${root}\n${entry}`).slice(0, 12)}`;
-  const bundle = path.join(cacheDir, `${id}.cjs`);
   const manifestFile = path.join(cacheDir, `${id}.json`);
   const manifest = readManifest(manifestFile);
-  if (isFresh(manifest, { entry, root, bundle })) return { bundle, hashes: manifest.hashes };
+  if (isFresh(manifest, { entry, root, cacheDir })) return { bundle: path.join(cacheDir, manifest.bundle), hashes: manifest.hashes, inputs: manifest.inputs };
 
   fs.mkdirSync(cacheDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const built = await build(entry, bundle, root);
-    const code = built.outputs.find((o) => o.path === bundle);
-    for (const out of built.outputs) writeAtomically(out.path, out.contents);
-    // Record a manifest only for a build that is a snapshot of the disk: every input still holds the
-    // bytes esbuild read, and no directory it resolved in changed since shortly before it began.
-    const changed = Object.entries(hashesOnDisk(built.inputs)).filter(([file, hash]) => built.loaded[file] !== hash);
+    const built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
+    const code = built.outputs.find((o) => o.path.endsWith('.cjs'));
+    const codeSha = sha256(code.contents);
+    // Content-addressed: a run loads exactly the bundle it built or checked, whatever other runs write meanwhile.
+    const file = `${id}.${codeSha.slice(0, 16)}.cjs`;
+    for (const out of built.outputs) writeAtomically(out === code ? path.join(cacheDir, file) : out.path, out.contents);
+    // Record a manifest only for a build that is a snapshot of the disk: every input still holds the bytes
+    // esbuild read, and no directory it resolved in nor configuration file changed since shortly before it began.
+    const changed = Object.entries(hashesOnDisk(built.inputs)).filter(([f, hash]) => built.loaded[f] !== hash);
     if (changed.length > 0 && attempt < 3) continue; // an edit landed during the build: build again from the new bytes
     const dirs = watchedDirectories(root, built.inputs);
-    const quiet = dirs.every((dir) => {
+    const configs = configFiles(root, dirs);
+    const listings = listingsOnDisk(dirs); // before the ctime check: a change after it is seen by the next run
+    const configHashes = hashesOnDisk(configs);
+    const quiet = [...dirs, ...configs.filter((f) => configHashes[f] !== '-')].every((f) => {
       try {
-        return fs.statSync(dir).mtimeMs < built.startedAt - QUIET_MS;
+        return fs.statSync(f).ctimeMs < built.startedAt - QUIET_MS;
       } catch {
         return false;
       }
     });
+    const hashes = { ...built.loaded, ...configHashes };
     if (changed.length === 0 && quiet) {
-      const hashes = { ...built.loaded, ...hashesOnDisk(configFiles(root)) };
       const record = {
         format: FORMAT,
         entry,
@@ -251,14 +303,17 @@ async function bundleFor(entry, root = projectRootOf(entry), name = path.relativ
         inputs: built.inputs,
         esbuild: built.esbuild,
         hashes,
-        fingerprint: fingerprint({ root, entry, esbuild: built.esbuild, hashes, listings: listingsOnDisk(dirs) }),
-        bundle: sha256(code.contents), // what this build wrote, not what is on disk now (another run may have replaced it)
+        fingerprint: fingerprint({ root, entry, esbuild: built.esbuild, hashes, listings }),
+        bundle: file,
+        bundleSha256: codeSha,
       };
       writeAtomically(manifestFile, `${JSON.stringify(record, null, 2)}\n`);
     } else {
       fs.rmSync(manifestFile, { force: true });
+      if (changed.length > 0) process.stderr.write(`Note: ${path.relative(process.cwd(), changed[0][0])} kept changing while it was built; this run uses the version read last.\n`);
     }
-    return { bundle, hashes: built.loaded };
+    pruneBundles(cacheDir, id, file);
+    return { bundle: path.join(cacheDir, file), hashes, inputs: built.inputs };
   }
 }
 
@@ -286,8 +341,11 @@ async function bundleModules(modules, name, expected = {}) {
     current = undefined;
   }
   if (current !== content) writeAtomically(entry, content);
-  const { bundle, hashes } = await bundleFor(entry, root, id);
-  const differing = Object.keys(hashes).filter((f) => f in expected && expected[f] !== hashes[f]);
+  const { bundle, hashes, inputs } = await bundleFor(entry, root, id);
+  // Every source of this bundle but its generated entry must be one the caller was built from, in the same
+  // version; so must every configuration file both were built with.
+  const checked = Object.keys(expected).length > 0;
+  const differing = !checked ? [] : Object.keys(hashes).filter((f) => f !== entry && (inputs.includes(f) || f in expected) && expected[f] !== hashes[f]);
   if (differing.length > 0) {
     throw new Error(`the sources changed while this command ran (${differing.map((f) => path.relative(root, f)).join(', ')}): run it again`);
   }
