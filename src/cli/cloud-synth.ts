@@ -2,6 +2,7 @@ import * as path from 'path';
 import { CloudRenderError, synthCloudApp } from '../cloud';
 import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
 import type { Console } from './synth';
+import { describeUnexpected } from './unexpected';
 
 export interface CloudSynthOptions {
   /** The platform declaration. */
@@ -24,7 +25,7 @@ export function runCloudSynth(options: CloudSynthOptions, out: Console = console
     if (err instanceof PlatformValidationError || err instanceof CloudRenderError) {
       out.error(err.message);
     } else {
-      out.error(`cdktf synth failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);
+      out.error(`cdktf synth failed unexpectedly: ${describeUnexpected(err)}`);
     }
     return 1;
   }

@@ -5,6 +5,7 @@ import { PlatformValidationError } from '../model';
 import { BaseSource, KnownTiers, RefError, RefTree, renderJson, renderMarkdown, renderRef, review, tiersOf } from '../review';
 import { FileTree, SynthOptions, readTree, renderEnvironmentRepo } from '../synth';
 import type { Console } from './synth';
+import { describeUnexpected } from './unexpected';
 
 export const DIFF_USAGE = `Usage:
   npm run diff -- --base <git-ref> [options]          the working tree against a git ref (rendered in a temporary worktree)
@@ -151,7 +152,7 @@ function failure(err: unknown, out: Console): number {
   } else if (err instanceof RefError) {
     out.error(err.message);
   } else {
-    out.error(`diff failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);
+    out.error(`diff failed unexpectedly: ${describeUnexpected(err)}`);
   }
   return 2;
 }

@@ -5,6 +5,7 @@ import { FileDrift, findDrift, lastChange } from '../review';
 import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
 import { withFailureNote } from './synth';
 import type { Console } from './synth';
+import { describeUnexpected } from './unexpected';
 
 /** The command that fixes drift, as printed. */
 export const DRIFT_FIX = 'Fix: run `npm run synth`, then commit dist/ with the change that caused it (never edit dist/ by hand: change the declaration and re-render).';
@@ -35,7 +36,7 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
     if (err instanceof PlatformValidationError || err instanceof RenderError) {
       out.error(`${err.message}\nThe sources do not render, so ${where}/ cannot be checked.`);
     } else {
-      out.error(`The drift check failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);
+      out.error(`The drift check failed unexpectedly: ${describeUnexpected(err)}`);
     }
     return 1;
   }

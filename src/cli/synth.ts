@@ -4,6 +4,7 @@ import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { ParallelOptions, SynthOptions, synthesizeInParallel } from '../synth';
+import { describeUnexpected } from './unexpected';
 
 /** Output of the CLI; injectable for tests. */
 export interface Console {
@@ -50,7 +51,7 @@ export async function runSynth(options: SynthOptions & { readonly parallel?: Par
     if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError || err instanceof CloudRenderError) {
       out.error(err.message);
     } else {
-      out.error(`Synth failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`);
+      out.error(`Synth failed unexpectedly: ${describeUnexpected(err)}`);
     }
     out.error(`Nothing was written: ${path.relative(process.cwd(), options.outDir) || options.outDir}/ is unchanged.`);
     return 1;
