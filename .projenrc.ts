@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import { configurePlatformTasks } from './projenrc/tasks';
+import { addPlatformWorkflow } from './projenrc/workflow';
 
 /**
  * The platform definition project. This file is the one source of
@@ -82,4 +83,5 @@ project.gitignore.include('/dist/');
 
 configurePlatformTasks(project);
 
+addPlatformWorkflow(project);
 project.synth();

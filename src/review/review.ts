@@ -47,6 +47,12 @@ export interface Review {
   readonly environments: readonly EnvironmentReview[];
   /** Things the reviewer should know about the comparison itself (how the base was obtained, formatting-only changes). */
   readonly notes: readonly string[];
+  /**
+   * Apps whose pull-request preview (`<env>/previews/<app>/`) this change
+   * renders differently, sorted: CI labels the pull request `preview:<app>` for
+   * each, which is what the preview ApplicationSets select.
+   */
+  readonly previews: readonly string[];
 }
 
 export interface ReviewInput {
@@ -108,7 +114,17 @@ export function review(input: ReviewInput): Review {
     flags,
     environments,
     notes,
+    previews: changedPreviews(changes, input.head),
   };
+}
+
+const PREVIEW_DIR = /^[^/]+\/previews\/([^/]+)\//;
+
+/** Apps with a preview in `head` whose rendered objects change. */
+function changedPreviews(changes: readonly ObjectChange[], head: FileTree): string[] {
+  const existing = new Set([...head.keys()].map((f) => PREVIEW_DIR.exec(f)?.[1]).filter((a): a is string => a !== undefined));
+  const apps = changes.map((c) => PREVIEW_DIR.exec(c.file)?.[1]).filter((a): a is string => a !== undefined && existing.has(a));
+  return [...new Set(apps)].sort(compare);
 }
 
 function count(changes: readonly ObjectChange[]): Counts {

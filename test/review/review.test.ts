@@ -245,3 +245,24 @@ describe('a large report', () => {
     expect(limited).toMatch(/_\d+ more objects not shown to keep this comment within its size limit/);
   });
 });
+
+describe('pull-request previews', () => {
+  test('lists the apps whose preview this change renders differently: what CI labels the pull request with', () => {
+    // GIVEN the example, with storefront-web's log level changed in dev (its preview follows dev's declaration)
+    const after = exampleWith('dev', (e) => ({
+      ...e,
+      apps: { ...e.apps, 'storefront-web': { ...e.apps!['storefront-web'], env: { ...e.apps!['storefront-web']?.env, LOG_LEVEL: 'trace' } } },
+    }));
+    const result = compare(example, after);
+    expect(result.previews).toEqual(['storefront-web']);
+    expect(JSON.parse(renderJson(result)).previews).toEqual(['storefront-web']);
+  });
+
+  test('a change to production only touches no preview; neither does a preview that is gone', () => {
+    expect(exampleReview.result.previews).toEqual([]);
+    const { files: head } = rendered(example);
+    const withoutPreview = new Map([...head].filter(([f]) => !f.startsWith('dev/previews/orders-api/')));
+    expect(review({ base: head, head: withoutPreview }).previews).toEqual([]);
+    expect(review({ base: withoutPreview, head }).previews).toEqual(['orders-api']);
+  });
+});
