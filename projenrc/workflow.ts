@@ -74,7 +74,7 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
           // Commenting and labelling; a pull request from a fork gets a read-only token, so there it only reports.
           'permissions': { 'contents': 'read', 'pull-requests': 'write', 'issues': 'write' },
           'steps': [
-            { 'uses': 'actions/checkout@v4', 'with': { 'fetch-depth': 0 } },
+            { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
             setupNode,
             { run: 'npm ci --no-audit --no-fund' },
             {

@@ -20,7 +20,7 @@ test('a pull request gets the rendered diff against its base branch, in Markdown
   const review = workflow.jobs.review;
   expect(review.if).toBe("github.event_name == 'pull_request'");
   // The base branch must be there to be rendered: the whole history.
-  expect(review.steps[0]).toEqual({ 'uses': 'actions/checkout@v4', 'with': { 'fetch-depth': 0 } });
+  expect(review.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
   const compare = review.steps.find((s: Json) => s.run?.includes('npm run --silent diff'));
   expect(compare.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
   expect(compare.run).toContain('diff -- --base "origin/$BASE_REF" --output diff.md');
