@@ -246,6 +246,17 @@ function cacheDirOf(root) {
   return process.env.PLATFORM_RUN_CACHE ? path.resolve(process.env.PLATFORM_RUN_CACHE) : path.join(root, 'node_modules', '.cache', 'platform-definition');
 }
 
+/**
+ * The source map with absolute source paths: Node resolves relative ones from
+ * the map's real location, which is another checkout's when node_modules is a
+ * symbolic link to it.
+ */
+function absoluteSources(map) {
+  const json = JSON.parse(Buffer.from(map.contents).toString('utf8'));
+  json.sources = (json.sources || []).map((s) => path.resolve(path.dirname(map.path), s));
+  return JSON.stringify(json);
+}
+
 /** Removes this entry's older bundles (a run that loaded one has it in memory already). */
 function pruneBundles(cacheDir, id, keep) {
   const old = Date.now() - 10 * 60 * 1000;
@@ -273,12 +284,20 @@ async function bundleFor(entry, root = projectRootOf(entry), name = path.relativ
 
   fs.mkdirSync(cacheDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
+    let built;
+    try {
+      built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
+    } catch (err) {
+      // A checkout or a save in progress can make a file briefly missing: try once more before reporting.
+      if (!(err instanceof BuildError) || attempt > 1) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
+    }
     const code = built.outputs.find((o) => o.path.endsWith('.cjs'));
     const codeSha = sha256(code.contents);
     // Content-addressed: a run loads exactly the bundle it built or checked, whatever other runs write meanwhile.
     const file = `${id}.${codeSha.slice(0, 16)}.cjs`;
-    for (const out of built.outputs) writeAtomically(out === code ? path.join(cacheDir, file) : out.path, out.contents);
+    for (const out of built.outputs) writeAtomically(out === code ? path.join(cacheDir, file) : out.path, out === code ? out.contents : absoluteSources(out));
     // Record a manifest only for a build that is a snapshot of the disk: every input still holds the bytes
     // esbuild read, and no directory it resolved in nor configuration file changed since shortly before it began.
     const changed = Object.entries(hashesOnDisk(built.inputs)).filter(([f, hash]) => built.loaded[f] !== hash);

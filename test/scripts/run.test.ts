@@ -202,6 +202,9 @@ test('an error thrown while the sources load says how to see TypeScript lines', 
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('Error: bad declaration');
   expect(result.stderr).toContain('run again with PLATFORM_RUN_TSX=1');
+  // With source maps on, the stack names the TypeScript file and line.
+  const mapped = run(['src/entry.ts'], { NODE_OPTIONS: '--enable-source-maps' });
+  expect(mapped.stderr).toContain(`${path.join(project, 'src', 'lib', 'value.ts')}:1:`);
 });
 
 test('bundleModules refuses a bundle built from other versions of the caller\'s sources', async () => {
