@@ -7,37 +7,57 @@ export const WORKFLOW_FILE = '.github/workflows/platform.yml';
 /** Marks the comment the workflow keeps up to date on each pull request. */
 export const COMMENT_MARKER = '<!-- platform-definition: rendered diff -->';
 
+/** Above this many previews a change is too broad to preview every app: no labels, a line in the comment instead. */
+export const MAX_PREVIEW_LABELS = 10;
+
 /**
  * The body of the `actions/github-script` step: posts (or updates) the
  * rendered diff as one pull-request comment, and adds a `preview:<app>`
  * label for each app whose preview the change renders differently (the
- * labels the preview ApplicationSets select). It only adds labels: one a
- * person added, or that an earlier commit needed, stays until removed by hand.
- * Runs with `github`, `context` and `require` as github-script provides them.
+ * labels the preview ApplicationSets select). A label is proposed once per
+ * pull request (the comment records which): one a person removes stays
+ * removed. Runs with `github`, `context` and `require` as github-script
+ * provides them.
  */
 export const COMMENT_AND_LABEL_SCRIPT = `const fs = require('fs');
 const marker = ${JSON.stringify(COMMENT_MARKER)};
+const proposedMarker = /<!-- proposed labels: ([^>]*) -->/;
+const maxLabels = ${MAX_PREVIEW_LABELS};
 const limit = 60000;
+const { owner, repo } = context.repo;
+const issue_number = context.issue.number;
+
+const previews = JSON.parse(fs.readFileSync('diff.json', 'utf8')).previews || [];
+const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+const previous = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
+const proposedBefore = new Set(((previous && (previous.body || '').match(proposedMarker)) || [null, ''])[1].split(',').filter(Boolean));
+const labels = await github.paginate(github.rest.issues.listLabelsOnIssue, { owner, repo, issue_number, per_page: 100 });
+const current = new Set(labels.map((l) => l.name));
+const wanted = previews.map((app) => 'preview:' + app);
+const tooMany = wanted.length > maxLabels;
+// Proposed before and absent now: a person removed it; leave it removed.
+const toAdd = tooMany ? [] : wanted.filter((name) => !current.has(name) && !proposedBefore.has(name));
+const proposed = [...new Set([...proposedBefore, ...(tooMany ? [] : wanted)])].sort();
+
 let report = fs.readFileSync('diff.md', 'utf8');
 if (report.length > limit) {
   report = report.slice(0, limit) + '\\n\\n(Truncated: the whole report is in the rendered-diff artifact of this run.)';
 }
-const body = marker + '\\n' + report;
-const { owner, repo } = context.repo;
-const issue_number = context.issue.number;
-const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-const previous = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
+const note = tooMany
+  ? '> **Previews:** this change renders ' + wanted.length + ' apps\\' previews differently, more than ' + maxLabels + ', so none was labelled. Label \`preview:<app>\` by hand for the apps to try.\\n\\n'
+  : '';
+const body = marker + '\\n' + note + report + '\\n<!-- proposed labels: ' + proposed.join(',') + ' -->\\n';
 if (previous) {
   await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
 } else {
   await github.rest.issues.createComment({ owner, repo, issue_number, body });
 }
-const previews = JSON.parse(fs.readFileSync('diff.json', 'utf8')).previews || [];
-const labels = await github.paginate(github.rest.issues.listLabelsOnIssue, { owner, repo, issue_number, per_page: 100 });
-const current = new Set(labels.map((l) => l.name));
-const missing = previews.map((app) => 'preview:' + app).filter((name) => !current.has(name));
-if (missing.length > 0) {
-  await github.rest.issues.addLabels({ owner, repo, issue_number, labels: missing });
+if (toAdd.length > 0) {
+  try {
+    await github.rest.issues.addLabels({ owner, repo, issue_number, labels: toAdd });
+  } catch (err) {
+    console.log('Could not add the labels ' + toAdd.join(', ') + ': ' + err.message);
+  }
 }
 `;
 
@@ -54,14 +74,15 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
       name: 'platform',
       on: { pull_request: {}, push: { branches: ['main'] } },
       permissions: { contents: 'read' },
-      concurrency: { 'group': '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true },
+      // A new push to a pull request cancels the run of the previous one; every commit on main is checked.
+      concurrency: { 'group': '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" },
       jobs: {
         check: {
           'name': 'tests, guardrails and drift (.ci/run)',
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 30,
           'steps': [
-            { uses: 'actions/checkout@v4' },
+            { 'uses': 'actions/checkout@v4', 'with': { 'persist-credentials': false } },
             setupNode,
             { run: 'bash .ci/run', env: { CI: 'true' } },
           ],
@@ -74,15 +95,15 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
           // Commenting and labelling; a pull request from a fork gets a read-only token, so there it only reports.
           'permissions': { 'contents': 'read', 'pull-requests': 'write', 'issues': 'write' },
           'steps': [
-            { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
+            // The merge commit and its first parent: the base branch as GitHub merged it (not as it is now).
+            { uses: 'actions/checkout@v4', with: { 'fetch-depth': 2, 'persist-credentials': false } },
             setupNode,
             { run: 'npm ci --no-audit --no-fund' },
             {
               name: 'Render the base branch and this pull request, and compare',
-              env: { BASE_REF: '${{ github.base_ref }}' },
               run: [
-                'npm run --silent diff -- --base "origin/$BASE_REF" --output diff.md',
-                'npm run --silent diff -- --base "origin/$BASE_REF" --format json --output diff.json',
+                'npm run --silent diff -- --base HEAD^1 --output diff.md',
+                'npm run --silent diff -- --base HEAD^1 --format json --output diff.json',
                 'cat diff.md >> "$GITHUB_STEP_SUMMARY"',
               ].join('\n'),
             },

@@ -14,6 +14,11 @@ import type {
 } from './resolved';
 import type { QuotaSpec, TeamSpec } from './team';
 
+/** Pull requests ask for an app's preview with the label `preview:<app>`. */
+const PREVIEW_LABEL_PREFIX = 'preview:';
+/** The longest label name GitHub accepts. */
+const GITHUB_LABEL_MAX = 50;
+
 /** The whole platform: organisation, GitOps repository, environments, teams and apps. */
 export interface PlatformSpec {
   /** Organisation: `name` prefixes cluster names; `domain` is the base of our label keys. */
@@ -313,6 +318,12 @@ class Resolver {
         }
         const callee = call.app;
         const where = typeof entry === 'string' ? `${at}.calls[${i}]` : `${at}.calls[${i}].app`;
+        // A misspelt key (port, ports_) would silently widen the call to every port.
+        for (const key of typeof entry === 'object' ? Object.keys(entry) : []) {
+          if (key !== 'app' && key !== 'ports') {
+            this.issue({ path: `${at}.calls[${i}].${key}`, message: 'is not a field of a call', received: key, fix: `a call has app and ports (${suggest(key, ['app', 'ports'])})` });
+          }
+        }
         const target = this.apps.get(callee);
         if (!target) {
           this.issue({ path: where, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(String(callee), [...this.apps.keys()])})` });
@@ -724,6 +735,20 @@ class Resolver {
       if (previews.requeueAfterSeconds !== undefined && !(isPositiveInt(previews.requeueAfterSeconds) && previews.requeueAfterSeconds >= 30)) {
         this.issue({ environment: e, file, path: 'previews.requeueAfterSeconds', message: 'must be a whole number of seconds, at least 30 (GitHub rate limits)', received: previews.requeueAfterSeconds, fix: 'write e.g. 180' });
       }
+      // A preview is asked for with the pull-request label preview:<app>; GitHub refuses labels over 50 characters.
+      for (const [name, app] of this.apps) {
+        const label = `${PREVIEW_LABEL_PREFIX}${name}`;
+        if (app.workload?.kind !== 'migration' && label.length > GITHUB_LABEL_MAX) {
+          this.issue({
+            environment: e,
+            file,
+            path: 'previews',
+            message: `would ask for app "${name}"'s preview with the pull-request label "${label}" (${label.length} characters), longer than GitHub allows (${GITHUB_LABEL_MAX})`,
+            received: name,
+            fix: `shorten the app's name to at most ${GITHUB_LABEL_MAX - PREVIEW_LABEL_PREFIX.length} characters`,
+          });
+        }
+      }
     }
     windows.forEach((w, i) => {
       if (w?.kind !== 'allow' && w?.kind !== 'deny') {
@@ -779,7 +804,7 @@ class Resolver {
           domain: previews.domain,
           quota: resolveQuota({ requestsCpu: '1', requestsMemory: '2Gi', pods: 10, ...previews.quota }),
           requeueAfterSeconds: previews.requeueAfterSeconds ?? 180,
-          labelPrefix: 'preview:',
+          labelPrefix: PREVIEW_LABEL_PREFIX,
         }
         : undefined,
       syncWindows: windows.map((w) => ({ kind: w.kind, schedule: w.schedule, duration: w.duration, manualSync: w.manualSync ?? true, timeZone: w.timeZone ?? 'UTC' })),

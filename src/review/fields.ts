@@ -90,24 +90,47 @@ function walkArrays(a: readonly unknown[], b: readonly unknown[], path: string, 
   }
 }
 
-/** Index pairs of a longest common subsequence of equal items (arrays in manifests are short). */
+/** Above this many item pairs, the middle of two arrays is compared by index (time and memory grow with the product). */
+const MAX_ALIGNED_CELLS = 250_000;
+
+/**
+ * Index pairs of equal items, in order: the equal items at the start and the
+ * end, and between them a longest common subsequence (when small enough).
+ */
 function commonItems(a: readonly unknown[], b: readonly unknown[]): [number, number][] {
-  const n = a.length;
-  const m = b.length;
-  // lengths[i][j]: the longest common subsequence of a[i..] and b[j..].
-  const lengths = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lengths[i][j] = sameJson(a[i], b[j]) ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+  let start = 0;
+  while (start < a.length && start < b.length && sameJson(a[start], b[start])) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && sameJson(a[a.length - 1 - end], b[b.length - 1 - end])) end++;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < start; i++) pairs.push([i, i]);
+  const n = a.length - start - end;
+  const m = b.length - start - end;
+  if (n > 0 && m > 0 && n * m <= MAX_ALIGNED_CELLS) {
+    const ka = a.slice(start, start + n).map(canonical);
+    const kb = b.slice(start, start + m).map(canonical);
+    // lengths[i][j]: the longest common subsequence of ka[i..] and kb[j..].
+    const lengths = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = m - 1; j >= 0; j--) {
+        lengths[i][j] = ka[i] === kb[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+      }
+    }
+    for (let i = 0, j = 0; i < n && j < m;) {
+      if (ka[i] === kb[j]) pairs.push([start + i++, start + j++]);
+      else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++;
+      else j++;
     }
   }
-  const pairs: [number, number][] = [];
-  for (let i = 0, j = 0; i < n && j < m;) {
-    if (sameJson(a[i], b[j])) pairs.push([i++, j++]);
-    else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++;
-    else j++;
-  }
+  for (let k = end; k > 0; k--) pairs.push([a.length - k, b.length - k]);
   return pairs;
+}
+
+/** A JSON value as text with sorted keys: equal values, equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort(compare).map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 function isKeyed(list: readonly unknown[], key: string): boolean {

@@ -82,3 +82,19 @@ test('previews on a production environment are refused', () => {
   expect(() => resolvePlatform(spec)).toThrow(PlatformValidationError);
   expect(() => resolvePlatform(spec)).toThrow(/previews in prod: are declared on a production environment/);
 });
+
+test('an app whose preview label would be longer than GitHub allows is refused where previews are declared', () => {
+  const long = 'a'.repeat(43); // preview:<43 characters> is 51
+  const spec = testPlatform({
+    environments: [environment('dev', ['web', long], { previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.example.com' } })],
+    apps: [service('web'), service(long)],
+  });
+  expect(() => resolvePlatform(spec)).toThrow(
+    `previews in dev: would ask for app "${long}"'s preview with the pull-request label "preview:${long}" (51 characters), longer than GitHub allows (50)`,
+  );
+  const fits = testPlatform({
+    environments: [environment('dev', ['web', long.slice(1)], { previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.example.com' } })],
+    apps: [service('web'), service(long.slice(1))],
+  });
+  expect(() => resolvePlatform(fits)).not.toThrow();
+});

@@ -16,16 +16,17 @@ test('every push and pull request runs .ci/run, the check that branch protection
   expect(steps.at(-1)).toEqual({ run: 'bash .ci/run', env: { CI: 'true' } });
 });
 
-test('a pull request gets the rendered diff against its base branch, in Markdown and JSON', () => {
+test('a pull request gets the rendered diff against the base it was merged with, in Markdown and JSON', () => {
   const review = workflow.jobs.review;
   expect(review.if).toBe("github.event_name == 'pull_request'");
-  // The base branch must be there to be rendered: the whole history.
-  expect(review.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+  // The merge commit and its first parent, without the write token in .git/config while the pull request's code runs.
+  expect(review.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 2, 'persist-credentials': false } });
   const compare = review.steps.find((s: Json) => s.run?.includes('npm run --silent diff'));
-  expect(compare.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
-  expect(compare.run).toContain('diff -- --base "origin/$BASE_REF" --output diff.md');
-  expect(compare.run).toContain('diff -- --base "origin/$BASE_REF" --format json --output diff.json');
+  expect(compare.run).toContain('diff -- --base HEAD^1 --output diff.md');
+  expect(compare.run).toContain('diff -- --base HEAD^1 --format json --output diff.json');
   expect(review.permissions).toEqual({ 'contents': 'read', 'pull-requests': 'write', 'issues': 'write' });
+  // Only a pull request's older runs are cancelled; every commit on main is checked.
+  expect(workflow.concurrency['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
 });
 
 /** Runs the github-script step's script against a fake GitHub, as actions/github-script runs it. */
@@ -57,22 +58,64 @@ async function runScript(files: Record<string, string>, existing: { comments: Js
   return calls;
 }
 
+const MARK = '<!-- platform-definition: rendered diff -->';
+const params = { owner: 'acme', repo: 'platform', issue_number: 42 };
+
 test('comments the diff once per pull request and adds the missing preview labels', async () => {
   const files = { 'diff.md': '### Rendered output\n', 'diff.json': JSON.stringify({ previews: ['orders-api', 'storefront-web'] }) };
   const first = await runScript(files, { comments: [{ id: 7, user: { type: 'User' }, body: 'LGTM' }], labels: ['bug', 'preview:orders-api'] });
+  const body = `${MARK}\n### Rendered output\n\n<!-- proposed labels: preview:orders-api,preview:storefront-web -->\n`;
   expect(first).toEqual([
-    ['createComment', { owner: 'acme', repo: 'platform', issue_number: 42, body: '<!-- platform-definition: rendered diff -->\n### Rendered output\n' }],
-    ['addLabels', { owner: 'acme', repo: 'platform', issue_number: 42, labels: ['preview:storefront-web'] }],
+    ['createComment', { ...params, body }],
+    ['addLabels', { ...params, labels: ['preview:storefront-web'] }],
   ]);
-  // The next push updates the same comment; labels are only ever added.
-  const bot = { id: 9, user: { type: 'Bot' }, body: '<!-- platform-definition: rendered diff -->\nold' };
-  const next = await runScript({ ...files, 'diff.json': JSON.stringify({ previews: [] }) }, { comments: [bot], labels: ['preview:orders-api'] });
-  expect(next).toEqual([['updateComment', { owner: 'acme', repo: 'platform', comment_id: 9, body: '<!-- platform-definition: rendered diff -->\n### Rendered output\n' }]]);
+  // The next push updates the same comment. A proposed label a person removed is not added again.
+  const bot = { id: 9, user: { type: 'Bot' }, body };
+  const next = await runScript(files, { comments: [bot], labels: ['preview:orders-api'] });
+  expect(next).toEqual([['updateComment', { owner: 'acme', repo: 'platform', comment_id: 9, body }]]);
+  // A preview the change touches later is proposed then.
+  const later = await runScript({ ...files, 'diff.json': JSON.stringify({ previews: ['orders-api', 'orders-worker'] }) }, { comments: [bot], labels: [] });
+  expect(later.at(-1)).toEqual(['addLabels', { ...params, labels: ['preview:orders-worker'] }]);
+});
+
+test('a change to more than 10 apps\' previews labels none, and says so in the comment', async () => {
+  const apps = Array.from({ length: 11 }, (_, i) => `app-${i}`);
+  const calls = await runScript({ 'diff.md': 'report\n', 'diff.json': JSON.stringify({ previews: apps }) }, { comments: [], labels: [] });
+  expect(calls.map(([name]) => name)).toEqual(['createComment']);
+  expect(calls[0][1].body).toContain('this change renders 11 apps\' previews differently, more than 10, so none was labelled');
 });
 
 test('a report too long for a comment is cut, and says where the rest is', async () => {
   const calls = await runScript({ 'diff.md': 'x'.repeat(70_000), 'diff.json': '{"previews":[]}' }, { comments: [], labels: [] });
   const body: string = calls[0][1].body;
   expect(body.length).toBeLessThan(65_536);
-  expect(body.endsWith('(Truncated: the whole report is in the rendered-diff artifact of this run.)')).toBe(true);
+  expect(body).toContain('(Truncated: the whole report is in the rendered-diff artifact of this run.)');
+});
+
+test('the comment is posted even when GitHub refuses the labels', async () => {
+  const calls: string[] = [];
+  const github = {
+    paginate: async (fn: { list: () => Json[] }) => fn.list(),
+    rest: {
+      issues: {
+        listComments: { list: () => [] },
+        listLabelsOnIssue: { list: () => [] },
+        createComment: async () => void calls.push('createComment'),
+        updateComment: async () => void calls.push('updateComment'),
+        addLabels: async () => {
+          throw new Error('Validation Failed');
+        },
+      },
+    },
+  };
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  const files: Record<string, string> = { 'diff.md': 'r\n', 'diff.json': '{"previews":["web"]}' };
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await new AsyncFunction('github', 'context', 'require', script)(github, { repo: { owner: 'o', repo: 'r' }, issue: { number: 1 } }, () => ({ readFileSync: (f: string) => files[f] }));
+    expect(calls).toEqual(['createComment']);
+    expect(log).toHaveBeenCalledWith('Could not add the labels preview:web: Validation Failed');
+  } finally {
+    log.mockRestore();
+  }
 });

@@ -226,6 +226,10 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
       'apps.web.calls[3]: must be an app name or { app, ports } (received 42); write e.g. "catalog-api", or { app: "catalog-api", ports: ["http"] }',
       'apps.web.calls[4]: must be an app name or { app, ports } (received {"ports":["http"]}); write e.g. "catalog-api", or { app: "catalog-api", ports: ["http"] }',
     ]);
+    const misspelt = issuesOf(platform({ apps: [service('web', { calls: [{ app: 'api', port: ['http'] } as never] }), api] }));
+    expect(misspelt.map((i) => `${i.path}: ${i.message} (received ${JSON.stringify(i.received)}); ${i.fix}`)).toEqual([
+      'apps.web.calls[0].port: is not a field of a call (received "port"); a call has app and ports (did you mean "ports"?)',
+    ]);
     const empty = issuesOf(platform({ apps: [service('web', { calls: [{ app: 'api', ports: [] }] }), api] }));
     expect(empty.map((i) => `${i.path}: ${i.message}; ${i.fix}`)).toEqual([
       'apps.web.calls[0].ports: must be a non-empty list of port names; name ports of "api" (["http","metrics"]), or omit ports to call all of them',

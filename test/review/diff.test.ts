@@ -61,6 +61,23 @@ describe('field changes', () => {
     const changed = { from: [peer('a'), peer('x'), peer('c'), peer('d')] };
     expect(diffFields(before, changed).map((f) => `${f.change} ${f.path}`)).toEqual(['changed from[1].podSelector.matchLabels.app', 'added from[3]']);
   });
+
+  test('large arrays: equal items at both ends are matched first, and a middle too large to align is compared by index', () => {
+    const peer = (app: string) => ({ podSelector: { matchLabels: { app } } });
+    const many = Array.from({ length: 10_000 }, (_, i) => peer(`app-${i}`));
+    const inserted = [...many.slice(0, 5000), peer('new'), ...many.slice(5000)];
+    expect(diffFields({ from: many }, { from: inserted })).toEqual([{ path: 'from[5000]', keys: ['from'], change: 'added', new: peer('new') }]);
+    // One item in at the front of the middle and one out at its end, 600 × 600 items apart (beyond 250,000 pairs):
+    // not aligned (that would be 2 changes) but paired in order, as field changes.
+    const left = Array.from({ length: 600 }, (_, i) => peer(`l-${i}`));
+    const right = [peer('new'), ...left.slice(0, 599)];
+    const changes = diffFields({ from: [peer('a'), ...left, peer('z')] }, { from: [peer('a'), ...right, peer('z')] });
+    expect(changes).toHaveLength(600);
+    expect(changes[0]).toMatchObject({ path: 'from[1].podSelector.matchLabels.app', change: 'changed', old: 'l-0', new: 'new' });
+    // The same shift in a smaller array is aligned: one added, one removed.
+    const small = diffFields({ from: [peer('a'), ...left.slice(0, 50), peer('z')] }, { from: [peer('a'), peer('new'), ...left.slice(0, 49), peer('z')] });
+    expect(small.map((f) => `${f.change} ${f.path}`)).toEqual(['added from[1]', 'removed from[50]']);
+  });
 });
 
 describe('objects', () => {
