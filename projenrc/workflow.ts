@@ -82,7 +82,7 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 30,
           'steps': [
-            { 'uses': 'actions/checkout@v4', 'with': { 'persist-credentials': false } },
+            { uses: 'actions/checkout@v4', with: { 'persist-credentials': false } },
             setupNode,
             { run: 'bash .ci/run', env: { CI: 'true' } },
           ],
