@@ -102,8 +102,7 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
             {
               name: 'Render the base branch and this pull request, and compare',
               run: [
-                'npm run --silent diff -- --base HEAD^1 --output diff.md',
-                'npm run --silent diff -- --base HEAD^1 --format json --output diff.json',
+                'npm run --silent diff -- --base HEAD^1 --output diff.md --json-output diff.json',
                 'cat diff.md >> "$GITHUB_STEP_SUMMARY"',
               ].join('\n'),
             },

@@ -17,6 +17,7 @@ Options:
                                 or sources unless its package-lock.json differs or its synth fails (auto, default)
   --head-dir <dir>              compare against this tree instead of rendering the working tree
   --output <file>               write the report to a file instead of stdout
+  --json-output <file>          also write the report as JSON to this file (one comparison for both formats)
   --exit-code                   exit 1 when anything changes (like git diff --exit-code)`;
 
 /** The diff command's arguments. */
@@ -27,6 +28,8 @@ export interface DiffArgs {
   readonly format: 'markdown' | 'json';
   readonly baseFrom: BaseSource;
   readonly output?: string;
+  /** Also write the JSON report here. */
+  readonly jsonOutput?: string;
   readonly exitCode: boolean;
 }
 
@@ -42,7 +45,7 @@ export class UsageError extends Error {
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  const valued = new Set(['--base', '--base-dir', '--head-dir', '--format', '--base-from', '--output']);
+  const valued = new Set(['--base', '--base-dir', '--head-dir', '--format', '--base-from', '--output', '--json-output']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -66,7 +69,9 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   if (base === undefined && baseDir === undefined) throw new UsageError('say what to compare against: --base <git-ref> or --base-dir <dir>');
   if (base !== undefined && baseDir !== undefined) throw new UsageError('give either --base or --base-dir, not both');
   if (values.has('--base-from') && base === undefined) throw new UsageError('--base-from applies to --base only');
-  return { base, baseDir, headDir: values.get('--head-dir'), format, baseFrom, output: values.get('--output'), exitCode: flags.has('--exit-code') };
+  return {
+    base, baseDir, headDir: values.get('--head-dir'), format, baseFrom, output: values.get('--output'), jsonOutput: values.get('--json-output'), exitCode: flags.has('--exit-code'),
+  };
 }
 
 export interface DiffContext {
@@ -132,6 +137,7 @@ export async function runDiff(argv: readonly string[], context: DiffContext): Pr
   } else {
     out.log(text.trimEnd());
   }
+  if (args.jsonOutput) fs.writeFileSync(path.resolve(context.projectDir, args.jsonOutput), renderJson(result));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   out.error(`Compared ${base.label} with ${head.label} in ${seconds} s: ${result.changed ? `${result.total.added} added, ${result.total.changed} changed, ${result.total.removed} removed, ${result.flags.length} risk flag${result.flags.length === 1 ? '' : 's'}` : 'no change'}${args.output ? ` (report in ${args.output})` : ''}.`);
   return args.exitCode && result.changed ? 1 : 0;

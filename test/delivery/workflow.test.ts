@@ -22,8 +22,7 @@ test('a pull request gets the rendered diff against the base it was merged with,
   // The merge commit and its first parent, without the write token in .git/config while the pull request's code runs.
   expect(review.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 2, 'persist-credentials': false } });
   const compare = review.steps.find((s: Json) => s.run?.includes('npm run --silent diff'));
-  expect(compare.run).toContain('diff -- --base HEAD^1 --output diff.md');
-  expect(compare.run).toContain('diff -- --base HEAD^1 --format json --output diff.json');
+  expect(compare.run).toContain('diff -- --base HEAD^1 --output diff.md --json-output diff.json');
   expect(review.permissions).toEqual({ 'contents': 'read', 'pull-requests': 'write', 'issues': 'write' });
   // Only a pull request's older runs are cancelled; every commit on main is checked.
   expect(workflow.concurrency['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");

@@ -144,6 +144,15 @@ describe('npm run diff', () => {
     expect(json.environments[0].objects[0].fields).toEqual([{ path: 'data.value', keys: ['data', 'value'], change: 'changed', old: '1', new: '2' }]);
   });
 
+  test('--output and --json-output write both reports from one comparison', async () => {
+    write('a/prod/configmap.yaml', configMap('1'));
+    write('b/prod/configmap.yaml', configMap('2'));
+    const q = quiet();
+    expect(await runDiff(['--base-dir', 'a', '--head-dir', 'b', '--output', 'report.md', '--json-output', 'report.json'], { ...context(), out: q.console })).toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'report.md'), 'utf8')).toContain('### Rendered output: `a` → `b`');
+    expect(JSON.parse(fs.readFileSync(path.join(repo, 'report.json'), 'utf8'))).toMatchObject({ base: 'a', head: 'b', changed: true, previews: [] });
+  });
+
   test('bad arguments exit 2 with the usage', async () => {
     const q = quiet();
     expect(await runDiff(['--head-dir', 'x'], { ...context(), out: q.console })).toBe(2);
