@@ -1,5 +1,4 @@
-/** Set by scripts/run.cjs when it runs the program from a bundle. */
-const RUNNER = Symbol.for('platform-definition/run');
+import { bundledRun } from '../synth';
 
 /**
  * An unexpected error's stack, for the user to report or debug. From a
@@ -8,6 +7,5 @@ const RUNNER = Symbol.for('platform-definition/run');
  */
 export function describeUnexpected(err: unknown): string {
   const text = (err as Error)?.stack ?? String(err);
-  const bundled = (globalThis as Record<symbol, unknown>)[RUNNER] !== undefined;
-  return bundled ? `${text}\n(Stack lines point into the bundle that scripts/run.cjs built. For TypeScript files and lines, run again with PLATFORM_RUN_TSX=1.)` : text;
+  return bundledRun() ? `${text}\n(Stack lines point into the bundle that scripts/run.cjs built. For TypeScript files and lines, run again with PLATFORM_RUN_TSX=1.)` : text;
 }

@@ -4,3 +4,4 @@ export * from './synthesize';
 export * from './write';
 export * from './yaml';
 export * from './parallel';
+export * from './runner';

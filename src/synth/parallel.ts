@@ -4,6 +4,7 @@ import { Worker, parentPort } from 'worker_threads';
 import { todayUtc } from '../guardrails';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
 import { appEnvironmentCount, resolvePlatform } from '../model';
+import { bundledRun } from './runner';
 import {
   RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, CloudHalf,
   assemble, renderCloudHalf, renderKubernetesHalf, renderResolved, withRepositoryFiles, writeRendered,
@@ -110,13 +111,9 @@ interface CloudReply {
 }
 
 export interface CloudWorkerData {
-  readonly role: 'platform-cloud-half';
   readonly source: PlatformSource;
   readonly today: string;
 }
-
-/** Set by scripts/run.cjs in the programs it runs from a bundle: how to bundle the worker's modules too. */
-const RUNNER = Symbol.for('platform-definition/run');
 
 /**
  * Started from a string, so that Node needs no loader to start it. Under
@@ -140,10 +137,9 @@ load().then(
 `;
 
 function startCloudWorker(source: PlatformSource, today: string): { result: Promise<CloudReply>; stop: () => Promise<void> } {
-  const run = (globalThis as Record<symbol, { file?: string; hashes?: Record<string, string> } | undefined>)[RUNNER];
+  const run = bundledRun();
   const runner = run?.file;
-  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string; runnerHashes?: Record<string, string> } = {
-    role: 'platform-cloud-half',
+  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string; runnerHashes?: Readonly<Record<string, string>> } = {
     source,
     today,
     entry: __filename,
