@@ -85,35 +85,28 @@ function configFiles(root, dirs) {
   return [...files].sort();
 }
 
+/** `read()`, or `-` when the file or directory it reads does not exist (any other error is thrown). */
+function orMissing(read) {
+  try {
+    return read();
+  } catch (err) {
+    if (err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return '-';
+    throw err;
+  }
+}
+
 /** SHA-256 of each file as it is on disk now; `-` for a file that does not exist. */
 function hashesOnDisk(files) {
-  const hashes = {};
-  for (const file of files) {
-    try {
-      hashes[file] = sha256(fs.readFileSync(file));
-    } catch (err) {
-      if (!err || (err.code !== 'ENOENT' && err.code !== 'ENOTDIR')) throw err;
-      hashes[file] = '-';
-    }
-  }
-  return hashes;
+  return Object.fromEntries(files.map((file) => [file, orMissing(() => sha256(fs.readFileSync(file)))]));
 }
 
 /** Each directory's entries; a symbolic link as `name->target`, so that repointing it is a change. */
 function listingsOnDisk(dirs) {
-  const listings = {};
-  for (const dir of dirs) {
-    try {
-      listings[dir] = fs.readdirSync(dir, { withFileTypes: true })
-        .map((e) => (e.isSymbolicLink() ? `${e.name}->${fs.readlinkSync(path.join(dir, e.name))}` : e.name))
-        .sort()
-        .join('/');
-    } catch (err) {
-      if (!err || (err.code !== 'ENOENT' && err.code !== 'ENOTDIR')) throw err;
-      listings[dir] = '-';
-    }
-  }
-  return listings;
+  const entriesOf = (dir) => fs.readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isSymbolicLink() ? `${e.name}->${fs.readlinkSync(path.join(dir, e.name))}` : e.name))
+    .sort()
+    .join('/');
+  return Object.fromEntries(dirs.map((dir) => [dir, orMissing(() => entriesOf(dir))]));
 }
 
 /** One digest of everything a bundle depends on. */
@@ -284,15 +277,13 @@ async function bundleFor(entry, root = projectRootOf(entry), name = path.relativ
 
   fs.mkdirSync(cacheDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    let built;
-    try {
-      built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
-    } catch (err) {
-      // A checkout or a save in progress can make a file briefly missing: try once more before reporting.
+    const once = () => build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
+    // A checkout or a save in progress can make a file briefly missing: on the first attempt, try once more before reporting.
+    const built = await once().catch(async (err) => {
       if (!(err instanceof BuildError) || attempt > 1) throw err;
       await new Promise((resolve) => setTimeout(resolve, 300));
-      built = await build(entry, path.join(cacheDir, `${id}.cjs`), root, cacheDir);
-    }
+      return once();
+    });
     const code = built.outputs.find((o) => o.path.endsWith('.cjs'));
     const codeSha = sha256(code.contents);
     // Content-addressed: a run loads exactly the bundle it built or checked, whatever other runs write meanwhile.
