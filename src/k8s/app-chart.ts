@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import { k8s } from './imports';
+import { kube } from './kube-object';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform } from '../model';
 import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';
@@ -64,7 +65,7 @@ function renderApp(
   });
   const meta = (name: string): ApiObjectMetadata => ({ name, namespace: app.namespace, labels });
 
-  new k8s.KubeServiceAccount(scope, 'service-account', {
+  kube(k8s.KubeServiceAccount, scope, 'service-account', {
     metadata: {
       ...supporting(app.serviceAccountName),
       annotations: {
@@ -76,7 +77,7 @@ function renderApp(
   });
 
   if (app.configMapName) {
-    new k8s.KubeConfigMap(scope, 'config', {
+    kube(k8s.KubeConfigMap, scope, 'config', {
       metadata: supporting(app.configMapName),
       // Named by a hash of its content: a change rolls the pods, and a revert rolls them back.
       immutable: true,
@@ -117,7 +118,7 @@ function renderApp(
       const replicas = app.autoscaling ? undefined : app.replicas;
       const rollout = renderWorkload(scope, app, workloadMeta, template, replicas, meta);
       if (app.autoscaling) {
-        new k8s.KubeHorizontalPodAutoscalerV2(scope, 'autoscaler', {
+        kube(k8s.KubeHorizontalPodAutoscalerV2, scope, 'autoscaler', {
           metadata: meta(app.name),
           spec: {
             scaleTargetRef: rollout
@@ -130,14 +131,14 @@ function renderApp(
           },
         });
       }
-      new k8s.KubePodDisruptionBudget(scope, 'disruption-budget', {
+      kube(k8s.KubePodDisruptionBudget, scope, 'disruption-budget', {
         metadata: meta(app.name),
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(app.maxUnavailable), selector: { matchLabels: selectorLabels(app) } },
       });
       break;
     }
     case 'cron-job':
-      new k8s.KubeCronJob(scope, 'cron-job', {
+      kube(k8s.KubeCronJob, scope, 'cron-job', {
         metadata: workloadMeta,
         spec: {
           schedule: app.cron!.schedule,
@@ -159,7 +160,7 @@ function renderApp(
       });
       break;
     case 'migration':
-      new k8s.KubeJob(scope, 'job', {
+      kube(k8s.KubeJob, scope, 'job', {
         metadata: { ...workloadMeta, annotations: { ...PRE_SYNC_HOOK, [SYNC_WAVE]: '0' } },
         spec: {
           backoffLimit: app.migration!.backoffLimit,
@@ -176,7 +177,7 @@ function renderApp(
     if (app.delivery.kind === 'canary') services.push({ id: 'canary-service', name: app.delivery.canaryService });
     if (app.delivery.kind === 'blue-green') services.push({ id: 'preview-service', name: app.delivery.previewService });
     for (const { id, name } of services) {
-      new k8s.KubeService(scope, id, {
+      kube(k8s.KubeService, scope, id, {
         metadata: {
           ...meta(name),
           // Container-native load balancing: the load balancer sends traffic straight to pods.
@@ -193,7 +194,7 @@ function renderApp(
 
   if (app.exposure.isPublic) {
     const { host, port, path, addressName, certificateName } = app.exposure;
-    new k8s.KubeIngress(scope, 'ingress', {
+    kube(k8s.KubeIngress, scope, 'ingress', {
       metadata: {
         ...meta(app.name),
         // A preview gets an ephemeral address and plain HTTP: its host changes with every pull request.
@@ -228,7 +229,7 @@ function renderWorkload(
   const d = app.delivery;
   if (d.kind === 'rolling-update') {
     const intOrString = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
-    new k8s.KubeDeployment(scope, 'deployment', {
+    kube(k8s.KubeDeployment, scope, 'deployment', {
       metadata,
       spec: {
         replicas,
@@ -331,7 +332,7 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
   if (app.internetEgress) {
     egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: portsOf([{ port: 443, protocol: 'TCP' }]) });
   }
-  new k8s.KubeNetworkPolicy(scope, 'network-policy', {
+  kube(k8s.KubeNetworkPolicy, scope, 'network-policy', {
     metadata,
     spec: {
       podSelector: { matchLabels: selectorLabels(app) },

@@ -1,5 +1,6 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KubeObject } from './kube-object';
 
 /*
  * Typed constructs for the custom resources we emit. Only the fields we set
@@ -37,7 +38,7 @@ export interface ApplicationSpec {
 }
 
 /** An Argo CD Application (`argoproj.io/v1alpha1`). */
-export class ArgoApplication extends ApiObject {
+export class ArgoApplication extends KubeObject {
   constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ApplicationSpec }) {
     super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: props.metadata, spec: props.spec });
   }
@@ -72,14 +73,14 @@ export interface AppProjectSpec {
 }
 
 /** An Argo CD AppProject (`argoproj.io/v1alpha1`). */
-export class ArgoAppProject extends ApiObject {
+export class ArgoAppProject extends KubeObject {
   constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: AppProjectSpec }) {
     super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: props.metadata, spec: props.spec });
   }
 }
 
 /** An External Secrets SecretStore backed by GCP Secret Manager, authenticated through Workload Identity. */
-export class GcpSecretStore extends ApiObject {
+export class GcpSecretStore extends KubeObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly projectId: string;
@@ -111,7 +112,7 @@ export class GcpSecretStore extends ApiObject {
 }
 
 /** An External Secrets ExternalSecret: one Secret Manager secret into one Kubernetes Secret key `value`. */
-export class ExternalSecret extends ApiObject {
+export class ExternalSecret extends KubeObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly storeName: string;
@@ -137,7 +138,7 @@ export class ExternalSecret extends ApiObject {
 export const SECRET_KEY = 'value';
 
 /** An Argo Rollouts Rollout (`argoproj.io/v1alpha1`): a Deployment with canary or blue-green steps. */
-export class ArgoRollout extends ApiObject {
+export class ArgoRollout extends KubeObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly replicas?: number;
@@ -156,7 +157,7 @@ export class ArgoRollout extends ApiObject {
 }
 
 /** An Argo Rollouts AnalysisTemplate with one Prometheus metric. */
-export class PrometheusAnalysisTemplate extends ApiObject {
+export class PrometheusAnalysisTemplate extends KubeObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly metric: string;

@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './imports';
+import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
 import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';
@@ -69,7 +70,7 @@ export class BootstrapChart extends Chart {
     // Registers the cluster Argo CD runs in under its GKE name, so every
     // Application names the cluster it targets. Holds no credential: Argo CD
     // reaches its own cluster with its own service account.
-    new k8s.KubeSecret(this, 'cluster', {
+    kube(k8s.KubeSecret, this, 'cluster', {
       metadata: { name: `cluster-${env.cluster.name}`, namespace: ns, labels: { ...labels, 'argocd.argoproj.io/secret-type': 'cluster' } },
       type: 'Opaque',
       stringData: { name: env.cluster.name, server: IN_CLUSTER_SERVER },

@@ -1,6 +1,7 @@
 export * from './app-chart';
 export * from './crds';
 export * from './gitops-chart';
+export * from './kube-object';
 export * from './labels';
 export * from './pod';
 export * from './preview';

@@ -1,6 +1,7 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
 import { ArgoAppProject } from './crds';
+import { KubeObject } from './kube-object';
 import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
 
 /** The AppProject of preview Applications. */
@@ -79,7 +80,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
         ? [{ target: { kind: 'Ingress', name: app.name }, patch: replace('/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
         : []),
     ];
-    new ApiObject(scope, `preview-${app.name}`, {
+    new KubeObject(scope, `preview-${app.name}`, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { name: `preview-${app.name}`, namespace: ns, labels: { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name } },

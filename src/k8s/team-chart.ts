@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './imports';
+import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTeam } from '../model';
 import { SYNC_WAVE, previewLabel, teamLabels } from './labels';
 
@@ -29,7 +30,7 @@ export class TeamNamespaceChart extends Chart {
     const labels = { ...teamLabels(platform, env, team.name), ...(props.preview ? { [previewLabel(platform)]: 'true' } : {}) };
     const meta = (name: string) => ({ name, namespace, labels });
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    kube(k8s.KubeNamespace, this, 'namespace', {
       metadata: {
         name: namespace,
         labels: {
@@ -44,7 +45,7 @@ export class TeamNamespaceChart extends Chart {
       },
     });
 
-    new k8s.KubeResourceQuota(this, 'quota', {
+    kube(k8s.KubeResourceQuota, this, 'quota', {
       metadata: meta('team-quota'),
       spec: {
         hard: {
@@ -58,7 +59,7 @@ export class TeamNamespaceChart extends Chart {
     });
 
     // Containers that do not set resources (an escape hatch, a debug pod) still get bounded ones.
-    new k8s.KubeLimitRange(this, 'limits', {
+    kube(k8s.KubeLimitRange, this, 'limits', {
       metadata: meta('container-defaults'),
       spec: {
         limits: [{
@@ -69,13 +70,13 @@ export class TeamNamespaceChart extends Chart {
       },
     });
 
-    new k8s.KubeRoleBinding(this, 'team-access', {
+    kube(k8s.KubeRoleBinding, this, 'team-access', {
       metadata: meta(`${team.name}-${env.teamAccess.clusterRole}`),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: env.teamAccess.clusterRole },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: team.owners }],
     });
 
-    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+    kube(k8s.KubeNetworkPolicy, this, 'default-deny', {
       metadata: meta('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
@@ -84,7 +85,7 @@ export class TeamNamespaceChart extends Chart {
       { port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
       { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
     ];
-    new k8s.KubeNetworkPolicy(this, 'allow-dns', {
+    kube(k8s.KubeNetworkPolicy, this, 'allow-dns', {
       metadata: meta('allow-dns'),
       spec: {
         podSelector: {},

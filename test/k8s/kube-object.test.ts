@@ -1,0 +1,152 @@
+import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
+import * as fc from 'fast-check';
+import { KubeObject, kube } from '../../src/k8s';
+import { k8s } from '../../src/k8s/imports';
+
+/** The same props as a plain cdk8s ApiObject and as a KubeObject, in two charts of one app. */
+function both(props: Record<string, unknown>, app = new App({ outdir: 'unused' })): { plain: ApiObject; fast: KubeObject } {
+  const options = { namespace: 'team-a', labels: { 'app.kubernetes.io/part-of': 'shop' }, disableResourceNameHashes: true };
+  const full = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'thing' }, ...props };
+  return {
+    plain: new ApiObject(new Chart(app, 'plain', options), 'obj', full as never),
+    fast: new KubeObject(new Chart(app, 'fast', options), 'obj', full as never),
+  };
+}
+
+/** Byte-level equality: key order matters (it is the order of the YAML). */
+const text = (o: ApiObject) => JSON.stringify(o.toJson());
+
+describe('KubeObject renders exactly what cdk8s ApiObject renders', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('takes its own path for plain JSON, and cdk8s\'s for a patched object', () => {
+    const { fast } = both({ spec: { b: 1, a: 'x' } });
+    const cdk8s = jest.spyOn(ApiObject.prototype, 'toJson');
+    expect(fast.toJson()).toEqual({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: expect.anything(), spec: { a: 'x', b: 1 } });
+    expect(cdk8s).not.toHaveBeenCalled();
+    fast.addJsonPatch(JsonPatch.remove('/spec/b'));
+    expect(fast.toJson().spec).toEqual({ a: 'x' });
+    expect(cdk8s).toHaveBeenCalledTimes(1);
+  });
+
+  test('for any plain JSON body (keys sorted, null and undefined left out, apiVersion, kind and metadata first)', () => {
+    const key = fc.oneof(fc.constantFrom('a', 'B', 'kind', 'metadata', 'apiVersion', 'spec', 'z', '_', 'x-y', '0', '10', '9'), fc.string({ maxLength: 6 }));
+    const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ maxLength: 8 }),
+        fc.integer(),
+        fc.double({ noNaN: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 5, noNullPrototype: true }),
+      ),
+    }));
+    const body = fc.dictionary(key.filter((k) => !['apiVersion', 'kind', 'metadata', '__proto__'].includes(k)), value, { maxKeys: 6, noNullPrototype: true });
+    fc.assert(fc.property(body, (props) => {
+      const { plain, fast } = both(props);
+      expect(text(fast)).toBe(text(plain));
+    }), { numRuns: 400 });
+  });
+
+  test('with labels and annotations an escape hatch adds after the object is declared', () => {
+    const { plain, fast } = both({ spec: { b: 1, a: [2, { d: null, c: 'x' }] } });
+    for (const o of [plain, fast]) {
+      o.metadata.addLabel('team', 'a');
+      o.metadata.addAnnotation('note', 'b');
+      o.metadata.addFinalizers('example.com/cleanup');
+    }
+    expect(text(fast)).toBe(text(plain));
+    expect(fast.toJson().metadata).toEqual({
+      annotations: { note: 'b' },
+      finalizers: ['example.com/cleanup'],
+      labels: { 'app.kubernetes.io/part-of': 'shop', 'team': 'a' },
+      name: 'thing',
+      namespace: 'team-a',
+    });
+  });
+
+  test('with JSON patches (cdk8s applies them)', () => {
+    const { plain, fast } = both({ spec: { replicas: 1 } });
+    for (const o of [plain, fast]) o.addJsonPatch(JsonPatch.replace('/spec/replicas', 3), JsonPatch.add('/spec/paused', true));
+    expect(text(fast)).toBe(text(plain));
+    expect(fast.toJson().spec).toEqual({ paused: true, replicas: 3 });
+  });
+
+  test('with a Lazy or a class instance in its props (cdk8s resolves or refuses them)', () => {
+    const lazy = both({ spec: { replicas: Lazy.any({ produce: () => 4 }) } });
+    expect(text(lazy.fast)).toBe(text(lazy.plain));
+    expect(lazy.fast.toJson().spec).toEqual({ replicas: 4 });
+
+    class Odd { public readonly x = 1; }
+    const odd = both({ spec: { odd: new Odd() } });
+    expect(() => odd.plain.toJson()).toThrow(/non-simple object of type 'Odd'/);
+    expect(() => odd.fast.toJson()).toThrow(/non-simple object of type 'Odd'/);
+  });
+
+  test('in an App with its own resolvers (they run)', () => {
+    class Upper implements IResolver {
+      public resolve(context: ResolutionContext): void {
+        if (typeof context.value === 'string' && context.value.startsWith('upper:')) context.replaceValue(context.value.slice(6).toUpperCase());
+      }
+    }
+    const { plain, fast } = both({ spec: { greeting: 'upper:hello' } }, new App({ outdir: 'unused', resolvers: [new Upper()] }));
+    expect(text(fast)).toBe(text(plain));
+    expect(fast.toJson().spec).toEqual({ greeting: 'HELLO' });
+  });
+});
+
+describe('kube() renders exactly what the cdk8s-plus-27 class renders', () => {
+  /** Declares `props` both ways in one chart and compares the JSON text. */
+  function compare<P>(type: (new (scope: Chart, id: string, props: P) => ApiObject) & { manifest(props?: P): any }, props: P): Record<string, any> {
+    const chart = new Chart(new App({ outdir: 'unused' }), 'chart', { namespace: 'team-a', disableResourceNameHashes: true });
+    const typed = new type(chart, 'typed', props);
+    const ours = kube(type, chart, 'ours', props);
+    expect(JSON.stringify(ours.toJson())).toBe(JSON.stringify(typed.toJson()));
+    return ours.toJson();
+  }
+
+  test('IntOrString and Quantity values become numbers and strings', () => {
+    const pdb = compare(k8s.KubePodDisruptionBudget, {
+      metadata: { name: 'web', labels: { b: '1', a: '2' } },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'web' } } },
+    });
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    const quota = compare(k8s.KubeResourceQuota, {
+      metadata: { name: 'quota' },
+      spec: { hard: { 'requests.cpu': k8s.Quantity.fromString('4'), 'pods': k8s.Quantity.fromNumber(20) } },
+    });
+    expect(quota.spec.hard).toEqual({ 'pods': 20, 'requests.cpu': '4' });
+  });
+
+  test('a Deployment with a full pod template, in field order', () => {
+    compare(k8s.KubeDeployment, {
+      metadata: { name: 'web', annotations: { z: 'last', a: 'first' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            serviceAccountName: 'web',
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'web',
+              image: 'registry.example.com/web:1.0.0',
+              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+              env: [{ name: 'B', value: '2' }, { name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'value' } } }],
+              resources: { requests: { cpu: k8s.Quantity.fromString('100m') }, limits: { memory: k8s.Quantity.fromString('256Mi') } },
+              readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5 },
+              securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
+          },
+        },
+      },
+    });
+  });
+});
