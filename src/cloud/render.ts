@@ -1,5 +1,7 @@
-import { AnnotationMetadataEntryType, App } from 'cdktf';
+import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { deepMerge } from 'cdktf/lib/util';
 import { version as CDKTF_VERSION } from 'cdktf/package.json';
 import { Construct } from 'constructs';
 import { IssueCollector, ResolvedEnvironment, ResolvedPlatform } from '../model';
@@ -48,7 +50,7 @@ export function renderCloud(platform: ResolvedPlatform): RenderedStack[] {
     const stacks = addEnvironmentStacks(inMemoryApp(), platform);
     const problems = stacks.flatMap(prepare);
     if (problems.length > 0) throw new CloudRenderError(problems);
-    return stacks.map((stack) => ({ environment: stack.env.name, file: STACK_FILE, json: stack.toTerraform() as TerraformJson }));
+    return stacks.map((stack) => ({ environment: stack.env.name, file: STACK_FILE, json: terraformOf(stack) }));
   });
 }
 
@@ -126,6 +128,42 @@ function prepare(stack: EnvironmentStack): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * `stack.toTerraform()`, resolving every value once instead of twice.
+ * cdktf's toTerraform() resolves each element's fragment, merges the
+ * fragments, then resolves the merged configuration again: a pass that can
+ * only change something when the stack itself carries raw overrides (which
+ * are merged unresolved) and that costs about a fifth of the Terraform render.
+ * Here the fragments are resolved and merged in the same order, and only the
+ * stack's own metadata block is resolved afterwards. A stack with raw
+ * overrides or outputs takes cdktf's own path. cdktf 0.21.0 is its final
+ * release, so this copy of its logic cannot drift from a newer one; a test
+ * compares the result with what `cdktf synth` writes (`synthCloudApp`, which
+ * runs cdktf's own toTerraform()).
+ */
+export function terraformOf(stack: TerraformStack): TerraformJson {
+  const raw = stack as unknown as { readonly rawOverrides: object; readonly cdktfVersion: string };
+  const elements = terraformElements(stack);
+  if (Object.keys(raw.rawOverrides).length > 0 || elements.some((e) => TerraformOutput.isTerraformOutput(e))) {
+    return stack.toTerraform() as TerraformJson;
+  }
+  const metadata = { version: raw.cdktfVersion, stackName: stack.node.id, backend: 'local', cloud: undefined };
+  for (const e of elements) deepMerge(metadata, resolve(stack, e.toMetadata()));
+  const tf: Record<string, unknown> = { '//': { metadata, outputs: {} } };
+  for (const e of elements) deepMerge(tf, resolve(stack, e.toTerraform()));
+  tf['//'] = resolve(stack, tf['//']);
+  return tf;
+}
+
+/** The Terraform elements of a stack, depth first, as cdktf lists them (not entering nested stacks). */
+function terraformElements(scope: Construct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(scope)) into.push(scope);
+  for (const child of scope.node.children) {
+    if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  }
+  return into;
 }
 
 /**
