@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
+import { k8s } from './imports';
 
 /**
  * A cdk8s ApiObject whose props are Kubernetes JSON already: strings,
@@ -49,12 +50,77 @@ export class KubeObject extends ApiObject {
 
 /**
  * A Kubernetes object declared with cdk8s-plus-27's typed props (`k8s.KubeDeploymentProps`
- * and so on): `kube(k8s.KubeDeployment, scope, 'deployment', props)` is
- * `new k8s.KubeDeployment(scope, 'deployment', props)` with the JSON computed
- * once, when it is declared (`KubeDeployment.manifest(props)`), and rendered by {@link KubeObject}.
+ * and so on): `kube(k8s.KubeDeployment, scope, 'deployment', props)` renders
+ * what `new k8s.KubeDeployment(scope, 'deployment', props)` renders, through
+ * {@link KubeObject}. The props become JSON once, when they are declared
+ * ({@link typedPropsJson}).
  */
-export function kube<P>(type: { manifest(props?: P): any }, scope: Construct, id: string, props: NoInfer<P>): KubeObject {
-  return new KubeObject(scope, id, type.manifest(props));
+export function kube<P>(type: KubeType<P>, scope: Construct, id: string, props: NoInfer<P>): KubeObject {
+  return new KubeObject(scope, id, typedPropsJson(type, props));
+}
+
+/** A cdk8s-plus-27 L1 class, e.g. `k8s.KubeDeployment`. */
+export interface KubeType<P> {
+  readonly GVK: { readonly apiVersion: string; readonly kind: string };
+  manifest(props?: P): any;
+}
+
+/**
+ * What `type.manifest(props)` returns, up to key order and undefined
+ * members (which {@link KubeObject} sorts and drops): the props with
+ * `IntOrString` and `Quantity` values as their number or string. cdk8s-plus-27's generated converters copy the props
+ * field by field (one object copy per field set, plus a copy per map entry);
+ * for our objects that copying is most of what is left of the Kubernetes
+ * render. Where a TypeScript field name is not the API's (`clusterIp` is
+ * `clusterIP`, `ref` is `$ref`: {@link RENAMED_FIELDS}) the generated
+ * converter is used, so the JSON is always the API's; so it is for any other
+ * class instance (a `Date`). One difference is deliberate: a field the API
+ * does not have is kept, where the converter drops it silently; the schema
+ * guardrail then refuses it by name.
+ */
+export function typedPropsJson<P>(type: KubeType<P>, props: P): ApiObjectProps {
+  const json = typedJson(props);
+  if (json === USE_CONVERTER || json === null || typeof json !== 'object' || Array.isArray(json)) return type.manifest(props);
+  return { ...type.GVK, ...(json as Record<string, unknown>) };
+}
+
+/**
+ * TypeScript field names of cdk8s-plus-27 that differ from the Kubernetes
+ * API's (its generated converters rename them). Checked against
+ * `cdk8s-plus-27/lib/imports/k8s.js` by a test.
+ */
+export const RENAMED_FIELDS: ReadonlySet<string> = new Set([
+  'ref', 'schema', 'clusterIp', 'datasetUuid', 'diskUri', 'externalId', 'hostIp', 'hostIpc', 'hostPid',
+  'insecureSkipTlsVerify', 'loadBalancerIp', 'nodeId', 'nonResourceUrLs', 'pdId', 'podCidr', 'podCidRs',
+  'providerId', 'setHostnameAsFqdn', 'storagePolicyId', 'targetCpuUtilizationPercentage', 'targetWwNs', 'volumeId',
+  'xKubernetesEmbeddedResource', 'xKubernetesIntOrString', 'xKubernetesListMapKeys', 'xKubernetesListType',
+  'xKubernetesMapType', 'xKubernetesPreserveUnknownFields', 'xKubernetesValidations',
+]);
+
+/** Returned by {@link typedJson} when the generated converter must do the work. */
+const USE_CONVERTER: unique symbol = Symbol('use the generated converter');
+
+function typedJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = typedJson(value[i]);
+      if (item === USE_CONVERTER) return USE_CONVERTER;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (value instanceof k8s.IntOrString || value instanceof k8s.Quantity) return value.value;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return USE_CONVERTER;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (RENAMED_FIELDS.has(key)) return USE_CONVERTER;
+    const member = typedJson((value as Record<string, unknown>)[key]);
+    if (member === USE_CONVERTER) return USE_CONVERTER;
+    out[key] = member;
+  }
+  return out;
 }
 
 const checkedApps = new WeakMap<App, boolean>();

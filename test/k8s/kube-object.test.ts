@@ -1,6 +1,7 @@
+import * as fs from 'fs';
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import * as fc from 'fast-check';
-import { KubeObject, kube } from '../../src/k8s';
+import { KubeObject, KubeType, RENAMED_FIELDS, kube } from '../../src/k8s';
 import { k8s } from '../../src/k8s/imports';
 
 /** The same props as a plain cdk8s ApiObject and as a KubeObject, in two charts of one app. */
@@ -100,13 +101,15 @@ describe('KubeObject renders exactly what cdk8s ApiObject renders', () => {
 
 describe('kube() renders exactly what the cdk8s-plus-27 class renders', () => {
   /** Declares `props` both ways in one chart and compares the JSON text. */
-  function compare<P>(type: (new (scope: Chart, id: string, props: P) => ApiObject) & { manifest(props?: P): any }, props: P): Record<string, any> {
+  function compare<P>(type: (new (scope: Chart, id: string, props: P) => ApiObject) & KubeType<P>, props: P): Record<string, any> {
     const chart = new Chart(new App({ outdir: 'unused' }), 'chart', { namespace: 'team-a', disableResourceNameHashes: true });
     const typed = new type(chart, 'typed', props);
     const ours = kube(type, chart, 'ours', props);
     expect(JSON.stringify(ours.toJson())).toBe(JSON.stringify(typed.toJson()));
     return ours.toJson();
   }
+
+  afterEach(() => jest.restoreAllMocks());
 
   test('IntOrString and Quantity values become numbers and strings', () => {
     const pdb = compare(k8s.KubePodDisruptionBudget, {
@@ -121,7 +124,8 @@ describe('kube() renders exactly what the cdk8s-plus-27 class renders', () => {
     expect(quota.spec.hard).toEqual({ 'pods': 20, 'requests.cpu': '4' });
   });
 
-  test('a Deployment with a full pod template, in field order', () => {
+  test('a Deployment with a full pod template, in field order, without the generated converter', () => {
+    const converter = jest.spyOn(k8s.KubeDeployment, 'manifest');
     compare(k8s.KubeDeployment, {
       metadata: { name: 'web', annotations: { z: 'last', a: 'first' } },
       spec: {
@@ -148,5 +152,27 @@ describe('kube() renders exactly what the cdk8s-plus-27 class renders', () => {
         },
       },
     });
+    expect(converter).not.toHaveBeenCalled();
+  });
+
+  test('a field whose TypeScript name is not the API\'s goes through the generated converter', () => {
+    const converter = jest.spyOn(k8s.KubeService, 'manifest');
+    const service = compare(k8s.KubeService, {
+      metadata: { name: 'db' },
+      spec: { clusterIp: 'None', selector: { app: 'db' }, ports: [{ port: 5432, targetPort: k8s.IntOrString.fromNumber(5432) }] },
+    });
+    expect(service.spec.clusterIP).toBe('None');
+    expect(service.spec).not.toHaveProperty('clusterIp');
+    expect(converter).toHaveBeenCalled();
+  });
+
+  test('RENAMED_FIELDS lists exactly the fields cdk8s-plus-27\'s converters rename', () => {
+    const source = fs.readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8');
+    const renamed = new Set<string>();
+    for (const [, api, ts] of source.matchAll(/^\s+'([^']+)': (?:\(\()?obj\.([A-Za-z0-9_]+)/gm)) {
+      if (api !== ts) renamed.add(ts);
+    }
+    expect(renamed.size).toBeGreaterThan(20);
+    expect([...RENAMED_FIELDS].sort()).toEqual([...renamed].sort());
   });
 });
