@@ -97,6 +97,9 @@ export const RENAMED_FIELDS: ReadonlySet<string> = new Set([
   'xKubernetesMapType', 'xKubernetesPreserveUnknownFields', 'xKubernetesValidations',
 ]);
 
+/** Looked up once: `k8s` is a module namespace, whose members are getters. */
+const { IntOrString, Quantity } = k8s;
+
 /** Returned by {@link typedJson} when the generated converter must do the work. */
 const USE_CONVERTER: unique symbol = Symbol('use the generated converter');
 
@@ -111,7 +114,7 @@ function typedJson(value: unknown): unknown {
     }
     return out;
   }
-  if (value instanceof k8s.IntOrString || value instanceof k8s.Quantity) return value.value;
+  if (value instanceof IntOrString || value instanceof Quantity) return value.value;
   if (Object.getPrototypeOf(value) !== Object.prototype) return USE_CONVERTER;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
