@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { RenderError, RenderedObject } from '../../src/k8s';
 import { PlatformValidationError } from '../../src/model';
@@ -342,6 +343,23 @@ describe('the escape hatch', () => {
     expect(extra.file).toBe('apps/web/configmap-web-extra.yaml');
     expect(extra.manifest.metadata.namespace).toBe('alpha');
     expect(extra.source).toBe('app-web/extra');
+  });
+
+  test('can patch and label the objects the renderer declares', () => {
+    const out = renderPlatform({
+      platform: spec,
+      extensions: {
+        web: (scope) => {
+          const deployment = scope.node.findChild('deployment') as ApiObject;
+          deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+          deployment.metadata.addLabel('example.com/tier', 'gold');
+        },
+      },
+    });
+    const deployment = out.objects.find((o) => o.environment === 'dev' && o.manifest.kind === 'Deployment')!.manifest as Json;
+    expect(deployment.spec.minReadySeconds).toBe(10);
+    expect(deployment.metadata.labels['example.com/tier']).toBe('gold');
+    expect(deployment.spec.template.spec.containers).toHaveLength(1);
   });
 
   test('an extension that throws fails the render with the environment and the app', () => {
