@@ -3,31 +3,45 @@ import { Construct } from 'constructs';
 import { k8s } from './imports';
 
 /**
- * A cdk8s ApiObject whose props are Kubernetes JSON already: strings,
- * numbers, booleans, plain objects and arrays, as `k8s.Kube*.manifest()`
- * returns them or as our custom resources write them.
+ * A cdk8s ApiObject that renders faster than cdk8s does, to the same JSON.
  *
- * Its `toJson()` is cdk8s's `ApiObject.toJson()`, without the resolver walk
- * where that walk can change nothing. cdk8s resolves every value of every
- * object with three resolvers (allocating a key path and a context per
- * value), then copies the result again to sort its keys: about half of the
- * Kubernetes render at 1,000 apps. For plain JSON under cdk8s's default
- * resolvers that walk is the identity, so one pass that sorts keys and drops
- * null and undefined values gives the same object.
+ * cdk8s's `ApiObject.toJson()` resolves every value of every object with
+ * three resolvers (allocating a key path and a context per value), then
+ * copies the result again to sort its keys; cdk8s-plus-27's L1 classes then
+ * copy it once more, field by field, into the API's JSON. For props that are
+ * plain JSON (and `IntOrString` or `Quantity` values, for typed props) under
+ * cdk8s's default resolvers, the walk is the identity and the conversion
+ * only unwraps those values: one pass that unwraps, sorts keys and drops
+ * null and undefined gives the same object.
  *
- * Everything else takes cdk8s's own path: an object with JSON patches, one
- * whose props hold anything but plain JSON (a `Lazy`, an `IntOrString`, any
- * class instance), or one in an App with other resolvers. Metadata always
- * comes from cdk8s (`metadata.toJson()`), so labels and annotations that an
- * escape hatch adds with `metadata.addLabel()` are kept.
+ * Everything else takes exactly the path cdk8s (and, for typed props, the L1
+ * class) takes: an object with JSON patches; props that hold any other class
+ * instance (a `Lazy`, a `Date`) or a field whose TypeScript name is not the
+ * API's ({@link RENAMED_FIELDS}); an App with other resolvers; and
+ * `CDK8S_DISABLE_SORT` set. Props are read when the object is rendered, as
+ * cdk8s reads them. Metadata always comes from cdk8s (`metadata.toJson()`),
+ * so labels and annotations that an escape hatch adds are kept.
+ *
+ * Known differences, all on input our renderer does not produce: a map key
+ * named `constructor` renders (cdk8s throws); for typed props, a metadata
+ * field the API does not have (`metadata.add('foo', ...)`) is kept (the L1
+ * converter drops it; the schema guardrail refuses it by name), and an
+ * `IntOrString` inside an untyped (`any`) field renders as its value (the L1
+ * class writes `{ value }`).
  */
 export class KubeObject extends ApiObject {
   private readonly body: ApiObjectProps;
+  private readonly typed?: KubeType<unknown>;
   private patched = false;
 
-  constructor(scope: Construct, id: string, props: ApiObjectProps) {
+  /**
+   * @param props the object: Kubernetes JSON, or with `typed`, cdk8s-plus-27's typed props (with apiVersion and kind)
+   * @param typed the cdk8s-plus-27 L1 class whose typed props `props` holds
+   */
+  constructor(scope: Construct, id: string, props: ApiObjectProps, typed?: KubeType<any>) {
     super(scope, id, props);
     this.body = props;
+    this.typed = typed;
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -36,9 +50,19 @@ export class KubeObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (this.patched || !defaultResolvers(App.of(this))) return super.toJson();
-    const json = plainJson({ ...this.body, metadata: this.metadata.toJson() });
-    if (json === NOT_PLAIN) return super.toJson();
+    const fast = this.patched || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(App.of(this)) ? NOT_PLAIN : this.fastJson();
+    if (fast !== NOT_PLAIN) return fast;
+    // cdk8s's own path, then for typed props the L1 class's conversion (what `KubeX.toJson()` does).
+    const resolved = super.toJson();
+    return this.typed ? this.typed.manifest(resolved) : resolved;
+  }
+
+  private fastJson(): unknown {
+    const { metadata: _declared, ...rest } = this.body;
+    const body = this.typed ? typedJson(rest) : rest;
+    if (body === NOT_PLAIN) return NOT_PLAIN;
+    const json = plainJson({ ...(body as object), metadata: this.metadata.toJson() });
+    if (json === NOT_PLAIN) return NOT_PLAIN;
     // cdk8s puts apiVersion, kind and metadata first, then the other keys, sorted.
     const result: Record<string, unknown> = {};
     for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json as object)]) {
@@ -52,11 +76,10 @@ export class KubeObject extends ApiObject {
  * A Kubernetes object declared with cdk8s-plus-27's typed props (`k8s.KubeDeploymentProps`
  * and so on): `kube(k8s.KubeDeployment, scope, 'deployment', props)` renders
  * what `new k8s.KubeDeployment(scope, 'deployment', props)` renders, through
- * {@link KubeObject}. The props become JSON once, when they are declared
- * ({@link typedPropsJson}).
+ * {@link KubeObject}.
  */
 export function kube<P>(type: KubeType<P>, scope: Construct, id: string, props: NoInfer<P>): KubeObject {
-  return new KubeObject(scope, id, typedPropsJson(type, props));
+  return new KubeObject(scope, id, { ...type.GVK, ...props } as ApiObjectProps, type);
 }
 
 /** A cdk8s-plus-27 L1 class, e.g. `k8s.KubeDeployment`. */
@@ -66,33 +89,14 @@ export interface KubeType<P> {
 }
 
 /**
- * What `type.manifest(props)` returns, up to key order and undefined
- * members (which {@link KubeObject} sorts and drops): the props with
- * `IntOrString` and `Quantity` values as their number or string. cdk8s-plus-27's generated converters copy the props
- * field by field (one object copy per field set, plus a copy per map entry);
- * for our objects that copying is most of what is left of the Kubernetes
- * render. Where a TypeScript field name is not the API's (`clusterIp` is
- * `clusterIP`, `ref` is `$ref`: {@link RENAMED_FIELDS}) the generated
- * converter is used, so the JSON is always the API's; so it is for any other
- * class instance (a `Date`). One difference is deliberate: a field the API
- * does not have is kept, where the converter drops it silently; the schema
- * guardrail then refuses it by name.
- */
-export function typedPropsJson<P>(type: KubeType<P>, props: P): ApiObjectProps {
-  const json = typedJson(props);
-  if (json === USE_CONVERTER || json === null || typeof json !== 'object' || Array.isArray(json)) return type.manifest(props);
-  return { ...type.GVK, ...(json as Record<string, unknown>) };
-}
-
-/**
  * TypeScript field names of cdk8s-plus-27 that differ from the Kubernetes
  * API's (its generated converters rename them). Checked against
  * `cdk8s-plus-27/lib/imports/k8s.js` by a test.
  */
 export const RENAMED_FIELDS: ReadonlySet<string> = new Set([
-  'ref', 'schema', 'clusterIp', 'datasetUuid', 'diskUri', 'externalId', 'hostIp', 'hostIpc', 'hostPid',
-  'insecureSkipTlsVerify', 'loadBalancerIp', 'nodeId', 'nonResourceUrLs', 'pdId', 'podCidr', 'podCidRs',
-  'providerId', 'setHostnameAsFqdn', 'storagePolicyId', 'targetCpuUtilizationPercentage', 'targetWwNs', 'volumeId',
+  'ref', 'schema', 'clientIp', 'clusterIp', 'datasetUuid', 'diskUri', 'downwardApi', 'externalId', 'hostIp', 'hostIpc', 'hostPid',
+  'insecureSkipTlsVerify', 'loadBalancerIp', 'nodeId', 'nonResourceUrLs', 'openApiv3Schema', 'pdId', 'podCidr', 'podCidRs',
+  'providerId', 'scaleIo', 'setHostnameAsFqdn', 'storagePolicyId', 'targetCpuUtilizationPercentage', 'targetWwNs', 'volumeId',
   'xKubernetesEmbeddedResource', 'xKubernetesIntOrString', 'xKubernetesListMapKeys', 'xKubernetesListType',
   'xKubernetesMapType', 'xKubernetesPreserveUnknownFields', 'xKubernetesValidations',
 ]);
@@ -100,45 +104,42 @@ export const RENAMED_FIELDS: ReadonlySet<string> = new Set([
 /** Looked up once: `k8s` is a module namespace, whose members are getters. */
 const { IntOrString, Quantity } = k8s;
 
-/** Returned by {@link typedJson} when the generated converter must do the work. */
-const USE_CONVERTER: unique symbol = Symbol('use the generated converter');
-
+/**
+ * Typed props as the API's JSON, up to key order, null and undefined (which
+ * {@link plainJson} sorts and drops): `IntOrString` and `Quantity` values
+ * unwrapped. {@link NOT_PLAIN} where the L1 class's own path must render
+ * them: a renamed field or any other class instance.
+ */
 function typedJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const item = typedJson(value[i]);
-      if (item === USE_CONVERTER) return USE_CONVERTER;
+      if (item === NOT_PLAIN) return NOT_PLAIN;
       out[i] = item;
     }
     return out;
   }
   if (value instanceof IntOrString || value instanceof Quantity) return value.value;
-  if (Object.getPrototypeOf(value) !== Object.prototype) return USE_CONVERTER;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (RENAMED_FIELDS.has(key)) return USE_CONVERTER;
+    if (RENAMED_FIELDS.has(key)) return NOT_PLAIN;
     const member = typedJson((value as Record<string, unknown>)[key]);
-    if (member === USE_CONVERTER) return USE_CONVERTER;
+    if (member === NOT_PLAIN) return NOT_PLAIN;
     out[key] = member;
   }
   return out;
 }
 
-const checkedApps = new WeakMap<App, boolean>();
-
-/** Whether the App resolves with cdk8s's three default resolvers only (each the identity on plain JSON). */
+/** Whether the App resolves with exactly cdk8s's three default resolvers (each the identity on plain JSON). */
 function defaultResolvers(app: App): boolean {
-  let known = checkedApps.get(app);
-  if (known === undefined) {
-    known = app.resolvers.length === 3
-      && app.resolvers[0] instanceof LazyResolver
-      && app.resolvers[1] instanceof ImplicitTokenResolver
-      && app.resolvers[2] instanceof NumberStringUnionResolver;
-    checkedApps.set(app, known);
-  }
-  return known;
+  const r = app.resolvers;
+  return r.length === 3
+    && r[0].constructor === LazyResolver
+    && r[1].constructor === ImplicitTokenResolver
+    && r[2].constructor === NumberStringUnionResolver;
 }
 
 /** Returned by {@link plainJson} for a value outside plain JSON. */

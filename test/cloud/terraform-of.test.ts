@@ -31,6 +31,7 @@ test.each([
   ['by its own single pass', false, undefined],
   ['with a stack-level raw override, by cdktf', true, (s: TerraformStack) => s.addOverride('terraform.required_version', '>= 1.5')],
   ['with an output, by cdktf', true, (s: TerraformStack) => new TerraformOutput(s, 'email', { value: 'x' })],
+  ['with a nested stack (not entered), by its own single pass', false, (s: TerraformStack) => new ServiceAccount(new TerraformStack(s, 'inner'), 'other', { accountId: 'other' })],
 ])('terraformOf(stack) is stack.toTerraform(), %s', (_name, byCdktf, extra) => {
   const cdktf = stack(extra).toTerraform();
   const toTerraform = jest.spyOn(TerraformStack.prototype, 'toTerraform');

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
+import { ApiObject, App, Chart, IResolver, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
 import * as fc from 'fast-check';
 import { KubeObject, KubeType, RENAMED_FIELDS, kube } from '../../src/k8s';
 import { k8s } from '../../src/k8s/imports';
@@ -169,10 +169,64 @@ describe('kube() renders exactly what the cdk8s-plus-27 class renders', () => {
   test('RENAMED_FIELDS lists exactly the fields cdk8s-plus-27\'s converters rename', () => {
     const source = fs.readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8');
     const renamed = new Set<string>();
-    for (const [, api, ts] of source.matchAll(/^\s+'([^']+)': (?:\(\()?obj\.([A-Za-z0-9_]+)/gm)) {
+    for (const [, api, ts] of source.matchAll(/^\s+'([^']+)': .*?\bobj\.([A-Za-z0-9_]+)/gm)) {
       if (api !== ts) renamed.add(ts);
     }
     expect(renamed.size).toBeGreaterThan(20);
     expect([...RENAMED_FIELDS].sort()).toEqual([...renamed].sort());
+  });
+
+  test('renamed fields inside converters (downwardApi, clientIp) are the API\'s', () => {
+    const pod = compare(k8s.KubePod, {
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c' }], volumes: [{ name: 'v', downwardApi: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }] },
+    });
+    expect(pod.spec.volumes[0]).toHaveProperty('downwardAPI');
+    const service = compare(k8s.KubeService, { metadata: { name: 's' }, spec: { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIp: { timeoutSeconds: 60 } } } });
+    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 60 } });
+  });
+
+  test('a Lazy anywhere, and nulls beside a renamed field, render as the class renders them', () => {
+    const deployment = compare(k8s.KubeDeployment, {
+      metadata: { name: 'web' },
+      spec: { selector: {}, template: Lazy.any({ produce: () => ({ spec: { containers: [{ name: 'a' }] } }) }) as never },
+    });
+    expect(deployment.spec.template).toEqual({ spec: { containers: [{ name: 'a' }] } });
+    compare(k8s.KubePod, { metadata: { name: 'p' }, spec: { containers: Lazy.any({ produce: () => [{ name: 'a' }] }) as never } });
+    compare(k8s.KubeService, { metadata: { name: 's' }, spec: { clusterIp: 'None', selector: null as never, ports: [null as never] } });
+  });
+
+  test('reads the props when it renders, as the class does', () => {
+    const chart = new Chart(new App({ outdir: 'unused' }), 'chart', { disableResourceNameHashes: true });
+    const props = { metadata: { name: 'web' }, spec: { replicas: 1, selector: {}, template: { spec: { containers: [{ name: 'a' }] } } } };
+    const ours = kube(k8s.KubeDeployment, chart, 'ours', props);
+    props.spec.replicas = 3;
+    props.spec.template.spec.containers.push({ name: 'b' });
+    expect(ours.toJson().spec).toEqual({ replicas: 3, selector: {}, template: { spec: { containers: [{ name: 'a' }, { name: 'b' }] } } });
+  });
+
+  test('with CDK8S_DISABLE_SORT, keys keep their order, as cdk8s keeps them', () => {
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const configMap = compare(k8s.KubeConfigMap, { metadata: { name: 'c' }, data: { b: '1', a: '2' } });
+      expect(Object.keys(configMap.data)).toEqual(['b', 'a']);
+      const { plain, fast } = both({ spec: { b: 1, a: 2 } });
+      expect(text(fast)).toBe(text(plain));
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  test('a subclass of a default resolver counts as another resolver', () => {
+    class Upper extends LazyResolver {
+      public resolve(context: ResolutionContext): void {
+        if (context.value === 'up:x') context.replaceValue('X');
+        else super.resolve(context);
+      }
+    }
+    const app = new App({ outdir: 'unused', resolvers: [new Upper(), new ImplicitTokenResolver(), new NumberStringUnionResolver()] });
+    const { plain, fast } = both({ spec: { v: 'up:x' } }, app);
+    expect(fast.toJson().spec).toEqual({ v: 'X' });
+    expect(text(fast)).toBe(text(plain));
   });
 });
