@@ -59,14 +59,17 @@ export class KubeObject extends ApiObject {
 
   private fastJson(): unknown {
     const { metadata: _declared, ...rest } = this.body;
-    const body = this.typed ? typedJson(rest) : rest;
+    const body = plainJson(rest, this.typed !== undefined) as Record<string, unknown> | typeof NOT_PLAIN;
     if (body === NOT_PLAIN) return NOT_PLAIN;
-    const json = plainJson({ ...(body as object), metadata: this.metadata.toJson() });
-    if (json === NOT_PLAIN) return NOT_PLAIN;
+    // Resolved and sanitized by cdk8s already (sorted, nothing null or empty left).
+    const metadata: unknown = this.metadata.toJson();
     // cdk8s puts apiVersion, kind and metadata first, then the other keys, sorted.
     const result: Record<string, unknown> = {};
-    for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json as object)]) {
-      if (key in (json as object)) result[key] = (json as Record<string, unknown>)[key];
+    if ('apiVersion' in body) result.apiVersion = body.apiVersion;
+    if ('kind' in body) result.kind = body.kind;
+    if (metadata !== undefined) result.metadata = metadata;
+    for (const key of Object.keys(body)) {
+      if (key !== 'apiVersion' && key !== 'kind') result[key] = body[key];
     }
     return result;
   }
@@ -104,35 +107,6 @@ export const RENAMED_FIELDS: ReadonlySet<string> = new Set([
 /** Looked up once: `k8s` is a module namespace, whose members are getters. */
 const { IntOrString, Quantity } = k8s;
 
-/**
- * Typed props as the API's JSON, up to key order, null and undefined (which
- * {@link plainJson} sorts and drops): `IntOrString` and `Quantity` values
- * unwrapped. {@link NOT_PLAIN} where the L1 class's own path must render
- * them: a renamed field or any other class instance.
- */
-function typedJson(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = typedJson(value[i]);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = item;
-    }
-    return out;
-  }
-  if (value instanceof IntOrString || value instanceof Quantity) return value.value;
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (RENAMED_FIELDS.has(key)) return NOT_PLAIN;
-    const member = typedJson((value as Record<string, unknown>)[key]);
-    if (member === NOT_PLAIN) return NOT_PLAIN;
-    out[key] = member;
-  }
-  return out;
-}
-
 /** Whether the App resolves with exactly cdk8s's three default resolvers (each the identity on plain JSON). */
 function defaultResolvers(app: App): boolean {
   const r = app.resolvers;
@@ -148,9 +122,12 @@ const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
 /**
  * `value` as cdk8s's `sanitizeValue(resolve(value))` gives it for plain JSON
  * (keys sorted, null and undefined members left out, array items kept in
- * place), or {@link NOT_PLAIN} when anything in it is not plain JSON.
+ * place), or {@link NOT_PLAIN} when anything in it is not plain JSON. With
+ * `typed` (cdk8s-plus-27's typed props), what the L1 class's conversion then
+ * gives: `IntOrString` and `Quantity` values unwrapped, and {@link NOT_PLAIN}
+ * for a field the conversion renames ({@link RENAMED_FIELDS}).
  */
-function plainJson(value: unknown): unknown {
+function plainJson(value: unknown, typed: boolean): unknown {
   if (value === null || value === undefined) return undefined;
   switch (typeof value) {
     case 'string':
@@ -165,16 +142,19 @@ function plainJson(value: unknown): unknown {
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const item = plainJson(value[i]);
+      const item = plainJson(value[i], typed);
       if (item === NOT_PLAIN) return NOT_PLAIN;
       out[i] = item;
     }
     return out;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    return typed && (value instanceof IntOrString || value instanceof Quantity) ? value.value : NOT_PLAIN;
+  }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
-    const member = plainJson((value as Record<string, unknown>)[key]);
+    if (typed && RENAMED_FIELDS.has(key)) return NOT_PLAIN;
+    const member = plainJson((value as Record<string, unknown>)[key], typed);
     if (member === NOT_PLAIN) return NOT_PLAIN;
     if (member !== undefined) out[key] = member;
   }
