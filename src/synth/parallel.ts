@@ -30,9 +30,8 @@ export interface ParallelOptions {
   readonly source: PlatformSource;
   /**
    * `auto`: a second thread when the platform is large enough to repay its
-   * start-up ({@link PARALLEL_MIN_APP_ENVIRONMENTS}) and the machine has
-   * cores to spare ({@link PARALLEL_MIN_CORES}); `1`: this thread only; `2`:
-   * always a second thread.
+   * start-up ({@link PARALLEL_MIN_APP_ENVIRONMENTS}) and the machine has a
+   * second core; `1`: this thread only; `2`: always a second thread.
    * @default 'auto'
    */
   readonly threads?: 'auto' | 1 | 2;
@@ -43,23 +42,16 @@ export interface ParallelOptions {
 /**
  * Below this many app-environments one thread is as fast or faster: the
  * worker must load cdktf, the Google provider and the platform before it
- * renders anything (about 0.4 s from the bundle).
+ * renders anything, and on two cores the threads share the garbage
+ * collector's time (each thread runs about 40% slower while the other
+ * works). Measured on the 2-core development VM, run as `npm run synth`
+ * runs (scripts/run.cjs, bundled worker), synthetic platforms on 3
+ * environments, one thread against two: 200 apps 1.9-2.1 s against 1.9-2.1 s;
+ * 300 apps 2.7-3.4 s against 2.4-2.6 s; 1,000 apps 8.0-8.5 s against 6.9-7.1 s.
+ * Under tsx (tests), where the worker takes about 1.3 s to start, 200 apps
+ * take 2.4 s against 3.0 s.
  */
 export const PARALLEL_MIN_APP_ENVIRONMENTS = 600;
-
-/**
- * `auto` takes a second thread only on a machine with at least this many
- * cores. One Node thread already keeps about 1.45 cores busy (V8's garbage
- * collector and compiler work in the background), so on two cores the two
- * threads slow each other down as much as they share the work. Measured on
- * the 2-core development VM, as `npm run synth` runs (bundle, bundled
- * worker), synthetic platforms on 3 environments, medians of 5 alternating
- * runs: 500 apps 3.71 s on one thread against 3.85 s on two; 1,000 apps 6.15 s
- * against 6.29 s. (Before the Kubernetes render got about 1 s faster, two
- * threads won at 1,000 apps: 6.9-7.1 s against 8.0-8.5 s.) Four cores are an
- * estimate, not a measurement: this machine has two.
- */
-export const PARALLEL_MIN_CORES = 4;
 
 /**
  * {@link renderPlatform} on two threads: this one renders and checks the
@@ -108,12 +100,7 @@ export async function synthesizeInParallel(options: SynthOptions, parallel?: Par
 
 function useWorker(resolved: ResolvedPlatform, threads: 'auto' | 1 | 2): boolean {
   if (threads !== 'auto') return threads === 2;
-  return secondThreadPays(appEnvironmentCount(resolved), os.availableParallelism());
-}
-
-/** What `threads: 'auto'` decides for a platform of this many app-environments on a machine with this many cores. */
-export function secondThreadPays(appEnvironments: number, cores: number): boolean {
-  return appEnvironments >= PARALLEL_MIN_APP_ENVIRONMENTS && cores >= PARALLEL_MIN_CORES;
+  return appEnvironmentCount(resolved) >= PARALLEL_MIN_APP_ENVIRONMENTS && os.availableParallelism() >= 2;
 }
 
 /** What the worker replies. */

@@ -6,17 +6,10 @@ import { Construct } from 'constructs';
 import { syntheticPlatform } from '../../bench/synthetic';
 import { GuardrailError } from '../../src/guardrails';
 import { extensions, platform } from '../../src/platform';
-import { PARALLEL_MIN_APP_ENVIRONMENTS, PARALLEL_MIN_CORES, renderPlatform, renderPlatformInParallel, secondThreadPays, synthesizeInParallel, readTree, synthesize } from '../../src/synth';
+import { renderPlatform, renderPlatformInParallel, synthesizeInParallel, readTree, synthesize } from '../../src/synth';
 
 const SYNTHETIC = { module: path.resolve(__dirname, '../../bench/synthetic.ts'), export: 'syntheticPlatform' };
 const EXAMPLE = { module: path.resolve(__dirname, '../../src/platform.ts') };
-
-test('threads: auto takes a second thread only for large platforms on machines with cores to spare', () => {
-  expect(PARALLEL_MIN_CORES).toBeGreaterThan(2); // on two cores, one Node thread already keeps ~1.45 busy
-  expect(secondThreadPays(PARALLEL_MIN_APP_ENVIRONMENTS, PARALLEL_MIN_CORES)).toBe(true);
-  expect(secondThreadPays(PARALLEL_MIN_APP_ENVIRONMENTS - 1, 64)).toBe(false);
-  expect(secondThreadPays(100_000, 2)).toBe(false);
-});
 
 describe('rendering on two threads', () => {
   test('gives the same files, in the same order, and the same guardrail report as one thread', async () => {
