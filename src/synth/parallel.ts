@@ -49,7 +49,15 @@ export interface ParallelOptions {
  * environments, one thread against two: 200 apps 1.9-2.1 s against 1.9-2.1 s;
  * 300 apps 2.7-3.4 s against 2.4-2.6 s; 1,000 apps 8.0-8.5 s against 6.9-7.1 s.
  * Under tsx (tests), where the worker takes about 1.3 s to start, 200 apps
- * take 2.4 s against 3.0 s.
+ * take 2.4 s against 3.0 s. Since the Kubernetes render got about 1 s faster
+ * (KubeObject), the second thread gains less on this VM: the render alone,
+ * medians of 5 alternating runs, 500 apps 3.71 s on one thread against 3.85 s
+ * on two, 1,000 apps 6.15 s against 6.29 s; a 1,000-app re-synth (render and
+ * write), 5 runs each, median 5.86 s on one thread against 5.47 s on two. One
+ * Node thread already keeps about 1.45 cores busy (V8's garbage collector and
+ * compiler work in the background), so two threads on two cores mostly slow
+ * each other down. Kept at two threads: never slower here within the noise,
+ * and faster on machines with more cores.
  */
 export const PARALLEL_MIN_APP_ENVIRONMENTS = 600;
 
