@@ -1,5 +1,4 @@
 import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import { resolve } from 'cdktf/lib/_tokens';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { deepMerge } from 'cdktf/lib/util';
 import { version as CDKTF_VERSION } from 'cdktf/package.json';
@@ -7,6 +6,7 @@ import { Construct } from 'constructs';
 import { IssueCollector, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { NODE_SERVICE_ACCOUNT_ID } from './cluster';
 import { EnvironmentStack } from './environment-stack';
+import { resolveTerraform } from './resolve';
 
 /** Where an environment's Terraform configuration goes, relative to the environment directory (`dist/<env>/`). */
 export const STACK_FILE = 'terraform/cdk.tf.json';
@@ -131,7 +131,8 @@ function prepare(stack: EnvironmentStack): string[] {
 }
 
 /**
- * `stack.toTerraform()`, resolving every value once instead of twice.
+ * `stack.toTerraform()`, resolving every value once instead of twice, and
+ * walking plain values without cdktf's resolver ({@link resolveTerraform}).
  * cdktf's toTerraform() resolves each element's fragment, merges the
  * fragments, then resolves the merged configuration again: a pass that can
  * only change something when the stack itself carries raw overrides (which
@@ -150,10 +151,10 @@ export function terraformOf(stack: TerraformStack): TerraformJson {
     return stack.toTerraform() as TerraformJson;
   }
   const metadata = { version: raw.cdktfVersion, stackName: stack.node.id, backend: 'local', cloud: undefined };
-  for (const e of elements) deepMerge(metadata, resolve(stack, e.toMetadata()));
+  for (const e of elements) deepMerge(metadata, resolveTerraform(stack, e.toMetadata()));
   const tf: Record<string, unknown> = { '//': { metadata, outputs: {} } };
-  for (const e of elements) deepMerge(tf, resolve(stack, e.toTerraform()));
-  tf['//'] = resolve(stack, tf['//']);
+  for (const e of elements) deepMerge(tf, resolveTerraform(stack, e.toTerraform()));
+  tf['//'] = resolveTerraform(stack, tf['//']);
   return tf;
 }
 
