@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from './imports';
 
@@ -19,8 +19,9 @@ import { k8s } from './imports';
  * instance (a `Lazy`, a `Date`) or a field whose TypeScript name is not the
  * API's ({@link RENAMED_FIELDS}); an App with other resolvers; and
  * `CDK8S_DISABLE_SORT` set. Props are read when the object is rendered, as
- * cdk8s reads them. Metadata always comes from cdk8s (`metadata.toJson()`),
- * so labels and annotations that an escape hatch adds are kept.
+ * cdk8s reads them. Metadata is read from cdk8s's metadata definition when the
+ * object is rendered ({@link metadataJson}), so labels and annotations that an
+ * escape hatch adds are kept.
  *
  * Known differences, all on input our renderer does not produce: a map key
  * named `constructor` renders (cdk8s throws); for typed props, a metadata
@@ -61,8 +62,7 @@ export class KubeObject extends ApiObject {
     const { metadata: _declared, ...rest } = this.body;
     const body = plainJson(rest, this.typed !== undefined) as Record<string, unknown> | typeof NOT_PLAIN;
     if (body === NOT_PLAIN) return NOT_PLAIN;
-    // Resolved and sanitized by cdk8s already (sorted, nothing null or empty left).
-    const metadata: unknown = this.metadata.toJson();
+    const metadata = metadataJson(this.metadata);
     // cdk8s puts apiVersion, kind and metadata first, then the other keys, sorted.
     const result: Record<string, unknown> = {};
     if ('apiVersion' in body) result.apiVersion = body.apiVersion;
@@ -159,4 +159,90 @@ function plainJson(value: unknown, typed: boolean): unknown {
     if (member !== undefined) out[key] = member;
   }
   return out;
+}
+
+/** The fields of cdk8s's `ApiObjectMetadataDefinition` that its `toJson()` reads (private in its typings). */
+interface MetadataFields {
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+  readonly labels: Record<string, unknown>;
+  readonly annotations: Record<string, unknown>;
+  readonly finalizers: unknown[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/**
+ * `metadata.toJson()`, without cdk8s's resolver walk when the metadata is
+ * plain JSON. cdk8s resolves the metadata's fields (the declared ones, then
+ * name, namespace, annotations, finalizers, owner references and labels as
+ * they are now) and sanitizes them: keys sorted, null, undefined, empty
+ * arrays and empty objects left out. Those fields are private in cdk8s's
+ * typings, so they are checked to be what cdk8s 2.70 holds; if they are not
+ * (another cdk8s), or any value is not plain JSON, or sanitizing would leave
+ * a hole in an array, this is cdk8s's own `toJson()`. A test compares the
+ * two on random metadata.
+ */
+export function metadataJson(metadata: ApiObjectMetadataDefinition): unknown {
+  const m = metadata as unknown as Partial<MetadataFields>;
+  if (!isRecord(m._additionalAttributes) || !isRecord(m.labels) || !isRecord(m.annotations)
+    || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) {
+    return metadata.toJson();
+  }
+  const fields = {
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  };
+  const plain = sanitizedJson(fields);
+  return plain === NOT_PLAIN ? metadata.toJson() : plain;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * {@link plainJson} (untyped) that also leaves out empty arrays and empty
+ * objects, as cdk8s sanitizes metadata; {@link NOT_PLAIN} for anything else,
+ * and for an array item that would be left out (cdk8s leaves a hole there).
+ */
+function sanitizedJson(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = sanitizedJson(value[i]);
+      if (item === NOT_PLAIN || item === undefined) return NOT_PLAIN;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of Object.keys(value).sort()) {
+    const member = sanitizedJson((value as Record<string, unknown>)[key]);
+    if (member === NOT_PLAIN) return NOT_PLAIN;
+    if (member !== undefined) {
+      out[key] = member;
+      empty = false;
+    }
+  }
+  return empty ? undefined : out;
 }

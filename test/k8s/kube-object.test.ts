@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, IResolver, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart, IResolver, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
 import * as fc from 'fast-check';
-import { KubeObject, KubeType, RENAMED_FIELDS, kube } from '../../src/k8s';
+import { KubeObject, KubeType, RENAMED_FIELDS, kube, metadataJson } from '../../src/k8s';
 import { k8s } from '../../src/k8s/imports';
 
 /** The same props as a plain cdk8s ApiObject and as a KubeObject, in two charts of one app. */
@@ -16,6 +16,71 @@ function both(props: Record<string, unknown>, app = new App({ outdir: 'unused' }
 
 /** Byte-level equality: key order matters (it is the order of the YAML). */
 const text = (o: ApiObject) => JSON.stringify(o.toJson());
+
+describe('metadataJson(metadata) is metadata.toJson()', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  const key = fc.oneof(fc.constantFrom('a', 'b', 'name', 'namespace', 'labels', 'uid', 'generateName', '0', '10'), fc.string({ maxLength: 5 }))
+    .filter((k) => k !== '__proto__');
+  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.string({ maxLength: 6 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constant([]),
+      fc.constant({}),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 4, noNullPrototype: true }),
+    ),
+  }));
+  const strings = fc.dictionary(key, fc.oneof(fc.string({ maxLength: 4 }), fc.constant(undefined)), { maxKeys: 4, noNullPrototype: true });
+  /** Metadata as declared, then changed the ways an escape hatch can change it. */
+  const declared = fc.record({
+    name: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+    namespace: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+    labels: fc.option(strings, { nil: undefined }),
+    annotations: fc.option(strings, { nil: undefined }),
+    finalizers: fc.option(fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }), { nil: undefined }),
+    extra: fc.dictionary(key.filter((k) => !['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences'].includes(k)), value, { maxKeys: 3, noNullPrototype: true }),
+    added: fc.array(fc.tuple(fc.constantFrom('label', 'annotation', 'finalizer', 'owner', 'add'), key, value), { maxLength: 4 }),
+  });
+
+  test('for any declared metadata and any later additions', () => {
+    const app = new App({ outdir: 'unused' });
+    const chart = new Chart(app, 'chart', { disableResourceNameHashes: true });
+    let n = 0;
+    fc.assert(fc.property(declared, (d) => {
+      const o = new ApiObject(chart, `o${n++}`, {
+        apiVersion: 'v1', kind: 'Thing', metadata: { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations, finalizers: d.finalizers, ...d.extra } as never,
+      });
+      for (const [what, k, v] of d.added) {
+        if (what === 'label') o.metadata.addLabel(k, String(v));
+        else if (what === 'annotation') o.metadata.addAnnotation(k, String(v));
+        else if (what === 'finalizer') o.metadata.addFinalizers(String(v));
+        else if (what === 'owner') o.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'Thing', name: k, uid: String(v) });
+        else o.metadata.add(k, v);
+      }
+      expect(JSON.stringify(metadataJson(o.metadata))).toBe(JSON.stringify(o.metadata.toJson()));
+    }), { numRuns: 400 });
+  });
+
+  test('takes its own path for plain metadata, and cdk8s\'s for a Lazy or a hole an empty value would leave in an array', () => {
+    const app = new App({ outdir: 'unused' });
+    const chart = new Chart(app, 'chart');
+    const cdk8s = jest.spyOn(ApiObjectMetadataDefinition.prototype, 'toJson');
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'x', labels: { b: '1', a: '2' } } });
+    expect(metadataJson(o.metadata)).toEqual({ name: 'x', labels: { a: '2', b: '1' } });
+    expect(cdk8s).not.toHaveBeenCalled();
+    o.metadata.add('lazy', Lazy.any({ produce: () => 'later' }));
+    expect(metadataJson(o.metadata)).toEqual({ name: 'x', labels: { a: '2', b: '1' }, lazy: 'later' });
+    const holes = new ApiObject(chart, 'holes', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'y', finalizers: [[] as never, 'f'] } });
+    expect(metadataJson(holes.metadata)).toEqual(holes.metadata.toJson());
+    expect(cdk8s).toHaveBeenCalledTimes(3);
+  });
+});
 
 describe('KubeObject renders exactly what cdk8s ApiObject renders', () => {
   afterEach(() => jest.restoreAllMocks());
