@@ -107,6 +107,24 @@ describe('writeTreeAtomically, over an existing tree', () => {
     expect(fs.readFileSync(path.join(out, 'a.yaml'))).toEqual(Buffer.from('\uFFFD\n'));
   });
 
+  test('compares every byte: a longer or shorter file, a one-byte change, multi-byte characters, files larger than the read buffer', () => {
+    const big = 'x'.repeat(200_000);
+    const wanted = new Map([
+      ['same.yaml', 'a: é€😀\n'], ['longer.yaml', 'a: 1\n'], ['shorter.yaml', 'a: 12\n'], ['byte.yaml', 'a: é\n'],
+      ['big.yaml', big], ['big-end.yaml', `${big}a`], ['empty.yaml', ''],
+    ]);
+    writeTreeAtomically(out, wanted);
+    fs.writeFileSync(path.join(out, 'longer.yaml'), 'a: 1\n\n');
+    fs.writeFileSync(path.join(out, 'shorter.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(out, 'byte.yaml'), Buffer.from('a: è\n'));
+    fs.writeFileSync(path.join(out, 'big-end.yaml'), `${big}b`);
+    const before = identities(out);
+    expect(writeTreeAtomically(out, wanted)).toEqual({ written: 4, unchanged: 3, removed: 0 });
+    expect(readTree(out)).toEqual(wanted);
+    const after = identities(out);
+    for (const same of ['same.yaml', 'big.yaml', 'empty.yaml']) expect(after.get(same)).toEqual(before.get(same));
+  });
+
   test('a name that turns from file into directory, and from directory into file', () => {
     writeTreeAtomically(out, new Map([['a', 'file'], ['b/x.yaml', 'x'], ['b/y/z.yaml', 'z'], ['keep.yaml', 'k']]));
     const files = new Map([['a/inner.yaml', 'now a directory'], ['b', 'now a file'], ['keep.yaml', 'k']]);
