@@ -23,12 +23,11 @@ import { k8s } from './imports';
  * object is rendered ({@link metadataJson}), so labels and annotations that an
  * escape hatch adds are kept.
  *
- * Known differences, all on input our renderer does not produce: a map key
- * named `constructor` renders (cdk8s throws); for typed props, a metadata
- * field the API does not have (`metadata.add('foo', ...)`) is kept (the L1
- * converter drops it; the schema guardrail refuses it by name), and an
- * `IntOrString` inside an untyped (`any`) field renders as its value (the L1
- * class writes `{ value }`).
+ * Known differences, both on input our renderer does not produce, and both
+ * for typed props only: a metadata field the API does not have
+ * (`metadata.add('foo', ...)`) is kept (the L1 converter drops it; the schema
+ * guardrail refuses it by name), and an `IntOrString` inside an untyped
+ * (`any`) field renders as its value (the L1 class writes `{ value }`).
  */
 export class KubeObject extends ApiObject {
   private readonly body: ApiObjectProps;
@@ -120,6 +119,19 @@ function defaultResolvers(app: App): boolean {
 const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
 
 /**
+ * An array that one of cdk8s's default resolvers would replace instead of
+ * walking: one with a `resolve` function (ImplicitTokenResolver), a string or
+ * number `value` property (NumberStringUnionResolver), or its own
+ * `constructor`. A plain object is walked only while its `constructor` is
+ * `Object`, so one with an own `constructor` key is not plain either.
+ */
+function resolverActsOn(array: unknown[]): boolean {
+  const a = array as unknown[] & { resolve?: unknown; value?: unknown };
+  return typeof a.resolve === 'function' || typeof a.value === 'string' || typeof a.value === 'number'
+    || Object.prototype.hasOwnProperty.call(a, 'constructor');
+}
+
+/**
  * `value` as cdk8s's `sanitizeValue(resolve(value))` gives it for plain JSON
  * (keys sorted, null and undefined members left out, array items kept in
  * place), or {@link NOT_PLAIN} when anything in it is not plain JSON. With
@@ -140,6 +152,7 @@ function plainJson(value: unknown, typed: boolean): unknown {
       return NOT_PLAIN;
   }
   if (Array.isArray(value)) {
+    if (resolverActsOn(value)) return NOT_PLAIN;
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const item = plainJson(value[i], typed);
@@ -151,6 +164,7 @@ function plainJson(value: unknown, typed: boolean): unknown {
   if (Object.getPrototypeOf(value) !== Object.prototype) {
     return typed && (value instanceof IntOrString || value instanceof Quantity) ? value.value : NOT_PLAIN;
   }
+  if (Object.prototype.hasOwnProperty.call(value, 'constructor')) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     if (typed && RENAMED_FIELDS.has(key)) return NOT_PLAIN;
@@ -224,6 +238,7 @@ function sanitizedJson(value: unknown): unknown {
       return NOT_PLAIN;
   }
   if (Array.isArray(value)) {
+    if (resolverActsOn(value)) return NOT_PLAIN;
     if (value.length === 0) return undefined;
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
@@ -233,7 +248,7 @@ function sanitizedJson(value: unknown): unknown {
     }
     return out;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, 'constructor')) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   let empty = true;
   for (const key of Object.keys(value).sort()) {

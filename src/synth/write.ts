@@ -277,9 +277,15 @@ function compare(target: string, files: FileTree, neededDirs: ReadonlySet<string
  * compares every file it renders (20,000 at 1,000 apps), so this reuses two
  * buffers instead of allocating two per file: `wanted` is encoded into one,
  * the file read into the other, at most one byte past `wanted`'s length (a
- * longer file differs).
+ * longer file differs). Files over {@link MAX_REUSED} characters (a large
+ * Terraform configuration) are compared with buffers of their own, so that
+ * the reused ones stay small.
  */
 function sameContent(file: string, wanted: string): boolean {
+  if (wanted.length > MAX_REUSED) {
+    const bytes = fs.readFileSync(file);
+    return bytes.length === Buffer.byteLength(wanted) && bytes.equals(Buffer.from(wanted));
+  }
   // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
   if (encoded.length < wanted.length * 3) encoded = Buffer.allocUnsafe(wanted.length * 3);
   const length = encoded.write(wanted);
@@ -294,7 +300,9 @@ function sameContent(file: string, wanted: string): boolean {
   return read === length && onDisk.compare(encoded, 0, length, 0, length) === 0;
 }
 
-/** {@link sameContent}'s buffers, grown to the largest file compared so far. */
+/** Files longer than this (in UTF-16 code units) are compared without {@link sameContent}'s reused buffers. */
+const MAX_REUSED = 256 * 1024;
+/** {@link sameContent}'s buffers, grown to the largest file compared so far (at most 768 KiB + 1 each). */
 let encoded = Buffer.allocUnsafe(65536);
 let onDisk = Buffer.allocUnsafe(65536);
 

@@ -2,7 +2,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { App, Fn, Lazy, TerraformStack, Token } from 'cdktf';
 import { resolve as cdktfResolve } from 'cdktf/lib/_tokens';
 import * as fc from 'fast-check';
-import { MAX_PLAIN_DEPTH, resolveTerraform } from '../../src/cloud/resolve';
+import { resolveTerraform } from '../../src/cloud/resolve';
 
 const app = new App({ outdir: 'unused', stackTraces: false, skipValidation: true });
 const stack = new TerraformStack(app, 'dev');
@@ -16,6 +16,7 @@ const TOKENS: Record<string, () => unknown> = {
   'a lazy string': () => Lazy.stringValue({ produce: () => 'lazy' }),
   'a number token': () => Lazy.numberValue({ produce: () => 3 }),
   'a number token inside a string': () => `replicas=${Lazy.numberValue({ produce: () => 4 })}`,
+  'a number token printed without its +': () => `n=${String(Lazy.numberValue({ produce: () => 42 })).replace('e+', 'e')}`,
   'a list token': () => Lazy.listValue({ produce: () => ['a', 'b'] }),
   'a number list token': () => Token.asNumberList(Lazy.anyValue({ produce: () => [1, 2] })),
   'an IResolvable': () => Lazy.anyValue({ produce: () => ({ a: 1, b: undefined, c: [account.id] }) }),
@@ -26,7 +27,7 @@ const TOKENS: Record<string, () => unknown> = {
 
 /** Plain values that look like tokens to a careless check, or that cdktf treats specially without changing them. */
 const LOOKALIKES: readonly unknown[] = [
-  '${var.region}', 'a}b', '$${x}', 'TfToken', '1e+5', '-1.5e+300', 'e+', '#{x}', '&{y}',
+  '${var.region}', 'a}b', '$${x}', 'TfToken', '1e+5', '1e5', '-1.5e+300', 'e+', 'e5', '1e', '#{x}', '&{y}', 'sha256:3e4f', 'x|e|y',
   1e300, -1e300, Infinity, -Infinity, Number.NaN, -0, 0.5, new Date(0), true, false, null, undefined,
 ];
 
@@ -58,10 +59,10 @@ describe('resolveTerraform(scope, value) is cdktf\'s resolve(scope, value)', () 
     }), { numRuns: 500 });
   });
 
-  test('for a structure deeper than the plain walk goes', () => {
-    let deep: unknown = { leaf: account.email };
-    for (let i = 0; i < MAX_PLAIN_DEPTH + 20; i++) deep = { [`k${i % 3}`]: deep, n: i };
-    expect(resolveTerraform(stack, deep)).toStrictEqual(cdktfResolve(stack, deep));
+  test.each([150, 199, 200, 201, 202, 250, 302])('for plain nesting %i levels deep, up to cdktf\'s limit and past it (same result or same error)', (levels) => {
+    let deep: unknown = { leaf: account.email, n: 1 };
+    for (let i = 0; i < levels; i++) deep = i % 2 ? { [`k${i % 3}`]: deep, n: i } : [deep, 'x'];
+    expect(outcome(() => resolveTerraform(stack, deep), true)).toStrictEqual(outcome(() => cdktfResolve(stack, deep), true));
   });
 
   test('copies objects and arrays and leaves out undefined members, as cdktf does', () => {
@@ -78,6 +79,7 @@ describe('resolveTerraform throws where cdktf throws', () => {
     ['the string map placeholder', Token.STRING_MAP_TOKEN_VALUE],
     ['the any map placeholder', Token.ANY_MAP_TOKEN_VALUE],
     ['the number map placeholder', Token.NUMBER_MAP_TOKEN_VALUE],
+    ['an unknown encoded number in a string', '-8.2e298'],
     ['a list token among other items', ['x', ...Lazy.listValue({ produce: () => ['c'] })]],
     ['a list token in a string', `x-${Lazy.listValue({ produce: () => ['a'] })[0]}`],
     ['a construct', account],
@@ -88,18 +90,20 @@ describe('resolveTerraform throws where cdktf throws', () => {
     expect(theirs).toThrow();
     expect(() => resolveTerraform(stack, value)).toThrow(captureMessage(theirs));
   });
-  test.each(cases)('%s, nested in plain objects', (_name, value) => {
-    expect(() => cdktfResolve(stack, { a: [{ b: value }] })).toThrow();
-    expect(() => resolveTerraform(stack, { a: [{ b: value }] })).toThrow();
+  test.each(cases)('%s, nested in plain objects, with the same message (which names the path)', (_name, value) => {
+    const nested = { a: [{ b: value }] };
+    const theirs = () => cdktfResolve(stack, nested);
+    expect(theirs).toThrow();
+    expect(() => resolveTerraform(stack, nested)).toThrow(captureMessage(theirs));
   });
 });
 
-/** What a call returned, or that it threw. */
-function outcome(fn: () => unknown): { readonly returned: unknown } | { readonly threw: true } {
+/** What a call returned, or that it threw (and, with `message`, what it said). */
+function outcome(fn: () => unknown, message = false): { readonly returned: unknown } | { readonly threw: string | true } {
   try {
     return { returned: fn() };
-  } catch {
-    return { threw: true };
+  } catch (e) {
+    return { threw: message ? (e as Error).message : true };
   }
 }
 

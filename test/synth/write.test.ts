@@ -107,22 +107,27 @@ describe('writeTreeAtomically, over an existing tree', () => {
     expect(fs.readFileSync(path.join(out, 'a.yaml'))).toEqual(Buffer.from('\uFFFD\n'));
   });
 
-  test('compares every byte: a longer or shorter file, a one-byte change, multi-byte characters, files larger than the read buffer', () => {
+  test('compares every byte: a longer or shorter file, a one-byte change, multi-byte characters, files larger than the read buffers', () => {
     const big = 'x'.repeat(200_000);
+    const wide = 'é'.repeat(70_000); // 140,000 bytes: more than its 70,000 characters, and than the first buffers
+    const huge = `${'€'.repeat(300_000)}a`; // past the reused buffers' limit
     const wanted = new Map([
       ['same.yaml', 'a: é€😀\n'], ['longer.yaml', 'a: 1\n'], ['shorter.yaml', 'a: 12\n'], ['byte.yaml', 'a: é\n'],
       ['big.yaml', big], ['big-end.yaml', `${big}a`], ['empty.yaml', ''],
+      ['wide.yaml', wide], ['wide-prefix.yaml', wide], ['huge.yaml', huge], ['huge-end.yaml', huge],
     ]);
     writeTreeAtomically(out, wanted);
     fs.writeFileSync(path.join(out, 'longer.yaml'), 'a: 1\n\n');
     fs.writeFileSync(path.join(out, 'shorter.yaml'), 'a: 1\n');
     fs.writeFileSync(path.join(out, 'byte.yaml'), Buffer.from('a: è\n'));
     fs.writeFileSync(path.join(out, 'big-end.yaml'), `${big}b`);
+    fs.writeFileSync(path.join(out, 'wide-prefix.yaml'), Buffer.from(wide).subarray(0, 70_000));
+    fs.writeFileSync(path.join(out, 'huge-end.yaml'), `${huge.slice(0, -1)}b`);
     const before = identities(out);
-    expect(writeTreeAtomically(out, wanted)).toEqual({ written: 4, unchanged: 3, removed: 0 });
+    expect(writeTreeAtomically(out, wanted)).toEqual({ written: 6, unchanged: 5, removed: 0 });
     expect(readTree(out)).toEqual(wanted);
     const after = identities(out);
-    for (const same of ['same.yaml', 'big.yaml', 'empty.yaml']) expect(after.get(same)).toEqual(before.get(same));
+    for (const same of ['same.yaml', 'big.yaml', 'empty.yaml', 'wide.yaml', 'huge.yaml']) expect(after.get(same)).toEqual(before.get(same));
   });
 
   test('a name that turns from file into directory, and from directory into file', () => {
