@@ -187,7 +187,19 @@ function scalar(value: unknown, indent: string): string {
   }
 }
 
+/**
+ * Most strings in a manifest (names, label values, images, enum values) are
+ * letters, digits and `._/-`, starting with a letter. None of the rules
+ * below can quote or block such a string, except the core schema's null and
+ * bool words (the other non-string scalars start with a digit, a sign, a dot
+ * or `~`): one test instead of a dozen.
+ */
+const SIMPLE_SCALAR = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** The strings {@link SIMPLE_SCALAR} admits that {@link CORE_SCHEMA_NON_STRING} matches (checked by a test). */
+export const SIMPLE_CORE_WORDS: ReadonlySet<string> = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
 function stringScalar(value: string, indent: string): string {
+  if (SIMPLE_SCALAR.test(value)) return SIMPLE_CORE_WORDS.has(value) ? quoted(value) : value;
   if (CONTROL_CHARACTERS.test(value)) throw OUTSIDE;
   const multiLine = value.includes('\n');
   // A multi-line string with a whitespace-only line: double-quoted, so that it reads back as written.

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { Document, parse, stringify } from 'yaml';
 import { syntheticPlatform } from '../../bench/synthetic';
 import { extensions, platform } from '../../src/platform';
-import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, WHITESPACE_ONLY_LINE, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
+import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, SIMPLE_CORE_WORDS, WHITESPACE_ONLY_LINE, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
 
 /**
  * toYaml writes most objects with its own emitter; these tests hold it to
@@ -31,6 +31,19 @@ describe('toYaml', () => {
     expect(CORE_SCHEMA_NON_STRING.map(String).sort()).toEqual([...tags].sort());
   });
 
+  test('the core-schema words among simple strings (a letter, then letters, digits and ._/-) are exactly SIMPLE_CORE_WORDS', () => {
+    // Every string the core schema's non-string patterns match that is simple: the patterns are anchored alternations of
+    // fixed words or start with a digit, sign, dot or ~, so the words are found by expanding the case variants yaml lists.
+    const candidates = ['null', 'true', 'false'].flatMap((w) => [w, w[0].toUpperCase() + w.slice(1), w.toUpperCase(), w[0] + w.slice(1).toUpperCase()]);
+    const simple = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+    const found = candidates.filter((w) => simple.test(w) && CORE_SCHEMA_NON_STRING.some((re) => re.test(w)));
+    expect(new Set(found)).toEqual(SIMPLE_CORE_WORDS);
+    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9._/-]{0,8}$/), (w) => {
+      expect(CORE_SCHEMA_NON_STRING.some((re) => re.test(w))).toBe(SIMPLE_CORE_WORDS.has(w));
+      expect(fastYaml({ k: w })).toBe(stringify({ k: w }, YAML_OPTIONS));
+    }), { numRuns: 2000 });
+  });
+
   // Characters and strings that change how yaml writes a scalar: indicators,
   // quotes, comment and mapping markers, whitespace, newlines, numbers, bools,
   // document markers, control and non-ASCII characters.
@@ -39,7 +52,7 @@ describe('toYaml', () => {
     '*', '?', '!', '&', '%', '@', '`', '{', '}', '[', ']', ',', '|', '>', '~', '+', '=', '\\', 'é', '\u00a0', '\u2028', '\x01', '\x7f',
   );
   const special = fc.constantFrom(
-    '', 'true', 'False', 'null', '~', 'NULL', '0x1F', '0o17', '1e3', '-1', '+2', '.5', '1.', '.inf', '.NaN', 'yes', 'on',
+    '', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', '~', 'NULL', 'nULL', 'tRUE', 'a1.b/c-d_e', '0x1F', '0o17', '1e3', '-1', '+2', '.5', '1.', '.inf', '.NaN', 'yes', 'on',
     '---', '--- a', '...', '%YAML', '- a', '-', '?', '? a', 'a: b', 'a:b', 'a #b', 'a#b', 'line\n', 'a\nb', 'a\nb\n', 'a\n\n',
     '\n', '\na', ' a\nb\n', 'a\n b\n', 'a \nb', '{"ingress": true}', 'it\'s "quoted"', 'x\n---\ny\n', 'k: v\n---\nk: v\n',
   );
