@@ -1,9 +1,10 @@
-import { createHash } from 'crypto';
 import * as os from 'os';
-import { Worker, parentPort } from 'worker_threads';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { todayUtc } from '../guardrails';
-import type { PlatformSpec, ResolvedPlatform } from '../model';
+import type { ResolvedPlatform } from '../model';
 import { appEnvironmentCount, resolvePlatform } from '../model';
+import { CloudReply, CloudWorkerData, fingerprint } from './cloud-worker';
 import { bundledRun } from './runner';
 import {
   RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, CloudHalf,
@@ -111,21 +112,9 @@ function useWorker(resolved: ResolvedPlatform, threads: 'auto' | 1 | 2): boolean
   return appEnvironmentCount(resolved) >= PARALLEL_MIN_APP_ENVIRONMENTS && os.availableParallelism() >= 2;
 }
 
-/** What the worker replies. */
-interface CloudReply {
-  /** Of the platform it resolved, to prove it is the main thread's. */
-  readonly fingerprint: string;
-  readonly half: CloudHalf;
-}
-
-export interface CloudWorkerData {
-  readonly source: PlatformSource;
-  readonly today: string;
-}
-
 /**
  * Started from a string, so that Node needs no loader to start it. Under
- * scripts/run.cjs, the worker asks it for one bundle of this module and the
+ * scripts/run.cjs, the worker asks it for one bundle of ./cloud-worker and the
  * platform's (cached like the entry's; no TypeScript loader: the worker is
  * ready in a fraction of the time). Otherwise (tsx, jest) it registers tsx's
  * require hook and loads both from source.
@@ -139,7 +128,7 @@ async function load() {
   return modules.map((m) => require(m));
 }
 load().then(
-  ([self, declaring]) => self.runCloudWorker(workerData, declaring),
+  ([worker, declaring]) => worker.runCloudWorker(workerData, declaring),
   (err) => parentPort.postMessage({ error: String((err && err.stack) || err) }),
 );
 `;
@@ -150,7 +139,8 @@ function startCloudWorker(source: PlatformSource, today: string): { result: Prom
   const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string; runnerHashes?: Readonly<Record<string, string>> } = {
     source,
     today,
-    entry: __filename,
+    // The worker's own module (./cloud-worker), which loads only what the Terraform half needs.
+    entry: path.join(__dirname, `cloud-worker${path.extname(__filename)}`),
     runner,
     // The worker refuses a bundle built from other versions of this program's sources (edited while it runs).
     runnerHashes: run?.hashes,
@@ -164,22 +154,4 @@ function startCloudWorker(source: PlatformSource, today: string): { result: Prom
   });
   result.catch(() => undefined); // handled by the caller; never an unhandled rejection if it is not awaited
   return { result, stop: async () => void (await worker.terminate()) };
-}
-
-/** A stable digest of a resolved platform. */
-function fingerprint(resolved: ResolvedPlatform): string {
-  return createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
-}
-
-/** The worker's side, given the declaring module's exports: resolve the platform, render and check the Terraform stacks, reply. */
-export function runCloudWorker(data: CloudWorkerData, declaring: Record<string, unknown>): void {
-  try {
-    const declared = declaring[data.source.export ?? 'platform'];
-    const spec = (typeof declared === 'function' ? declared(...(data.source.args ?? [])) : declared) as PlatformSpec;
-    const resolved = resolvePlatform(spec);
-    const reply: CloudReply = { fingerprint: fingerprint(resolved), half: renderCloudHalf(resolved, data.today) };
-    parentPort!.postMessage({ reply });
-  } catch (err) {
-    parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
-  }
 }

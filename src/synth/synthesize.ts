@@ -1,8 +1,10 @@
-import { RenderedStack, renderCloud } from '../cloud';
+import type { RenderedStack } from '../cloud';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
 import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
-import { toJson } from './json';
+import { CloudHalf, renderCloudHalf } from './cloud-half';
+
+export { CloudHalf, renderCloudHalf };
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
 import { FileTree, WriteStats, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
@@ -58,13 +60,6 @@ export interface KubernetesHalf {
   readonly guardrails: GuardrailReport;
 }
 
-/** The Terraform stacks of every environment, checked and serialised. */
-export interface CloudHalf {
-  readonly stacks: readonly RenderedStack[];
-  /** Each stack's `cdk.tf.json` content, in the order of `stacks`. */
-  readonly json: readonly string[];
-  readonly guardrails: GuardrailReport;
-}
 
 /** Renders and checks the Kubernetes objects (schemas and Kubernetes rules). */
 export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderInput & { readonly today: string }): KubernetesHalf {
@@ -74,20 +69,6 @@ export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderIn
   return { objects, yaml: guardrails.errors > 0 ? [] : objects.map((o) => toYaml(o.manifest)), guardrails };
 }
 
-/** Renders and checks the Terraform stacks (Terraform rules): needs nothing of the Kubernetes half. */
-export function renderCloudHalf(resolved: ResolvedPlatform, today: string): CloudHalf {
-  const stacks = renderCloud(resolved);
-  const guardrails = runGuardrails([], {
-    platform: resolved,
-    schema: NO_OBJECTS,
-    today,
-    stacks: stacks.map((s) => ({ environment: s.environment, file: s.file, source: `stack ${s.environment}`, json: s.json as never })),
-  });
-  return { stacks, json: stacks.map((s) => toJson(s.json)), guardrails };
-}
-
-/** The cloud half checks no Kubernetes objects: no schemas to compile. */
-const NO_OBJECTS: ObjectSchemaValidator = { validate: () => [] };
 
 /** The two halves as one rendered platform; throws when the guardrails found an error. */
 export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf, cloud: CloudHalf): RenderedPlatform {

@@ -269,12 +269,19 @@ test('the worker thread of a bundled program runs from a bundle too, with the sa
   expect(JSON.parse(result.stdout)).toEqual({
     files: expect.any(Number), same: true, refused: expect.stringMatching(/rendered a different platform from .*synthetic\.ts/), failures: [],
   });
-  // Each worker asked the runner for one bundle of the parallel module and its declaring module.
+  // Each worker asked the runner for one bundle of the worker's module and its declaring module.
   const workers = fs.readdirSync(cache).filter((f) => /^cloud-worker-[0-9a-f]{12}\.entry\.cjs$/.test(f));
-  expect(fs.readdirSync(cache).filter((f) => /^cloud-worker-.*\.[0-9a-f]{16}\.cjs$/.test(f))).toHaveLength(2);
+  const bundles = fs.readdirSync(cache).filter((f) => /^cloud-worker-.*\.[0-9a-f]{16}\.cjs$/.test(f));
+  expect(bundles).toHaveLength(2);
   const entries = workers.map((f) => fs.readFileSync(path.join(cache, f), 'utf8'));
   expect(entries).toHaveLength(2);
-  for (const entry of entries) expect(entry).toContain(JSON.stringify(path.join(src, 'synth', 'parallel.ts')));
+  for (const entry of entries) expect(entry).toContain(JSON.stringify(path.join(src, 'synth', 'cloud-worker.ts')));
+  // The Terraform half needs neither cdk8s, cdk8s-plus-27 nor yaml: the worker does not load them.
+  for (const bundle of bundles) {
+    const required = [...fs.readFileSync(path.join(cache, bundle), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(required).toEqual(expect.arrayContaining(['cdktf', 'constructs']));
+    expect(required.filter((r) => /^(cdk8s|cdk8s-plus-27|yaml)(\/|$)/.test(r))).toEqual([]);
+  }
   expect(entries.filter((e) => e.includes(JSON.stringify(path.join(src, 'platform.ts'))))).toHaveLength(1);
   expect(entries.filter((e) => e.includes('synthetic.ts'))).toHaveLength(1);
 });
