@@ -117,16 +117,23 @@ function measureSize(size: number): Row[] {
 /** Wall time of a shell command, median of `runs`. */
 function timeCommand(
   command: string, args: readonly string[], cwd: string, runs: number, env: NodeJS.ProcessEnv = process.env,
-): { seconds: number; ok: boolean } {
+): { seconds: number; ok: boolean; failure?: string } {
   const times: number[] = [];
   let ok = true;
+  let failure: string | undefined;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     times.push((performance.now() - started) / 1000);
-    ok &&= r.status === 0;
+    if (r.status !== 0) {
+      ok = false;
+      // What failed, so that a failure in the benchmark's run can be told from a slow one: jest's failing tests, else the end.
+      const lines = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n');
+      const marked = lines.filter((l) => /^\s*(●|FAIL\b|Tests:)/.test(l));
+      failure ??= (marked.length > 0 ? marked : lines.filter((l) => l.trim()).slice(-15)).slice(0, 30).join('\n');
+    }
   }
-  return { seconds: median(times), ok };
+  return { seconds: median(times), ok, failure };
 }
 
 interface ExampleTimes {
@@ -263,6 +270,7 @@ function main(): void {
     verdicts.push(`      node scripts/run.cjs src/main.ts ${example.direct.toFixed(2)} s; without the bundle, node --import tsx src/main.ts ${example.tsx.toFixed(2)} s`);
     const jest = timeCommand('npx', ['jest', '--ci'], ROOT, 1);
     verdicts.push(`${verdict(jest.ok && jest.seconds < TARGETS.testSuiteSeconds)}  test suite under 60 s: npx jest ${jest.seconds.toFixed(1)} s${jest.ok ? '' : ' (FAILED)'} (npm test adds tsc and eslint: time it separately)`);
+    if (jest.failure) verdicts.push(jest.failure.split('\n').map((l) => `      ${l}`).join('\n'));
   }
   for (const v of verdicts) out(v);
   out('');
