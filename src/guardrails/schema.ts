@@ -3,6 +3,8 @@ import * as path from 'path';
 import Ajv, { ErrorObject, SchemaObjCxt, ValidateFunction } from 'ajv';
 import type { DataValidateFunction } from 'ajv/dist/types';
 import { describeValue, suggest } from '../model';
+import { PrecompiledValidators, defaultCacheDir, precompiledValidators } from './schema-cache';
+import { SCHEMA_FORMATS } from './schema-formats';
 import { KindEntry, KindKey, QUANTITY_PATTERN, SCHEMA_INDEX_FILE, SchemaIndex } from './schema-index';
 
 /**
@@ -32,6 +34,13 @@ export interface SchemaValidatorOptions {
    * @default - the repository's `schemas/` ({@link SCHEMA_DIR})
    */
   readonly schemaDir?: string;
+  /**
+   * Where precompiled validity checks are cached ({@link precompiledValidators});
+   * `false` compiles at run time only.
+   * @default - for the repository's `schemas/`, `node_modules/.cache/platform-definition`
+   * (`PLATFORM_RUN_CACHE` moves it); for another directory, none
+   */
+  readonly cacheDir?: string | false;
 }
 
 /**
@@ -48,9 +57,13 @@ export class SchemaValidator {
   private readonly ajv: Ajv;
   private readonly loadedFiles = new Set<string>();
   private readonly compiled = new Map<KindKey, ValidateFunction>();
+  private readonly cacheDir: string | false;
+  /** Loaded on first use; null when they could not be built. */
+  private checks?: PrecompiledValidators | null;
 
   constructor(options: SchemaValidatorOptions = {}) {
     this.schemaDir = options.schemaDir ?? SCHEMA_DIR;
+    this.cacheDir = options.cacheDir ?? (path.resolve(this.schemaDir) === SCHEMA_DIR ? defaultCacheDir(path.dirname(SCHEMA_DIR)) : false);
     this.index = readJson(path.join(this.schemaDir, SCHEMA_INDEX_FILE)) as SchemaIndex;
     if (!this.index || typeof this.index.kinds !== 'object' || typeof this.index.files !== 'object') {
       throw new Error(`${path.join(this.schemaDir, SCHEMA_INDEX_FILE)} is not a schema index; regenerate it with scripts/generate-schemas.ts`);
@@ -96,10 +109,23 @@ export class SchemaValidator {
 
     const apiVersion = manifest.apiVersion as string;
     const kind = manifest.kind as string;
+    // Nearly every object is valid: one precompiled call says so. An invalid one is explained below.
+    if (this.precompiled()?.[kindKey(apiVersion, kind)]?.(manifest)) return [];
     const validate = this.validatorFor(kindKey(apiVersion, kind));
     if (!validate) return [this.unknownKind(apiVersion, kind)];
     if (validate(manifest)) return [];
     return toViolations(validate.errors ?? [], manifest);
+  }
+
+  private precompiled(): PrecompiledValidators | null {
+    if (this.checks === undefined) {
+      try {
+        this.checks = this.cacheDir === false ? null : precompiledValidators(this.schemaDir, this.cacheDir);
+      } catch {
+        this.checks = null; // the validator compiled at run time checks everything
+      }
+    }
+    return this.checks;
   }
 
   private validatorFor(key: KindKey): ValidateFunction | undefined {
@@ -162,12 +188,7 @@ export function schemaValidator(): SchemaValidator {
 }
 
 // ---------------------------------------------------------------------------
-// Formats: what the Kubernetes OpenAPI and CRDs use. Checks are simple on purpose.
-
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+// Formats: what the Kubernetes OpenAPI and CRDs use (./schema-formats).
 
 const FORMAT_HINTS: Record<string, string> = {
   'int32': 'a 32-bit integer',
@@ -178,17 +199,7 @@ const FORMAT_HINTS: Record<string, string> = {
 };
 
 function addFormats(ajv: Ajv): void {
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('byte', BASE64);
-  ajv.addFormat('date-time', DATE_TIME);
-  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  // Named in some schemas, not checked.
-  for (const name of ['int-or-string', 'quantity', 'duration', 'uri', 'hostname', 'email', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'password']) {
-    ajv.addFormat(name, true);
-  }
+  for (const [name, format] of Object.entries(SCHEMA_FORMATS)) ajv.addFormat(name, format);
 }
 
 // ---------------------------------------------------------------------------
