@@ -277,8 +277,8 @@ test('the worker thread of a bundled program runs from a bundle too, with the sa
   expect(entries).toHaveLength(2);
   for (const entry of entries) expect(entry).toContain(JSON.stringify(path.join(src, 'synth', 'cloud-worker.ts')));
   // The Terraform half needs neither cdk8s, cdk8s-plus-27 nor yaml: the worker does not load them.
-  for (const bundle of bundles) {
-    const required = [...fs.readFileSync(path.join(cache, bundle), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+  for (const workerBundle of bundles) {
+    const required = [...fs.readFileSync(path.join(cache, workerBundle), 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(required).toEqual(expect.arrayContaining(['cdktf', 'constructs']));
     expect(required.filter((r) => /^(cdk8s|cdk8s-plus-27|yaml)(\/|$)/.test(r))).toEqual([]);
   }
