@@ -14,8 +14,15 @@ export type ValidityCheck = (data: unknown) => boolean;
 /** Precompiled checks keyed by kind (`apps/v1/Deployment`). */
 export type PrecompiledValidators = Readonly<Record<string, ValidityCheck>>;
 
-/** Bump when the generated module's shape or the options below change: every cached module is rebuilt. */
-const FORMAT = 1;
+/** Bump when the generated module's shape changes: every cached module is rebuilt. */
+const FORMAT = 2;
+
+/**
+ * The sources whose text is part of the key, besides the schemas: this
+ * generator, the formats, and the run-time validator (whose options and
+ * keywords the checks must match). An edit to any of them builds new checks.
+ */
+const VALIDATOR_SOURCES = ['schema-cache', 'schema-formats', 'schema'];
 
 /**
  * Validity checks for every kind in a schema directory, compiled once and
@@ -32,30 +39,63 @@ const FORMAT = 1;
  * format), so a changed schema or an upgraded ajv builds a new one. Built
  * the first time a synth validates after such a change (about 0.7 s once)
  * and written atomically; concurrent builds (test workers) each write the
- * same bytes. A module that fails to load is rebuilt. When the cache cannot
- * be written (a read-only `node_modules`), the checks compiled in memory
- * are used for this run.
+ * same bytes; modules unused for a week are pruned. A module that fails to
+ * load is rebuilt. Throws when the cache cannot be written (a read-only
+ * `node_modules`): building would cost more than the run-time validator's
+ * lazy compile, which the caller then uses alone.
+ *
+ * The module runs as code and decides what passes validation: the cache
+ * directory must be as trusted as `node_modules` itself.
  */
 export function precompiledValidators(schemaDir: string, cacheDir: string): PrecompiledValidators {
   const { key, files } = cacheKey(schemaDir);
-  const file = path.join(cacheDir, `schema-validators-${key}.cjs`);
+  const file = path.join(path.resolve(cacheDir), `${PREFIX}${key}.cjs`);
+  const known = LOADED.get(file);
+  if (known) return known;
   const loaded = load(file, files.index);
-  if (loaded) return loaded;
+  if (loaded) {
+    LOADED.set(file, loaded);
+    return loaded;
+  }
+  // Building costs more than compiling lazily at run time: only worth it when the result can be kept.
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.accessSync(path.dirname(file), fs.constants.W_OK);
   const { code, validators } = build(schemaDir, files);
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     fs.writeFileSync(tmp, code);
     fs.renameSync(tmp, file);
+    prune(path.dirname(file), file);
   } catch {
-    // Not cached: this run uses the checks it compiled.
+    fs.rmSync(tmp, { force: true }); // not cached: this run uses the checks it compiled
   }
   return validators;
 }
 
+const PREFIX = 'schema-validators-';
+/** Modules loaded by this process, by file: one set of functions however many validators ask. */
+const LOADED = new Map<string, PrecompiledValidators>();
+/** Other checks' modules (older schemas, another checkout) and abandoned temporary files are deleted after this long unused. */
+const PRUNE_AFTER_MS = 7 * 24 * 3600 * 1000;
+
+/** Deletes this cache's modules and temporary files, other than `keep`, not modified for {@link PRUNE_AFTER_MS}. */
+function prune(dir: string, keep: string): void {
+  const old = Date.now() - PRUNE_AFTER_MS;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!name.startsWith(PREFIX) || file === keep) continue;
+    try {
+      if (fs.statSync(file).mtimeMs < old) fs.rmSync(file, { force: true });
+    } catch {
+      // gone already
+    }
+  }
+}
+
 /** The cache directory scripts/run.cjs uses for its bundles (`PLATFORM_RUN_CACHE` moves it). */
 export function defaultCacheDir(projectRoot: string): string {
-  return process.env.PLATFORM_RUN_CACHE ?? path.join(projectRoot, 'node_modules', '.cache', 'platform-definition');
+  const moved = process.env.PLATFORM_RUN_CACHE;
+  return moved ? path.resolve(moved) : path.join(projectRoot, 'node_modules', '.cache', 'platform-definition');
 }
 
 interface SchemaFiles {
@@ -66,6 +106,7 @@ interface SchemaFiles {
 
 function cacheKey(schemaDir: string): { key: string; files: SchemaFiles } {
   const hash = createHash('sha256').update(`${FORMAT}\0${AJV_VERSION}\0${formatsSource()}\0`);
+  for (const name of VALIDATOR_SOURCES) hash.update(sourceText(name)).update('\0');
   const indexText = fs.readFileSync(path.join(schemaDir, SCHEMA_INDEX_FILE), 'utf8');
   hash.update(indexText).update('\0');
   const index = JSON.parse(indexText) as SchemaIndex;
@@ -76,6 +117,18 @@ function cacheKey(schemaDir: string): { key: string; files: SchemaFiles } {
     hash.update(name).update('\0').update(text).update('\0');
   }
   return { key: hash.digest('hex').slice(0, 16), files: { index, documents } };
+}
+
+/**
+ * A module's source text (`.ts` beside this one, as scripts/run.cjs and the
+ * tests run it; else the compiled `.js`), or its name when neither is there.
+ */
+function sourceText(name: string): string {
+  for (const ext of ['.ts', '.js']) {
+    const file = path.join(__dirname, `${name}${ext}`);
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  }
+  return name;
 }
 
 /** The cached module's checks, or undefined when it is missing, does not load, or lacks a kind. */

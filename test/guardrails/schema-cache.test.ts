@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import * as m from './manifests';
 import { syntheticPlatform } from '../../bench/synthetic';
 import { SCHEMA_DIR, SchemaValidator } from '../../src/guardrails/schema';
-import { PrecompiledValidators, precompiledValidators } from '../../src/guardrails/schema-cache';
+import { PrecompiledValidators, defaultCacheDir, precompiledValidators } from '../../src/guardrails/schema-cache';
 import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
 
@@ -16,7 +16,11 @@ const runtime = new SchemaValidator({ cacheDir: false });
 
 beforeAll(() => {
   cache = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-cache-test-'));
+  // The first call builds and writes the module (and answers with the checks it compiled); the second loads the
+  // module: the generated code is what the agreement tests below hold to the run-time validator.
+  const built = precompiledValidators(SCHEMA_DIR, cache);
   checks = precompiledValidators(SCHEMA_DIR, cache);
+  expect(checks).not.toBe(built);
 });
 afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 
@@ -87,17 +91,44 @@ describe('precompiled validity checks', () => {
     expect(refused).toBeGreaterThan(500);
   });
 
-  test('are cached: the second call loads the module the first one wrote', () => {
+  test('the schemas use only the keywords these agreement tests were written for (a new one needs new cases above)', () => {
+    // Walked through every schema position. $ref siblings, oneOf/anyOf, nullable and the like would each deserve
+    // their own agreement cases between the precompiled checks (plain $ref) and the run-time validator (lazy refs).
+    const index = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'index.json'), 'utf8')) as { files: Record<string, unknown> };
+    const seen = new Set<string>();
+    const refSiblings = new Set<string>();
+    const visit = (schema: unknown): void => {
+      if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return;
+      const node = schema as Record<string, unknown>;
+      for (const k of Object.keys(node)) seen.add(k);
+      if ('$ref' in node) for (const k of Object.keys(node)) if (k !== '$ref' && k !== '$comment') refSiblings.add(k);
+      for (const k of ['properties', '$defs', 'definitions', 'patternProperties']) {
+        if (node[k] && typeof node[k] === 'object') Object.values(node[k] as object).forEach(visit);
+      }
+      for (const k of ['additionalProperties', 'items', 'not', 'contains', 'propertyNames', 'if', 'then', 'else']) visit(node[k]);
+      for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[k])) (node[k] as unknown[]).forEach(visit);
+    };
+    for (const f of Object.keys(index.files)) visit(JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8')));
+    expect([...seen].sort()).toEqual([
+      '$comment', '$defs', '$id', '$ref', 'additionalProperties', 'enum', 'format', 'items', 'maxLength', 'maxProperties',
+      'minItems', 'minLength', 'minProperties', 'minimum', 'pattern', 'properties', 'required', 'type',
+    ]);
+    expect([...refSiblings]).toEqual([]);
+  });
+
+  test('are cached: later calls load the module the first one wrote, once per process', () => {
     const files = fs.readdirSync(cache).filter((f) => /^schema-validators-[0-9a-f]{16}\.cjs$/.test(f));
     expect(files).toHaveLength(1);
+    expect(fs.readFileSync(path.join(cache, files[0]), 'utf8')).toContain('precompiled validity checks');
     const before = fs.statSync(path.join(cache, files[0])).mtimeMs;
     const again = precompiledValidators(SCHEMA_DIR, cache);
+    expect(again).toBe(checks);
     expect(fs.statSync(path.join(cache, files[0])).mtimeMs).toBe(before);
     expect(again['apps/v1/Deployment'](m.deployment())).toBe(true);
     expect(again['apps/v1/Deployment']({ ...m.deployment(), spec: { replicas: 'two' } })).toBe(false);
   });
 
-  test('a cached module that does not load is rebuilt; an unwritable cache still gives working checks', () => {
+  test('a cached module that does not load is rebuilt', () => {
     const [file] = fs.readdirSync(cache).filter((f) => f.endsWith('.cjs'));
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-cache-broken-'));
     try {
@@ -107,8 +138,28 @@ describe('precompiled validity checks', () => {
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
-    const notADirectory = path.join(cache, file); // a file where the cache directory should be
-    expect(precompiledValidators(SCHEMA_DIR, notADirectory)['v1/Service'](m.service())).toBe(true);
+  });
+
+  test('an unwritable cache is not built (the run-time validator alone is cheaper): the validator still checks everything', () => {
+    const [file] = fs.readdirSync(cache).filter((f) => f.endsWith('.cjs'));
+    const notADirectory = path.join(cache, file, 'sub'); // under a file: cannot be created
+    expect(() => precompiledValidators(SCHEMA_DIR, notADirectory)).toThrow();
+    const validator = new SchemaValidator({ cacheDir: notADirectory });
+    expect(validator.validate(m.service())).toEqual([]);
+    expect(validator.validate({ ...m.service(), spec: { ports: 'none' } }).map((v) => v.path)).toEqual(['spec.ports']);
+  });
+
+  test('a relative PLATFORM_RUN_CACHE is taken from the current directory, as scripts/run.cjs takes it', () => {
+    const saved = process.env.PLATFORM_RUN_CACHE;
+    try {
+      process.env.PLATFORM_RUN_CACHE = 'some/cache';
+      expect(defaultCacheDir('/project')).toBe(path.resolve('some/cache'));
+      delete process.env.PLATFORM_RUN_CACHE;
+      expect(defaultCacheDir('/project')).toBe(path.join('/project', 'node_modules', '.cache', 'platform-definition'));
+    } finally {
+      if (saved === undefined) delete process.env.PLATFORM_RUN_CACHE;
+      else process.env.PLATFORM_RUN_CACHE = saved;
+    }
   });
 
   test('a changed schema builds another module, which checks the new schema', () => {
