@@ -82,7 +82,7 @@ export class SchemaValidator {
 
   /** Whether there is a schema for this apiVersion and kind. */
   public has(apiVersion: string, kind: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.index.kinds, kindKey(apiVersion, kind));
+    return !kind.includes('/') && Object.prototype.hasOwnProperty.call(this.index.kinds, kindKey(apiVersion, kind));
   }
 
   /**
@@ -109,6 +109,8 @@ export class SchemaValidator {
 
     const apiVersion = manifest.apiVersion as string;
     const kind = manifest.kind as string;
+    // Schemas are found by `<apiVersion>/<kind>`: a kind with a slash could name another kind's schema.
+    if (kind.includes('/')) return [this.unknownKind(apiVersion, kind)];
     // Nearly every object is valid: one precompiled call says so. An invalid one is explained below.
     if (this.precompiled()?.[kindKey(apiVersion, kind)]?.(manifest)) return [];
     const validate = this.validatorFor(kindKey(apiVersion, kind));

@@ -257,6 +257,15 @@ describe('apiVersion and kind', () => {
     expect(violationsOf({ ...m.deployment(), kind: 'Deploymnet' })[0].message).toMatch(/^no schema for apiVersion "apps\/v1" kind "Deploymnet" \(did you mean "Deployment"\?\)/);
   });
 
+  test('a kind with a slash does not borrow another kind\'s schema (apps + v1/Deployment is not apps/v1 + Deployment)', () => {
+    const v = new SchemaValidator();
+    expect(v.has('apps', 'v1/Deployment')).toBe(false);
+    expect(violationsOf({ ...m.deployment(), apiVersion: 'apps', kind: 'v1/Deployment' })).toEqual([expect.objectContaining({
+      path: 'kind',
+      message: expect.stringMatching(/^no schema for apiVersion "apps" kind "v1\/Deployment"/),
+    })]);
+  });
+
   test('a known kind in an unknown apiVersion names the one we know', () => {
     expect(violationsOf({ ...m.deployment(), apiVersion: 'apps/v1beta2' })).toEqual([expect.objectContaining({
       path: 'apiVersion',
