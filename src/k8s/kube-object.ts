@@ -15,13 +15,22 @@ import { k8s } from './imports';
  * null and undefined gives the same object.
  *
  * Everything else takes exactly the path cdk8s (and, for typed props, the L1
- * class) takes: an object with JSON patches; props that hold any other class
+ * class) takes: an untyped object with JSON patches; props that hold any other class
  * instance (a `Lazy`, a `Date`) or a field whose TypeScript name is not the
  * API's ({@link RENAMED_FIELDS}); an App with other resolvers; and
  * `CDK8S_DISABLE_SORT` set. Props are read when the object is rendered, as
  * cdk8s reads them. Metadata is read from cdk8s's metadata definition when the
  * object is rendered ({@link metadataJson}), so labels and annotations that an
  * escape hatch adds are kept.
+ *
+ * JSON patches of an object with typed props (what an escape hatch adds with
+ * `addJsonPatch()`) apply to the object as it renders, in the API's field
+ * names. cdk8s-plus-27's L1 classes apply them to the typed props before their
+ * converter, which silently drops whatever the converter does not know: a
+ * misspelt field (which the schema guardrail would have refused), a field
+ * newer than the typings, or a field spelt the API's way where the typings
+ * differ (`clusterIP`). Here what the patch says is what renders, and is
+ * checked; a field a patch adds comes last in its object.
  *
  * Known differences, both on input our renderer does not produce, and both
  * for typed props only: a metadata field the API does not have
@@ -33,6 +42,8 @@ export class KubeObject extends ApiObject {
   private readonly body: ApiObjectProps;
   private readonly typed?: KubeType<unknown>;
   private patched = false;
+  /** JSON patches of an object with typed props, applied to its API JSON (see the class comment). */
+  private readonly apiPatches: JsonPatch[] = [];
 
   /**
    * @param props the object: Kubernetes JSON, or with `typed`, cdk8s-plus-27's typed props (with apiVersion and kind)
@@ -45,11 +56,30 @@ export class KubeObject extends ApiObject {
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
+    if (this.typed) {
+      this.apiPatches.push(...ops);
+      return;
+    }
     this.patched = true;
     super.addJsonPatch(...ops);
   }
 
   public toJson(): any {
+    const json = this.unpatchedJson();
+    if (this.apiPatches.length === 0) return json;
+    try {
+      const patched = JsonPatch.apply(json, ...this.apiPatches);
+      // As cdk8s orders a patched object: apiVersion, kind and metadata first.
+      const result: Record<string, unknown> = {};
+      for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (key in patched) result[key] = patched[key];
+      return result;
+    } catch (err) {
+      throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${err}`);
+    }
+  }
+
+  /** The object before patches of typed props: cdk8s's JSON (with its own patches), converted by the L1 class when typed. */
+  private unpatchedJson(): any {
     const fast = this.patched || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(App.of(this)) ? NOT_PLAIN : this.fastJson();
     if (fast !== NOT_PLAIN) return fast;
     // cdk8s's own path, then for typed props the L1 class's conversion (what `KubeX.toJson()` does).

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart, IResolver, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
 import * as fc from 'fast-check';
+import { schemaValidator } from '../../src/guardrails/schema';
 import { KubeObject, KubeType, RENAMED_FIELDS, kube, metadataJson } from '../../src/k8s';
 import { k8s } from '../../src/k8s/imports';
 
@@ -181,6 +182,38 @@ describe('KubeObject renders exactly what cdk8s ApiObject renders', () => {
     const { plain, fast } = both({ spec: { greeting: 'upper:hello' } }, new App({ outdir: 'unused', resolvers: [new Upper()] }));
     expect(text(fast)).toBe(text(plain));
     expect(fast.toJson().spec).toEqual({ greeting: 'HELLO' });
+  });
+});
+
+describe('JSON patches of an object with typed props apply to the object as it renders', () => {
+  const chart = () => new Chart(new App({ outdir: 'unused' }), 'chart', { namespace: 'team-a', disableResourceNameHashes: true });
+  const service = { metadata: { name: 's' }, spec: { ports: [{ port: 80 }], selector: { app: 's' } } };
+
+  test('in the API\'s field names, with fields the typings do not know kept, so that the schema guardrail sees them', () => {
+    const ours = kube(k8s.KubeService, chart(), 'ours', service);
+    const l1 = new k8s.KubeService(chart(), 'l1', service);
+    for (const o of [ours, l1]) {
+      o.addJsonPatch(JsonPatch.add('/spec/clusterIP', 'None'), JsonPatch.add('/spec/sessionAfinity', 'ClientIP'), JsonPatch.replace('/spec/ports/0/port', 8080));
+    }
+    // The L1 class drops both: clusterIP is clusterIp in its typings, sessionAfinity is misspelt.
+    expect(l1.toJson().spec).toEqual({ ports: [{ port: 8080 }], selector: { app: 's' } });
+    const rendered = ours.toJson();
+    expect(rendered.spec).toEqual({ ports: [{ port: 8080 }], selector: { app: 's' }, clusterIP: 'None', sessionAfinity: 'ClientIP' });
+    expect(Object.keys(rendered)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(schemaValidator().validate(rendered).map((v) => v.message)).toEqual([expect.stringMatching(/^unknown field "sessionAfinity"; did you mean "sessionAffinity"\?/)]);
+  });
+
+  test('a patch that does not apply names the construct, as cdk8s does', () => {
+    const ours = kube(k8s.KubeService, chart(), 'ours', service);
+    ours.addJsonPatch(JsonPatch.replace('/spec/nothing/here', 1));
+    expect(() => ours.toJson()).toThrow(/^Failed serializing construct at path 'chart\/ours' with name 's': /);
+  });
+
+  test('an untyped KubeObject keeps cdk8s\'s own patching', () => {
+    const plain = new ApiObject(chart(), 'plain', { apiVersion: 'v1', kind: 'Service', ...service } as never);
+    const ours = new KubeObject(chart(), 'plain', { apiVersion: 'v1', kind: 'Service', ...service } as never);
+    for (const o of [plain, ours]) o.addJsonPatch(JsonPatch.add('/spec/clusterIP', 'None'));
+    expect(JSON.stringify(ours.toJson())).toBe(JSON.stringify(plain.toJson()));
   });
 });
 
