@@ -167,9 +167,12 @@ function resolverActsOn(array: unknown[]): boolean {
  * place), or {@link NOT_PLAIN} when anything in it is not plain JSON. With
  * `typed` (cdk8s-plus-27's typed props), what the L1 class's conversion then
  * gives: `IntOrString` and `Quantity` values unwrapped, and {@link NOT_PLAIN}
- * for a field the conversion renames ({@link RENAMED_FIELDS}).
+ * for a field the conversion renames ({@link RENAMED_FIELDS}). With
+ * `dropEmpty`, as cdk8s sanitizes metadata: empty arrays and empty objects are
+ * left out too, and an array item that would be left out is {@link NOT_PLAIN}
+ * (cdk8s leaves a hole there).
  */
-function plainJson(value: unknown, typed: boolean): unknown {
+function plainJson(value: unknown, typed: boolean, dropEmpty = false): unknown {
   if (value === null || value === undefined) return undefined;
   switch (typeof value) {
     case 'string':
@@ -183,10 +186,11 @@ function plainJson(value: unknown, typed: boolean): unknown {
   }
   if (Array.isArray(value)) {
     if (resolverActsOn(value)) return NOT_PLAIN;
+    if (dropEmpty && value.length === 0) return undefined;
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const item = plainJson(value[i], typed);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
+      const item = plainJson(value[i], typed, dropEmpty);
+      if (item === NOT_PLAIN || (dropEmpty && item === undefined)) return NOT_PLAIN;
       out[i] = item;
     }
     return out;
@@ -196,13 +200,17 @@ function plainJson(value: unknown, typed: boolean): unknown {
   }
   if (Object.prototype.hasOwnProperty.call(value, 'constructor')) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
+  let empty = true;
   for (const key of Object.keys(value).sort()) {
     if (typed && RENAMED_FIELDS.has(key)) return NOT_PLAIN;
-    const member = plainJson((value as Record<string, unknown>)[key], typed);
+    const member = plainJson((value as Record<string, unknown>)[key], typed, dropEmpty);
     if (member === NOT_PLAIN) return NOT_PLAIN;
-    if (member !== undefined) out[key] = member;
+    if (member !== undefined) {
+      out[key] = member;
+      empty = false;
+    }
   }
-  return out;
+  return dropEmpty && empty ? undefined : out;
 }
 
 /** The fields of cdk8s's `ApiObjectMetadataDefinition` that its `toJson()` reads (private in its typings). */
@@ -242,52 +250,10 @@ export function metadataJson(metadata: ApiObjectMetadataDefinition): unknown {
     ownerReferences: m.ownerReferences,
     labels: m.labels,
   };
-  const plain = sanitizedJson(fields);
+  const plain = plainJson(fields, false, true);
   return plain === NOT_PLAIN ? metadata.toJson() : plain;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-/**
- * {@link plainJson} (untyped) that also leaves out empty arrays and empty
- * objects, as cdk8s sanitizes metadata; {@link NOT_PLAIN} for anything else,
- * and for an array item that would be left out (cdk8s leaves a hole there).
- */
-function sanitizedJson(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return value;
-    case 'object':
-      break;
-    default:
-      return NOT_PLAIN;
-  }
-  if (Array.isArray(value)) {
-    if (resolverActsOn(value)) return NOT_PLAIN;
-    if (value.length === 0) return undefined;
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = sanitizedJson(value[i]);
-      if (item === NOT_PLAIN || item === undefined) return NOT_PLAIN;
-      out[i] = item;
-    }
-    return out;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, 'constructor')) return NOT_PLAIN;
-  const out: Record<string, unknown> = {};
-  let empty = true;
-  for (const key of Object.keys(value).sort()) {
-    const member = sanitizedJson((value as Record<string, unknown>)[key]);
-    if (member === NOT_PLAIN) return NOT_PLAIN;
-    if (member !== undefined) {
-      out[key] = member;
-      empty = false;
-    }
-  }
-  return empty ? undefined : out;
 }
