@@ -11,16 +11,11 @@ import { parentPort } from 'worker_threads';
 import type { PlatformSpec, ResolvedPlatform } from '../model';
 import { resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
-
-/** Where a worker thread finds the platform (see `PlatformSource` in ./parallel). */
-export interface CloudWorkerSource {
-  readonly module: string;
-  readonly export?: string;
-  readonly args?: readonly unknown[];
-}
+// A type only: the worker's bundle does not load ./parallel.
+import type { PlatformSource } from './parallel';
 
 export interface CloudWorkerData {
-  readonly source: CloudWorkerSource;
+  readonly source: PlatformSource;
   readonly today: string;
 }
 

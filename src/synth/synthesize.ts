@@ -3,11 +3,11 @@ import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, r
 import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
-
-export { CloudHalf, renderCloudHalf };
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
 import { FileTree, WriteStats, writeTree, writeTreeAtomically } from './write';
 import { toYaml } from './yaml';
+
+export { CloudHalf, renderCloudHalf };
 
 export interface RenderInput {
   /** The platform declaration. */
@@ -60,7 +60,6 @@ export interface KubernetesHalf {
   readonly guardrails: GuardrailReport;
 }
 
-
 /** Renders and checks the Kubernetes objects (schemas and Kubernetes rules). */
 export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderInput & { readonly today: string }): KubernetesHalf {
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
@@ -68,7 +67,6 @@ export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderIn
   // Serialised here, not when the halves are joined, so that on two threads it overlaps the Terraform half.
   return { objects, yaml: guardrails.errors > 0 ? [] : objects.map((o) => toYaml(o.manifest)), guardrails };
 }
-
 
 /** The two halves as one rendered platform; throws when the guardrails found an error. */
 export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf, cloud: CloudHalf): RenderedPlatform {
