@@ -3,7 +3,7 @@ import type { ResolvedExemption, ResolvedObjectExemption, ResolvedPlatform } fro
 import { KUBERNETES_RULES } from './kubernetes-rules';
 import { PodTemplate, podTemplate } from './pods';
 import { schemaValidator } from './schema';
-import { CheckedStack, TERRAFORM_RULES, TerraformRule, declaredAddresses } from './terraform-rules';
+import { CheckedStack, TERRAFORM_RULES, TerraformRule, declaredAddresses, terraformBlocks } from './terraform-rules';
 import type { CheckedObject, ExemptedViolation, GuardrailReport, Rule, RuleContext, Violation } from './types';
 
 /** Validates one object against its schema; returns violations as field path and message. */
@@ -158,35 +158,41 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
       }
     }
   }
-  // Terraform: each resource of each rule's type, in each environment's configuration.
+  // Terraform: each resource of each rule's type, and each block for the rules on every block (`*`), in each environment's configuration.
   let resourcesChecked = 0;
   for (const stack of options.stacks ?? []) {
     const production = tiers.get(stack.environment) ?? false;
-    const resources = (stack.json.resource ?? {}) as Record<string, Record<string, unknown>>;
     const context = { addresses: declaredAddresses(stack.json) };
-    for (const [type, byName] of Object.entries(resources)) {
-      const applying = terraformRules.filter((r) => (r.resourceType === type || r.resourceType === '*') && (r.scope === 'all' || production));
-      for (const [name, resource] of Object.entries(byName ?? {})) {
+    const inScope = terraformRules.filter((r) => r.scope === 'all' || production);
+    const everyBlock = inScope.filter((r) => r.resourceType === '*');
+    const byType = new Map<string, TerraformRule[]>();
+    for (const block of terraformBlocks(stack.json)) {
+      let applying = everyBlock;
+      const type = block.resourceType;
+      if (type !== undefined) {
         resourcesChecked++;
-        for (const rule of applying) {
-          for (const f of rule.check(resource, context)) {
-            const v: Violation = {
-              rule: rule.id,
-              severity: rule.severity,
-              environment: stack.environment,
-              kind: `terraform:${type}`,
-              name,
-              file: stack.file,
-              source: stack.source,
-              path: f.path,
-              value: f.value,
-              message: f.message ?? rule.summary,
-              fix: `${rule.fix} (checkov ${rule.checkov}, CIS GKE ${rule.cis})`,
-            };
-            const exemption = objectExemptionFor(v);
-            if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
-            else violations.push(v);
-          }
+        let forType = byType.get(type);
+        if (!forType) byType.set(type, (forType = inScope.filter((r) => r.resourceType === type || r.resourceType === '*')));
+        applying = forType;
+      }
+      for (const rule of applying) {
+        for (const f of rule.check(block.body, context)) {
+          const v: Violation = {
+            rule: rule.id,
+            severity: rule.severity,
+            environment: stack.environment,
+            kind: block.kind,
+            name: block.name,
+            file: stack.file,
+            source: stack.source,
+            path: f.path,
+            value: f.value,
+            message: f.message ?? rule.summary,
+            fix: `${rule.fix} (checkov ${rule.checkov}, CIS GKE ${rule.cis})`,
+          };
+          const exemption = objectExemptionFor(v);
+          if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
+          else violations.push(v);
         }
       }
     }

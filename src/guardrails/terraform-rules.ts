@@ -18,12 +18,15 @@ export interface TerraformRuleContext {
   readonly addresses: ReadonlySet<string>;
 }
 
-/** A platform rule on one type of Terraform resource (or on every resource: `*`). */
+/** A platform rule on one type of Terraform resource, or (`*`) on every block of the configuration ({@link terraformBlocks}). */
 export interface TerraformRule {
   readonly id: string;
   readonly severity: Severity;
   readonly scope: 'all' | 'production';
-  /** The Terraform resource type it checks, e.g. `google_container_cluster`, or `*` for every type. */
+  /**
+   * The Terraform resource type it checks, e.g. `google_container_cluster`; or `*` for every
+   * block: every resource, data source, output, local, provider and module block.
+   */
   readonly resourceType: string;
   readonly summary: string;
   readonly rationale: string;
@@ -346,7 +349,7 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
     resourceType: '*',
     checkov: '-',
     cis: '-',
-    summary: 'every reference (${type.name...}, depends_on) names a resource, data source, variable or local of the same configuration',
+    summary: 'every reference (${type.name...}, depends_on) in a resource, data source, output, local, provider or module block names a resource, data source, variable or local of the same configuration',
     rationale: 'terraform plan fails on a dangling reference; an environment\'s configuration must stand alone, so a reference to another environment\'s stack '
       + '(which the renderer does not wire through remote state) or a hand-edited name would fail only when the pipeline plans it',
     fix: 'reference only what the same environment\'s stack declares (in src/cloud/, pass the construct of this environment), or fix the name in the escape hatch',
@@ -363,6 +366,48 @@ export function declaredAddresses(json: CheckedStack['json']): Set<string> {
   for (const [name] of blocks('variable')) addresses.add(`var.${name}`);
   for (const [name] of blocks('locals')) addresses.add(`local.${name}`);
   return addresses;
+}
+
+/** One block of a configuration that the rules check, with the kind and name a violation reports. */
+export interface TerraformBlock {
+  /** `terraform:<type>` for a resource, `terraform:data.<type>`, `terraform:output`, `terraform:local`, `terraform:provider`, `terraform:module`. */
+  readonly kind: string;
+  /** The resource type, for a resource block only: rules on one type check only resources of it (never a data source of the same type). */
+  readonly resourceType?: string;
+  /** Its name: a resource's, data source's, output's, local's or module's name; a provider's `<name>` or `<name>.<alias>`. */
+  readonly name: string;
+  readonly body: unknown;
+}
+
+/**
+ * Every block of a configuration that may hold references, resources first
+ * (in the configuration's order), then data sources, outputs, locals,
+ * providers and modules. cdktf writes each provider as a list of
+ * configurations (one per alias); Terraform JSON also allows one object.
+ */
+export function terraformBlocks(json: CheckedStack['json']): TerraformBlock[] {
+  const found: TerraformBlock[] = [];
+  const entries = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : []);
+  const named = (key: string, kind: string) => {
+    for (const [name, body] of entries(json[key])) if (name !== '//') found.push({ kind, name, body });
+  };
+  for (const [type, byName] of entries(json.resource)) {
+    for (const [name, body] of entries(byName)) found.push({ kind: `terraform:${type}`, resourceType: type, name, body });
+  }
+  for (const [type, byName] of entries(json.data)) {
+    for (const [name, body] of entries(byName)) found.push({ kind: `terraform:data.${type}`, name, body });
+  }
+  named('output', 'terraform:output');
+  // A local's value is the block's body: checked as `{ value }`, so that paths read `value...`.
+  for (const [name, value] of entries(json.locals)) found.push({ kind: 'terraform:local', name, body: { value } });
+  for (const [provider, configs] of entries(json.provider)) {
+    for (const config of Array.isArray(configs) ? configs : [configs]) {
+      const alias = (config as { alias?: unknown } | null)?.alias;
+      found.push({ kind: 'terraform:provider', name: typeof alias === 'string' ? `${provider}.${alias}` : provider, body: config });
+    }
+  }
+  named('module', 'terraform:module');
+  return found;
 }
 
 /** `${...}` interpolations in a string. */

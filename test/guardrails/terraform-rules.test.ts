@@ -88,6 +88,83 @@ test('terraform-references-resolve names the resource, the field and the missing
   }]);
 });
 
+test('terraform-references-resolve also checks data sources, outputs, locals, providers and modules, naming each block', () => {
+  const stack = prodStack();
+  const j = stack.json as Json;
+  const cluster = Object.keys(j.resource.google_container_cluster)[0];
+  j.data = { google_client_config: { current: {}, bad: { depends_on: ['google_project_service.gone'] } } };
+  j.variable = { tier: { type: 'string' } };
+  j.locals = { fine: '${var.tier}-${data.google_client_config.current.project}', bad: '${local.missing}' };
+  j.output = {
+    endpoint: { value: `\${google_container_cluster.${cluster}.endpoint}` },
+    other: { value: '${google_container_cluster.staging_cluster.endpoint}', depends_on: [`google_container_cluster.${cluster}`] },
+  };
+  j.provider.kubernetes = [
+    { host: `https://\${google_container_cluster.${cluster}.endpoint}` },
+    { alias: 'old', host: '${data.google_container_cluster.old.endpoint}' },
+  ];
+  j.module = { network: { source: './network', project: '${var.projekt}' } };
+  const report = runGuardrails([], { platform: resolved, stacks: [stack], today: '2026-11-21' });
+  expect(report.violations.map((v) => ({ rule: v.rule, kind: v.kind, name: v.name, path: v.path, value: v.value, message: v.message }))).toEqual([
+    {
+      rule: 'terraform-references-resolve',
+      kind: 'terraform:data.google_client_config',
+      name: 'bad',
+      path: 'depends_on[0]',
+      value: 'google_project_service.gone',
+      message: 'references google_project_service.gone, which this configuration does not declare',
+    },
+    {
+      rule: 'terraform-references-resolve',
+      kind: 'terraform:output',
+      name: 'other',
+      path: 'value',
+      value: '${google_container_cluster.staging_cluster.endpoint}',
+      message: 'references google_container_cluster.staging_cluster, which this configuration does not declare',
+    },
+    {
+      rule: 'terraform-references-resolve',
+      kind: 'terraform:local',
+      name: 'bad',
+      path: 'value',
+      value: '${local.missing}',
+      message: 'references local.missing, which this configuration does not declare',
+    },
+    {
+      rule: 'terraform-references-resolve',
+      kind: 'terraform:provider',
+      name: 'kubernetes.old',
+      path: 'host',
+      value: '${data.google_container_cluster.old.endpoint}',
+      message: 'references data.google_container_cluster.old, which this configuration does not declare',
+    },
+    {
+      rule: 'terraform-references-resolve',
+      kind: 'terraform:module',
+      name: 'network',
+      path: 'project',
+      value: '${var.projekt}',
+      message: 'references var.projekt, which this configuration does not declare',
+    },
+  ]);
+  // Only resources count as checked objects; the other blocks are checked by the rules on every block only.
+  expect(report.objectsChecked).toBe(runGuardrails([], { platform: resolved, stacks: [prodStack()], today: '2026-11-21' }).objectsChecked);
+});
+
+test('a rule on one resource type never checks a data source of that type', () => {
+  // A data source reads an existing cluster: none of the cluster rules' settings are in it.
+  expect(rulesAfter((j) => { j.data = { google_container_cluster: { existing: { name: 'legacy', location: 'europe-west1' } } }; })).toEqual([]);
+});
+
+test('an exemption names a block by the kind and name the report gives it', () => {
+  const stack = prodStack();
+  (stack.json as Json).output = { legacy: { value: '${google_compute_network.legacy.id}' } };
+  const exemptions = [{ rule: 'terraform-references-resolve', kind: 'terraform:output', name: 'legacy', reason: 'declared by hand in the pipeline', expires: '2027-01-31' }];
+  const report = runGuardrails([], { platform: { ...resolved, exemptions }, stacks: [stack], today: '2026-11-21' });
+  expect(report.violations).toEqual([]);
+  expect(report.exempted.map((e) => [e.kind, e.name, e.reason])).toEqual([['terraform:output', 'legacy', 'declared by hand in the pipeline']]);
+});
+
 test('production-only rules do not apply elsewhere', () => {
   const dev = rendered.stacks.find((x) => x.environment === 'dev')!;
   const json = JSON.parse(JSON.stringify(dev.json));
