@@ -10,7 +10,8 @@
 // - It is reused only while it is exactly what its inputs build: the manifest
 //   beside it records the SHA-256 of the bytes esbuild read for every input,
 //   the file names in every directory an import could have resolved in, the
-//   tsconfig and package.json files, esbuild, Node's major, this file, the
+//   tsconfig and package.json files (and every configuration a tsconfig
+//   `extends`, inside the project or not), esbuild, Node's major, this file, the
 //   project root and the entry (symbolic links count as their targets). A
 //   build during which an input, a configuration file or one of those
 //   directories changed records no manifest, so the next run builds again.
@@ -82,7 +83,83 @@ function configFiles(root, dirs) {
     // a root that is gone fails later, where its inputs are read
   }
   for (const dir of dirs) for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) files.add(path.join(dir, name));
+  // What they extend changes the build as much as they do, wherever it lives (a shared base outside the project, a package).
+  for (const file of [...files]) if (/^[jt]sconfig.*\.json$/.test(path.basename(file))) addExtended(file, files);
   return [...files].sort();
+}
+
+/** Adds the configuration files `file` extends (`"extends"`: a string or a list), transitively; one that does not resolve is left out. */
+function addExtended(file, files) {
+  let config;
+  try {
+    config = parseJsonc(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return; // missing or not parseable: esbuild reports a broken configuration itself
+  }
+  const specs = config && typeof config === 'object' ? [].concat(config.extends ?? []) : [];
+  for (const spec of specs) {
+    if (typeof spec !== 'string') continue;
+    const base = resolveExtends(spec, path.dirname(file));
+    if (base === undefined || files.has(base)) continue;
+    files.add(base);
+    addExtended(base, files);
+  }
+}
+
+/**
+ * Where TypeScript finds what `extends` names: a path relative to the
+ * configuration (`.json` added when the name has none and no such file
+ * exists), or a package's file (`pkg/tsconfig.base.json`, or the package's
+ * `tsconfig` field or its `tsconfig.json`).
+ */
+function resolveExtends(spec, dir) {
+  if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) {
+    const file = path.resolve(dir, spec);
+    return file.endsWith('.json') || fs.existsSync(file) ? file : `${file}.json`;
+  }
+  const attempt = (request) => {
+    try {
+      return require.resolve(request, { paths: [dir] });
+    } catch {
+      return undefined;
+    }
+  };
+  if (spec.endsWith('.json')) return attempt(spec);
+  const manifest = attempt(`${spec}/package.json`);
+  if (manifest !== undefined) {
+    let field;
+    try {
+      field = JSON.parse(fs.readFileSync(manifest, 'utf8')).tsconfig;
+    } catch {
+      // no usable field: the package's tsconfig.json
+    }
+    return path.join(path.dirname(manifest), typeof field === 'string' ? field : 'tsconfig.json');
+  }
+  return attempt(`${spec}.json`);
+}
+
+/** JSON with comments and trailing commas, as tsconfig files are written. */
+function parseJsonc(text) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      out += text.slice(start, i + 1);
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+      out += ' ';
+    } else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1).replace(/^(\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/, ''))) {
+      // a trailing comma: left out
+    } else {
+      out += c;
+    }
+  }
+  return JSON.parse(out);
 }
 
 /** `read()`, or `-` when the file or directory it reads does not exist (any other error is thrown). */

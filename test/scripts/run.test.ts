@@ -153,6 +153,30 @@ test('an edit that lands while the bundle is built is never cached as the old ve
   expect(output().value).toBe('two');
 });
 
+test('rebuilds when a configuration the tsconfig extends changes, through a package and outside the project', () => {
+  // tsconfig.json extends a package's configuration, which extends a file outside the project: the import alias `@lib/pick` is set there.
+  const shared = `${project}-shared`;
+  fs.mkdirSync(shared, { recursive: true });
+  try {
+    write('src/lib/a.ts', 'export const pick = "a";\n');
+    write('src/lib/b.ts', 'export const pick = "b";\n');
+    write('node_modules/@acme/tsconfig/package.json', '{ "name": "@acme/tsconfig", "tsconfig": "base.json" }\n');
+    write('node_modules/@acme/tsconfig/base.json', `{\n  // comments and trailing commas, as in any tsconfig\n  "extends": "${path.join(shared, 'paths')}",\n  "compilerOptions": {},\n}\n`);
+    const alias = (file: string) => `{ "compilerOptions": { "baseUrl": "${project}", "paths": { "@lib/pick": ["src/lib/${file}"] } } }\n`;
+    fs.writeFileSync(path.join(shared, 'paths.json'), alias('a.ts'));
+    write('tsconfig.json', '{ "extends": ["@acme/tsconfig"] }\n');
+    write('src/entry.ts', "import { pick } from '@lib/pick';\nconsole.log(JSON.stringify({ value: pick }));\n");
+    expect(output().value).toBe('a');
+    expect(output().value).toBe('a');
+    fs.writeFileSync(path.join(shared, 'paths.json'), alias('b.ts'));
+    expect(output().value).toBe('b');
+    const recorded = JSON.parse(fs.readFileSync(manifestFile(), 'utf8'));
+    expect(Object.keys(recorded.hashes)).toEqual(expect.arrayContaining([path.join(project, 'node_modules', '@acme', 'tsconfig', 'base.json'), path.join(shared, 'paths.json')]));
+  } finally {
+    fs.rmSync(shared, { recursive: true, force: true });
+  }
+});
+
 test('rebuilds when a symbolic link on an import\'s path is repointed', () => {
   write('variants/a/pick.ts', 'export const pick = "a";\n');
   write('variants/b/pick.ts', 'export const pick = "b";\n');
