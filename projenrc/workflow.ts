@@ -12,16 +12,21 @@ export const MAX_PREVIEW_LABELS = 10;
 
 /**
  * The body of the `actions/github-script` step: posts (or updates) the
- * rendered diff as one pull-request comment, and adds a `preview:<app>`
- * label for each app whose preview the change renders differently (the
- * labels the preview ApplicationSets select). A label is proposed once per
- * pull request (the comment records which): one a person removes stays
- * removed. Runs with `github`, `context` and `require` as github-script
- * provides them.
+ * rendered diff as one pull-request comment, and keeps a `preview:<app>`
+ * label on the pull request for each app whose preview the change renders
+ * differently (the labels the preview ApplicationSets select). The comment
+ * records which labels were proposed and which the workflow added itself:
+ * - a proposed label a person removed stays removed;
+ * - a label the workflow added is withdrawn when a later push no longer
+ *   changes that preview (its preview then stops), and proposed again if a
+ *   push changes it again;
+ * - a label a person added is never removed.
+ * Runs with `github`, `context` and `require` as github-script provides them.
  */
 export const COMMENT_AND_LABEL_SCRIPT = `const fs = require('fs');
 const marker = ${JSON.stringify(COMMENT_MARKER)};
 const proposedMarker = /<!-- proposed labels: ([^>]*) -->/;
+const addedMarker = /<!-- added labels: ([^>]*) -->/;
 const maxLabels = ${MAX_PREVIEW_LABELS};
 const limit = 60000;
 const { owner, repo } = context.repo;
@@ -30,27 +35,43 @@ const issue_number = context.issue.number;
 const previews = JSON.parse(fs.readFileSync('diff.json', 'utf8')).previews || [];
 const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
 const previous = comments.find((c) => c.user && c.user.type === 'Bot' && (c.body || '').startsWith(marker));
-const proposedBefore = new Set(((previous && (previous.body || '').match(proposedMarker)) || [null, ''])[1].split(',').filter(Boolean));
+const recorded = (re) => new Set((((previous && (previous.body || '').match(re)) || [null, ''])[1]).split(',').filter(Boolean));
+const proposedBefore = recorded(proposedMarker);
+// Comments written before the workflow recorded this hold none: nothing is withdrawn on those pull requests.
+const addedBefore = recorded(addedMarker);
 const labels = await github.paginate(github.rest.issues.listLabelsOnIssue, { owner, repo, issue_number, per_page: 100 });
 const current = new Set(labels.map((l) => l.name));
 const wanted = previews.map((app) => 'preview:' + app);
 const tooMany = wanted.length > maxLabels;
+// Added by the workflow, still there, and no longer rendered differently: withdrawn (and proposable again).
+const withdraw = [...addedBefore].filter((name) => current.has(name) && !wanted.includes(name)).sort();
 // Proposed before and absent now: a person removed it; leave it removed.
 const toAdd = tooMany ? [] : wanted.filter((name) => !current.has(name) && !proposedBefore.has(name));
-const proposed = [...new Set([...proposedBefore, ...(tooMany ? [] : wanted)])].sort();
+const proposed = [...new Set([...proposedBefore, ...(tooMany ? [] : wanted)])].filter((name) => !withdraw.includes(name)).sort();
+const added = [...new Set([...addedBefore].filter((name) => current.has(name) && !withdraw.includes(name)).concat(toAdd))].sort();
 
 let report = fs.readFileSync('diff.md', 'utf8');
 if (report.length > limit) {
   report = report.slice(0, limit) + '\\n\\n(Truncated: the whole report is in the rendered-diff artifact of this run.)';
 }
-const note = tooMany
+let note = tooMany
   ? '> **Previews:** this change renders ' + wanted.length + ' apps\\' previews differently, more than ' + maxLabels + ', so none was labelled. Label \`preview:<app>\` by hand for the apps to try.\\n\\n'
   : '';
-const body = marker + '\\n' + note + report + '\\n<!-- proposed labels: ' + proposed.join(',') + ' -->\\n';
+if (withdraw.length > 0) {
+  note += '> **Previews stopped:** ' + withdraw.map((name) => '\`' + name + '\`').join(', ') + ': this pull request no longer changes ' + (withdraw.length === 1 ? 'that preview' : 'those previews') + ', so the label this workflow added was removed.\\n\\n';
+}
+const body = marker + '\\n' + note + report + '\\n<!-- proposed labels: ' + proposed.join(',') + ' -->\\n<!-- added labels: ' + added.join(',') + ' -->\\n';
 if (previous) {
   await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
 } else {
   await github.rest.issues.createComment({ owner, repo, issue_number, body });
+}
+for (const name of withdraw) {
+  try {
+    await github.rest.issues.removeLabel({ owner, repo, issue_number, name });
+  } catch (err) {
+    console.log('Could not remove the label ' + name + ': ' + err.message);
+  }
 }
 if (toAdd.length > 0) {
   try {

@@ -44,6 +44,7 @@ async function runScript(files: Record<string, string>, existing: { comments: Js
         createComment: record('createComment'),
         updateComment: record('updateComment'),
         addLabels: record('addLabels'),
+        removeLabel: record('removeLabel'),
       },
     },
   };
@@ -63,7 +64,7 @@ const params = { owner: 'acme', repo: 'platform', issue_number: 42 };
 test('comments the diff once per pull request and adds the missing preview labels', async () => {
   const files = { 'diff.md': '### Rendered output\n', 'diff.json': JSON.stringify({ previews: ['orders-api', 'storefront-web'] }) };
   const first = await runScript(files, { comments: [{ id: 7, user: { type: 'User' }, body: 'LGTM' }], labels: ['bug', 'preview:orders-api'] });
-  const body = `${MARK}\n### Rendered output\n\n<!-- proposed labels: preview:orders-api,preview:storefront-web -->\n`;
+  const body = `${MARK}\n### Rendered output\n\n<!-- proposed labels: preview:orders-api,preview:storefront-web -->\n<!-- added labels: preview:storefront-web -->\n`;
   expect(first).toEqual([
     ['createComment', { ...params, body }],
     ['addLabels', { ...params, labels: ['preview:storefront-web'] }],
@@ -71,10 +72,36 @@ test('comments the diff once per pull request and adds the missing preview label
   // The next push updates the same comment. A proposed label a person removed is not added again.
   const bot = { id: 9, user: { type: 'Bot' }, body };
   const next = await runScript(files, { comments: [bot], labels: ['preview:orders-api'] });
-  expect(next).toEqual([['updateComment', { owner: 'acme', repo: 'platform', comment_id: 9, body }]]);
+  const nextBody = body.replace('<!-- added labels: preview:storefront-web -->', '<!-- added labels:  -->');
+  expect(next).toEqual([['updateComment', { owner: 'acme', repo: 'platform', comment_id: 9, body: nextBody }]]);
   // A preview the change touches later is proposed then.
-  const later = await runScript({ ...files, 'diff.json': JSON.stringify({ previews: ['orders-api', 'orders-worker'] }) }, { comments: [bot], labels: [] });
+  const later = await runScript({ ...files, 'diff.json': JSON.stringify({ previews: ['orders-api', 'orders-worker'] }) }, { comments: [{ ...bot, body: nextBody }], labels: [] });
   expect(later.at(-1)).toEqual(['addLabels', { ...params, labels: ['preview:orders-worker'] }]);
+});
+
+test('a label the workflow added is withdrawn when a later push no longer changes that preview, and added again when one does', async () => {
+  const files = (previews: string[]) => ({ 'diff.md': 'report\n', 'diff.json': JSON.stringify({ previews }) });
+  const first = await runScript(files(['orders-api', 'orders-worker']), { comments: [], labels: [] });
+  expect(first.at(-1)).toEqual(['addLabels', { ...params, labels: ['preview:orders-api', 'preview:orders-worker'] }]);
+  // The next push reverts the change to orders-worker; a person added preview:catalog-api by hand.
+  const bot = { id: 9, user: { type: 'Bot' }, body: first[0][1].body };
+  const labels = ['preview:orders-api', 'preview:orders-worker', 'preview:catalog-api'];
+  const next = await runScript(files(['orders-api']), { comments: [bot], labels });
+  expect(next.map(([name, p]) => [name, p.name ?? p.labels])).toEqual([['updateComment', undefined], ['removeLabel', 'preview:orders-worker']]);
+  expect(next[1][1]).toEqual({ ...params, name: 'preview:orders-worker' });
+  const body: string = next[0][1].body;
+  expect(body).toContain('> **Previews stopped:** `preview:orders-worker`: this pull request no longer changes that preview, so the label this workflow added was removed.');
+  expect(body).toContain('<!-- proposed labels: preview:orders-api -->\n<!-- added labels: preview:orders-api -->');
+  // A label a person added is never removed, changed or not; a push that changes orders-worker again labels it again.
+  const again = await runScript(files(['orders-api', 'orders-worker']), { comments: [{ ...bot, body }], labels: ['preview:orders-api', 'preview:catalog-api'] });
+  expect(again.slice(1)).toEqual([['addLabels', { ...params, labels: ['preview:orders-worker'] }]]);
+  expect(again[0][1].body).not.toContain('Previews stopped');
+});
+
+test('nothing is withdrawn on a pull request whose comment predates the record of added labels', async () => {
+  const old = { id: 9, user: { type: 'Bot' }, body: `${MARK}\nreport\n<!-- proposed labels: preview:orders-worker -->\n` };
+  const calls = await runScript({ 'diff.md': 'report\n', 'diff.json': '{"previews":[]}' }, { comments: [old], labels: ['preview:orders-worker'] });
+  expect(calls.map(([name]) => name)).toEqual(['updateComment']);
 });
 
 test('a change to more than 10 apps\' previews labels none, and says so in the comment', async () => {
@@ -114,6 +141,36 @@ test('the comment is posted even when GitHub refuses the labels', async () => {
     await new AsyncFunction('github', 'context', 'require', script)(github, { repo: { owner: 'o', repo: 'r' }, issue: { number: 1 } }, () => ({ readFileSync: (f: string) => files[f] }));
     expect(calls).toEqual(['createComment']);
     expect(log).toHaveBeenCalledWith('Could not add the labels preview:web: Validation Failed');
+  } finally {
+    log.mockRestore();
+  }
+});
+
+test('a label GitHub refuses to remove is logged, and the other labels are still handled', async () => {
+  const calls: string[] = [];
+  const added = `${MARK}\nr\n<!-- proposed labels: preview:old -->\n<!-- added labels: preview:old -->\n`;
+  const github = {
+    paginate: async (fn: { list: () => Json[] }) => fn.list(),
+    rest: {
+      issues: {
+        listComments: { list: () => [{ id: 3, user: { type: 'Bot' }, body: added }] },
+        listLabelsOnIssue: { list: () => [{ name: 'preview:old' }] },
+        createComment: async () => void calls.push('createComment'),
+        updateComment: async () => void calls.push('updateComment'),
+        removeLabel: async () => {
+          throw new Error('Label does not exist');
+        },
+        addLabels: async (p: Json) => void calls.push(`addLabels ${p.labels}`),
+      },
+    },
+  };
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  const files: Record<string, string> = { 'diff.md': 'r\n', 'diff.json': '{"previews":["web"]}' };
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await new AsyncFunction('github', 'context', 'require', script)(github, { repo: { owner: 'o', repo: 'r' }, issue: { number: 1 } }, () => ({ readFileSync: (f: string) => files[f] }));
+    expect(calls).toEqual(['updateComment', 'addLabels preview:web']);
+    expect(log).toHaveBeenCalledWith('Could not remove the label preview:old: Label does not exist');
   } finally {
     log.mockRestore();
   }
