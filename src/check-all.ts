@@ -2,24 +2,37 @@
  * `npm run check`: every check of the rendered output, in one process — the
  * drift check (dist/ is exactly what the sources render), then the
  * guardrails over dist/ as it is on disk. Both run even when the first
- * fails, so one run reports every problem; the exit code is 1 when either
- * failed. Only wires; see src/cli/drift.ts and src/cli/check.ts.
+ * fails (or fails unexpectedly), so one run reports every problem; the exit
+ * code is 1 when either failed. Only wires; see src/cli/drift.ts and
+ * src/cli/check.ts.
  */
 import * as path from 'path';
 import { runCheck } from './cli/check';
 import { runDriftCheck } from './cli/drift';
+import { describeUnexpected } from './cli/unexpected';
 import { extensions, platform } from './platform';
 
 const projectDir = path.resolve(__dirname, '..');
 const distDir = path.join(projectDir, 'dist');
 
-void runDriftCheck({
-  platform,
-  extensions,
-  outDir: distDir,
-  projectDir,
-  parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
-}).then((drift) => {
-  const guardrails = runCheck({ platform, distDir });
+/** A check's exit code; 1, with the error, when it threw. */
+async function exitCodeOf(name: string, check: () => number | Promise<number>): Promise<number> {
+  try {
+    return await check();
+  } catch (err) {
+    console.error(`The ${name} failed unexpectedly: ${describeUnexpected(err)}`);
+    return 1;
+  }
+}
+
+void (async () => {
+  const drift = await exitCodeOf('drift check', () => runDriftCheck({
+    platform,
+    extensions,
+    outDir: distDir,
+    projectDir,
+    parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
+  }));
+  const guardrails = await exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
   process.exitCode = Math.max(drift, guardrails);
-});
+})();
