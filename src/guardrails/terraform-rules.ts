@@ -357,14 +357,39 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
   },
 ];
 
+/**
+ * The blocks of one type in Terraform JSON, with their labels: where a block
+ * type has labels, each level is an object keyed by the label, or an array of
+ * such objects, and a body is an object or an array of bodies (several
+ * blocks with the same labels); `//` keys are comments.
+ */
+function labelled(value: unknown, labels: number, prefix: readonly string[] = [], out: Array<[readonly string[], unknown]> = []): Array<[readonly string[], unknown]> {
+  if (Array.isArray(value)) {
+    for (const item of value) labelled(item, labels, prefix, out);
+  } else if (labels === 0) {
+    out.push([prefix, value]);
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) if (key !== '//') labelled(inner, labels - 1, [...prefix, key], out);
+  }
+  return out;
+}
+
+/** Each local of a configuration's `locals` blocks (an object, or an array of objects), with its value. */
+function locals(json: CheckedStack['json']): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = [];
+  for (const [, body] of labelled(json.locals, 0)) {
+    if (body && typeof body === 'object') for (const [name, value] of Object.entries(body)) if (name !== '//') found.push([name, value]);
+  }
+  return found;
+}
+
 /** Every address a configuration declares that an expression may reference. */
 export function declaredAddresses(json: CheckedStack['json']): Set<string> {
   const addresses = new Set<string>();
-  const blocks = (key: string) => Object.entries((json[key] ?? {}) as Record<string, unknown>);
-  for (const [type, byName] of blocks('resource')) for (const name of Object.keys(byName ?? {})) addresses.add(`${type}.${name}`);
-  for (const [type, byName] of blocks('data')) for (const name of Object.keys(byName ?? {})) addresses.add(`data.${type}.${name}`);
-  for (const [name] of blocks('variable')) addresses.add(`var.${name}`);
-  for (const [name] of blocks('locals')) addresses.add(`local.${name}`);
+  for (const [[type, name]] of labelled(json.resource, 2)) addresses.add(`${type}.${name}`);
+  for (const [[type, name]] of labelled(json.data, 2)) addresses.add(`data.${type}.${name}`);
+  for (const [[name]] of labelled(json.variable, 1)) addresses.add(`var.${name}`);
+  for (const [name] of locals(json)) addresses.add(`local.${name}`);
   return addresses;
 }
 
@@ -382,31 +407,22 @@ export interface TerraformBlock {
 /**
  * Every block of a configuration that may hold references, resources first
  * (in the configuration's order), then data sources, outputs, locals,
- * providers and modules. cdktf writes each provider as a list of
- * configurations (one per alias); Terraform JSON also allows one object.
+ * providers and modules, in any of the shapes Terraform JSON allows
+ * ({@link labelled}; cdktf writes each provider as a list of configurations,
+ * one per alias).
  */
 export function terraformBlocks(json: CheckedStack['json']): TerraformBlock[] {
   const found: TerraformBlock[] = [];
-  const entries = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : []);
-  const named = (key: string, kind: string) => {
-    for (const [name, body] of entries(json[key])) if (name !== '//') found.push({ kind, name, body });
-  };
-  for (const [type, byName] of entries(json.resource)) {
-    for (const [name, body] of entries(byName)) found.push({ kind: `terraform:${type}`, resourceType: type, name, body });
+  for (const [[type, name], body] of labelled(json.resource, 2)) found.push({ kind: `terraform:${type}`, resourceType: type, name, body });
+  for (const [[type, name], body] of labelled(json.data, 2)) found.push({ kind: `terraform:data.${type}`, name, body });
+  for (const [[name], body] of labelled(json.output, 1)) found.push({ kind: 'terraform:output', name, body });
+  // A local's value is checked as `{ value }`, so that paths read `value...`.
+  for (const [name, value] of locals(json)) found.push({ kind: 'terraform:local', name, body: { value } });
+  for (const [[provider], body] of labelled(json.provider, 1)) {
+    const alias = (body as { alias?: unknown } | null)?.alias;
+    found.push({ kind: 'terraform:provider', name: typeof alias === 'string' ? `${provider}.${alias}` : provider, body });
   }
-  for (const [type, byName] of entries(json.data)) {
-    for (const [name, body] of entries(byName)) found.push({ kind: `terraform:data.${type}`, name, body });
-  }
-  named('output', 'terraform:output');
-  // A local's value is the block's body: checked as `{ value }`, so that paths read `value...`.
-  for (const [name, value] of entries(json.locals)) found.push({ kind: 'terraform:local', name, body: { value } });
-  for (const [provider, configs] of entries(json.provider)) {
-    for (const config of Array.isArray(configs) ? configs : [configs]) {
-      const alias = (config as { alias?: unknown } | null)?.alias;
-      found.push({ kind: 'terraform:provider', name: typeof alias === 'string' ? `${provider}.${alias}` : provider, body: config });
-    }
-  }
-  named('module', 'terraform:module');
+  for (const [[name], body] of labelled(json.module, 1)) found.push({ kind: 'terraform:module', name, body });
   return found;
 }
 
@@ -437,6 +453,7 @@ function danglingReferences(resource: unknown, addresses: ReadonlySet<string>): 
     }
   };
   for (const [key, value] of Object.entries((resource ?? {}) as Record<string, unknown>)) {
+    if (key === '//') continue; // a comment in the block's body
     if (key === 'depends_on' && Array.isArray(value)) {
       // Plain addresses, without ${}: a resource, a data source, or a whole module.
       value.forEach((d, i) => {

@@ -151,6 +151,24 @@ test('terraform-references-resolve also checks data sources, outputs, locals, pr
   expect(report.objectsChecked).toBe(runGuardrails([], { platform: resolved, stacks: [prodStack()], today: '2026-11-21' }).objectsChecked);
 });
 
+test('every shape Terraform JSON allows is read: arrays at any label level, array bodies, locals as a list, // comments', () => {
+  const stack = prodStack();
+  const j = stack.json as Json;
+  const cluster = Object.keys(j.resource.google_container_cluster)[0];
+  // A second cluster resource in the array form: the cluster rules check it too.
+  j.resource = [j.resource, { google_container_cluster: [{ extra: [{ ...first(j, 'google_container_cluster'), enable_legacy_abac: true }] }] }];
+  j.locals = [{ 'region': 'europe-west1', '//': 'comments may mention ${google_foo.bar} freely' }, { zone: '${local.region}-b' }];
+  j.data = { google_container_cluster: [{ current: { 'name': cluster, 'location': '${local.region}', '//': 'not ${a_b.c} either' } }] };
+  j.output = [{ net: [{ value: '${google_compute_network.nope.id}', depends_on: ['google_compute_network.gone'] }] }];
+  j.module = { net: [{ source: './net', zone: '${local.zone}' }] };
+  const report = runGuardrails([], { platform: resolved, stacks: [stack], today: '2026-11-21' });
+  expect(report.violations.map((v) => `${v.rule} ${v.kind} ${v.name} ${v.path}: ${v.value}`).sort()).toEqual([
+    'gke-no-legacy-abac terraform:google_container_cluster extra enable_legacy_abac: true',
+    'terraform-references-resolve terraform:output net depends_on[0]: google_compute_network.gone',
+    'terraform-references-resolve terraform:output net value: ${google_compute_network.nope.id}',
+  ]);
+});
+
 test('a rule on one resource type never checks a data source of that type', () => {
   // A data source reads an existing cluster: none of the cluster rules' settings are in it.
   expect(rulesAfter((j) => { j.data = { google_container_cluster: { existing: { name: 'legacy', location: 'europe-west1' } } }; })).toEqual([]);
