@@ -363,7 +363,9 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
  * such objects, and a body is an object or an array of bodies (several
  * blocks with the same labels); `//` keys are comments.
  */
-function labelled(value: unknown, labels: number, prefix: readonly string[] = [], out: Array<[readonly string[], unknown]> = []): Array<[readonly string[], unknown]> {
+type Labelled = Array<[readonly string[], unknown]>;
+
+function labelled(value: unknown, labels: number, prefix: readonly string[] = [], out: Labelled = []): Labelled {
   if (Array.isArray(value)) {
     for (const item of value) labelled(item, labels, prefix, out);
   } else if (labels === 0) {
