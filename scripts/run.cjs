@@ -74,7 +74,13 @@ function watchedDirectories(root, inputs) {
   return [...dirs].sort();
 }
 
-/** Files outside the bundle that change how it is built: configuration in the directories it resolved in, esbuild, this file. */
+/**
+ * Files outside the bundle that change how it is built: configuration in the
+ * directories it resolved in (and every file a tsconfig `extends`, wherever
+ * it is), esbuild, this file. `unresolved` lists each configuration whose
+ * `extends` cannot be found nor watched for (`{ file, problem }`): such a
+ * build is never reused.
+ */
 function configFiles(root, dirs) {
   const files = new Set([__filename, require.resolve('esbuild/package.json')]);
   try {
@@ -83,80 +89,125 @@ function configFiles(root, dirs) {
     // a root that is gone fails later, where its inputs are read
   }
   for (const dir of dirs) for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) files.add(path.join(dir, name));
+  const unresolved = [];
   // What they extend changes the build as much as they do, wherever it lives (a shared base outside the project, a package).
-  for (const file of [...files]) if (/^[jt]sconfig.*\.json$/.test(path.basename(file))) addExtended(file, files);
-  return [...files].sort();
+  for (const file of [...files]) if (/^[jt]sconfig.*\.json$/.test(path.basename(file))) addExtended(file, files, unresolved, new Set());
+  return { files: [...files].sort(), unresolved };
 }
 
-/** Adds the configuration files `file` extends (`"extends"`: a string or a list), transitively; one that does not resolve is left out. */
-function addExtended(file, files) {
-  let config;
+function isFile(file) {
   try {
-    config = parseJsonc(fs.readFileSync(file, 'utf8'));
+    return fs.statSync(file).isFile();
   } catch {
-    return; // missing or not parseable: esbuild reports a broken configuration itself
-  }
-  const specs = config && typeof config === 'object' ? [].concat(config.extends ?? []) : [];
-  for (const spec of specs) {
-    if (typeof spec !== 'string') continue;
-    const base = resolveExtends(spec, path.dirname(file));
-    if (base === undefined || files.has(base)) continue;
-    files.add(base);
-    addExtended(base, files);
+    return false;
   }
 }
 
 /**
- * Where TypeScript finds what `extends` names: a path relative to the
- * configuration (`.json` added when the name has none and no such file
- * exists), or a package's file (`pkg/tsconfig.base.json`, or the package's
- * `tsconfig` field or its `tsconfig.json`).
+ * Adds every file that could be what `file` extends (`"extends"`: a string
+ * or a list), transitively. Over-approximates on purpose: each candidate
+ * TypeScript or esbuild might pick is hashed (a missing one as missing, so
+ * that creating it rebuilds), and each one that exists is followed.
  */
-function resolveExtends(spec, dir) {
-  if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) {
-    const file = path.resolve(dir, spec);
-    return file.endsWith('.json') || fs.existsSync(file) ? file : `${file}.json`;
+function addExtended(file, files, unresolved, followed) {
+  if (followed.has(file) || !isFile(file)) return;
+  followed.add(file);
+  let config;
+  try {
+    config = parseJsonc(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    unresolved.push({ file, problem: `cannot be read (${err.message}), so what it extends is unknown` });
+    return;
   }
-  const attempt = (request) => {
-    try {
-      return require.resolve(request, { paths: [dir] });
-    } catch {
-      return undefined;
+  const specs = config && typeof config === 'object' && !Array.isArray(config) ? [].concat(config.extends ?? []) : [];
+  for (const spec of specs) {
+    if (typeof spec !== 'string') continue;
+    const candidates = extendsCandidates(spec, path.dirname(file));
+    if (candidates === undefined) {
+      unresolved.push({ file, problem: `extends ${JSON.stringify(spec)}, which resolves to no installed package` });
+      continue;
     }
-  };
-  if (spec.endsWith('.json')) return attempt(spec);
-  const manifest = attempt(`${spec}/package.json`);
-  if (manifest !== undefined) {
-    let field;
-    try {
-      field = JSON.parse(fs.readFileSync(manifest, 'utf8')).tsconfig;
-    } catch {
-      // no usable field: the package's tsconfig.json
+    for (const candidate of candidates) {
+      files.add(candidate);
+      if (path.basename(candidate) !== 'package.json') addExtended(candidate, files, unresolved, followed);
     }
-    return path.join(path.dirname(manifest), typeof field === 'string' ? field : 'tsconfig.json');
   }
-  return attempt(`${spec}.json`);
 }
 
-/** JSON with comments and trailing commas, as tsconfig files are written. */
-function parseJsonc(text) {
+/**
+ * The files TypeScript or esbuild may take for what `extends` names, from the
+ * configuration's directory `dir`: for a path, the path and the path with
+ * `.json`; for a package's configuration, what Node resolves the name to
+ * (`exports` included), the name with `.json` or `/tsconfig.json`, and in the
+ * package's directory its package.json, its `tsconfig` field or
+ * tsconfig.json, or the subpath itself, with `.json` or with `/tsconfig.json`.
+ * Undefined when no such package is installed.
+ */
+function extendsCandidates(spec, dir) {
+  if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) {
+    const file = path.resolve(dir, spec);
+    return file.endsWith('.json') ? [file] : [file, `${file}.json`];
+  }
+  const found = [];
+  for (const request of [spec, `${spec}.json`, `${spec}/tsconfig.json`]) {
+    try {
+      const resolved = require.resolve(request, { paths: [dir] });
+      if (resolved.endsWith('.json')) found.push(resolved);
+    } catch {
+      // not this one
+    }
+  }
+  const parts = spec.split('/');
+  const nameParts = spec.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameParts).join('/');
+  const sub = parts.slice(nameParts).join('/');
+  for (let at = dir; ; at = path.dirname(at)) {
+    const packageDir = path.join(at, 'node_modules', name);
+    const manifest = path.join(packageDir, 'package.json');
+    if (isFile(manifest)) {
+      found.push(manifest);
+      if (sub) {
+        found.push(path.join(packageDir, sub), path.join(packageDir, `${sub}.json`), path.join(packageDir, sub, 'tsconfig.json'));
+      } else {
+        let field;
+        try {
+          field = JSON.parse(fs.readFileSync(manifest, 'utf8').replace(/^\uFEFF/, '')).tsconfig;
+        } catch {
+          // no usable field
+        }
+        if (typeof field === 'string') found.push(path.join(packageDir, field));
+        found.push(path.join(packageDir, 'tsconfig.json'));
+      }
+      break;
+    }
+    if (path.dirname(at) === at) break;
+  }
+  return found.length > 0 ? [...new Set(found)] : undefined;
+}
+
+/** JSON with comments and trailing commas (and a byte order mark), as tsconfig files are written. */
+function parseJsonc(source) {
+  const text = source.replace(/^\uFEFF/, '');
   let out = '';
+  let lastSignificant = -1; // index in `out` of the last character that is not white space
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
       const start = i;
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
       out += text.slice(start, i + 1);
+      lastSignificant = out.length - 1;
     } else if (c === '/' && text[i + 1] === '/') {
       while (i + 1 < text.length && text[i + 1] !== '\n') i++;
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 1;
       out += ' ';
-    } else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1).replace(/^(\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/, ''))) {
-      // a trailing comma: left out
     } else {
+      // A comma just before a closing bracket (white space and comments between) is left out.
+      if ((c === '}' || c === ']') && out[lastSignificant] === ',') out = out.slice(0, lastSignificant) + out.slice(lastSignificant + 1);
       out += c;
+      if (!/\s/.test(c)) lastSignificant = out.length - 1;
     }
   }
   return JSON.parse(out);
@@ -167,7 +218,7 @@ function orMissing(read) {
   try {
     return read();
   } catch (err) {
-    if (err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return '-';
+    if (err && (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EISDIR')) return '-';
     throw err;
   }
 }
@@ -308,7 +359,9 @@ function isFresh(manifest, { entry, root, cacheDir }) {
   const bundle = path.join(cacheDir, manifest.bundle);
   if (hashesOnDisk([bundle])[bundle] !== manifest.bundleSha256) return false;
   const dirs = watchedDirectories(root, manifest.inputs);
-  const hashes = hashesOnDisk([...manifest.inputs, ...configFiles(root, dirs)]);
+  const configs = configFiles(root, dirs);
+  if (configs.unresolved.length > 0) return false;
+  const hashes = hashesOnDisk([...manifest.inputs, ...configs.files]);
   return fingerprint({ root, entry, esbuild: manifest.esbuild, hashes, listings: listingsOnDisk(dirs) }) === manifest.fingerprint;
 }
 
@@ -371,7 +424,7 @@ async function bundleFor(entry, root = projectRootOf(entry), name = path.relativ
     const changed = Object.entries(hashesOnDisk(built.inputs)).filter(([f, hash]) => built.loaded[f] !== hash);
     if (changed.length > 0 && attempt < 3) continue; // an edit landed during the build: build again from the new bytes
     const dirs = watchedDirectories(root, built.inputs);
-    const configs = configFiles(root, dirs);
+    const { files: configs, unresolved } = configFiles(root, dirs);
     const listings = listingsOnDisk(dirs); // before the ctime check: a change after it is seen by the next run
     const configHashes = hashesOnDisk(configs);
     const quiet = [...dirs, ...configs.filter((f) => configHashes[f] !== '-')].every((f) => {
@@ -382,7 +435,11 @@ async function bundleFor(entry, root = projectRootOf(entry), name = path.relativ
       }
     });
     const hashes = { ...built.loaded, ...configHashes };
-    if (changed.length === 0 && quiet) {
+    if (unresolved.length > 0) {
+      const { file: config, problem } = unresolved[0];
+      process.stderr.write(`Note: ${path.relative(process.cwd(), config)} ${problem}: the bundle is built again on every run until that is fixed.\n`);
+    }
+    if (changed.length === 0 && quiet && unresolved.length === 0) {
       const record = {
         format: FORMAT,
         entry,

@@ -177,6 +177,57 @@ test('rebuilds when a configuration the tsconfig extends changes, through a pack
   }
 });
 
+describe('every shape of `extends` that TypeScript and esbuild resolve is fingerprinted', () => {
+  const alias = (file: string) => `{ "compilerOptions": { "baseUrl": "${project}", "paths": { "@lib/pick": ["src/lib/${file}"] } } }\n`;
+  const pkg = 'node_modules/@acme/tsconfig';
+  // Each case writes its configuration and returns the file (relative to the project) that sets the alias.
+  test.each<[string, () => string]>([
+    ['a path whose name is also a directory', () => {
+      fs.mkdirSync(path.join(project, 'base'));
+      write('tsconfig.json', '{ "extends": "./base" }\n');
+      return 'base.json';
+    }],
+    ['a tsconfig that starts with a byte order mark', () => {
+      write('tsconfig.json', '\uFEFF{ "extends": "./shared.json" }\n');
+      return 'shared.json';
+    }],
+    ['a package subpath mapped by its exports', () => {
+      write(`${pkg}/package.json`, '{ "name": "@acme/tsconfig", "exports": { "./base": "./tsconfig.base.json" } }\n');
+      write('tsconfig.json', '{ "extends": "@acme/tsconfig/base" }\n');
+      return `${pkg}/tsconfig.base.json`;
+    }],
+    ['a package whose exports is one file', () => {
+      write(`${pkg}/package.json`, '{ "name": "@acme/tsconfig", "exports": "./config.json" }\n');
+      write('tsconfig.json', '{ "extends": "@acme/tsconfig" }\n');
+      return `${pkg}/config.json`;
+    }],
+    ['a package subpath that is a directory', () => {
+      write(`${pkg}/package.json`, '{ "name": "@acme/tsconfig" }\n');
+      write('tsconfig.json', '{ "extends": "@acme/tsconfig/strict" }\n');
+      return `${pkg}/strict/tsconfig.json`;
+    }],
+  ])('%s', (_, setUp) => {
+    write('src/lib/a.ts', 'export const pick = "a";\n');
+    write('src/lib/b.ts', 'export const pick = "b";\n');
+    write('src/entry.ts', "import { pick } from '@lib/pick';\nconsole.log(JSON.stringify({ value: pick }));\n");
+    const base = setUp();
+    write(base, alias('a.ts'));
+    expect(output().value).toBe('a');
+    expect(output().value).toBe('a');
+    write(base, alias('b.ts'));
+    expect(output().value).toBe('b');
+  });
+
+  test('an extends that resolves to no installed package is never reused, and says so', () => {
+    write('tsconfig.json', '{ "extends": "@acme/not-installed" }\n');
+    const first = run(['src/entry.ts']);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toBe('Note: tsconfig.json extends "@acme/not-installed", which resolves to no installed package: the bundle is built again on every run until that is fixed.\n');
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(run(['src/entry.ts']).stderr).toContain('Note: tsconfig.json extends');
+  });
+});
+
 test('rebuilds when a symbolic link on an import\'s path is repointed', () => {
   write('variants/a/pick.ts', 'export const pick = "a";\n');
   write('variants/b/pick.ts', 'export const pick = "b";\n');
