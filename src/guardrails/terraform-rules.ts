@@ -428,8 +428,8 @@ export function terraformBlocks(json: CheckedStack['json']): TerraformBlock[] {
   return found;
 }
 
-/** `${...}` interpolations in a string. */
-const INTERPOLATION = /\$\{([^}]*)\}/g;
+/** `${...}` interpolations in a string; `$${` is Terraform's escape for a literal `${`. */
+const INTERPOLATION = /(?<!\$)\$\{([^}]*)\}/g;
 /**
  * References inside an interpolation: a resource (`google_x.name`, types always hold an underscore),
  * a data source, a variable or a local. Not matched: `each.`, `count.`, `self.`, `path.`, `module.`, functions.

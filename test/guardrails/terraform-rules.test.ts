@@ -70,12 +70,12 @@ test.each<[string, (json: Json) => void]>([
   expect(rulesAfter(mutate)).toEqual([rule]);
 });
 
-test('terraform-references-resolve names the resource, the field and the missing address; it ignores text, functions and iteration', () => {
+test('terraform-references-resolve names the resource, the field and the missing address; it ignores text, functions, iteration and escaped $${', () => {
   const stack = prodStack();
   const [name, pool] = Object.entries(stack.json.resource!.google_container_node_pool as Record<string, Json>)[0];
   const cluster = Object.keys(stack.json.resource!.google_container_cluster)[0];
   pool.node_config.labels = {
-    fine: `\${google_container_cluster.${cluster}.name}-\${lower("google_x.not_a_reference")}-\${each.value}-\${count.index}-\${path.module}`,
+    fine: `\${google_container_cluster.${cluster}.name}-\${lower("google_x.not_a_reference")}-\${each.value}-\${count.index}-\${path.module}-$\${google_x.escaped}`,
     typo: `\${google_container_cluster.${cluster}x.name}`,
   };
   const report = runGuardrails([], { platform: resolved, stacks: [stack], today: '2026-11-21' });
