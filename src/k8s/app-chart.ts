@@ -16,10 +16,17 @@ export const GKE_METADATA_SERVER = [{ cidr: '169.254.169.252/32', port: 988 }, {
 export const PRIVATE_GOOGLE_APIS = PRIVATE_GOOGLE_ACCESS.cidr;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
-/** Annotations that make an object an Argo CD PreSync hook, recreated before each sync. */
+/**
+ * Annotations that make an object an Argo CD PreSync hook: recreated before
+ * each sync, and deleted once the whole sync has succeeded (Argo CD deletes
+ * HookSucceeded hooks only then, so a migration's secret outlives its Job).
+ * A failed hook stays for inspection. The Secret an ExternalSecret hook
+ * creates is owned by it, so a migration's credentials do not stay in the
+ * namespace between syncs.
+ */
 const PRE_SYNC_HOOK = {
   'argocd.argoproj.io/hook': 'PreSync',
-  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
 };
 
 export interface AppChartProps {

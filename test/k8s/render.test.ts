@@ -254,6 +254,8 @@ describe('the example platform', () => {
       for (const o of hookObjects) {
         expect(o.file.startsWith('apps/orders-api/')).toBe(true);
         expect((o.manifest.metadata as Json).annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+        // Recreated for each sync; deleted when the sync succeeded (the migration's credentials do not stay), kept when it failed.
+        expect((o.manifest.metadata as Json).annotations['argocd.argoproj.io/hook-delete-policy'].split(',').sort()).toEqual(['BeforeHookCreation', 'HookSucceeded']);
       }
       const job = hookObjects.find((o) => o.manifest.kind === 'Job')!;
       expect(Number((job.manifest.metadata as Json).annotations['argocd.argoproj.io/sync-wave']))
