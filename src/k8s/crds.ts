@@ -55,6 +55,8 @@ export interface AppProjectSpec {
   readonly destinations: readonly { readonly name: string; readonly namespace: string }[];
   readonly clusterResourceWhitelist: readonly GroupKind[];
   readonly namespaceResourceBlacklist?: readonly GroupKind[];
+  /** When set, only these namespaced kinds may be synced. */
+  readonly namespaceResourceWhitelist?: readonly GroupKind[];
   readonly roles?: readonly {
     readonly name: string;
     readonly description: string;

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
 import { ArgoAppProject } from './crds';
 import { KubeObject } from './kube-object';
-import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
+import { SYNC_WAVE, environmentLabels, namespaceLabels, previewLabel, teamLabels } from './labels';
 
 /** The AppProject of preview Applications. */
 export const PREVIEW_PROJECT = 'preview';
@@ -43,10 +43,30 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
   };
 }
 
-/** A JSON 6902 patch as Kustomize reads it inline. */
-function replace(path: string, value: string): string {
-  return `- op: replace\n  path: ${path}\n  value: ${value}\n`;
+/** A JSON 6902 patch as Kustomize reads it inline (`value`: a scalar as is, anything else as JSON, which YAML reads too). */
+function jsonPatch(op: 'replace' | 'add', path: string, value: unknown): string {
+  return `- op: ${op}\n  path: ${path}\n  value: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
 }
+
+/**
+ * The kinds a preview may hold (`namespaceResourceWhitelist` of the preview
+ * AppProject): what the preview renderer writes, and nothing else, so that a
+ * pull request cannot add Secrets, ExternalSecrets, Roles or workloads of
+ * other kinds to the dev cluster. A test holds the rendered previews to it.
+ */
+export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'LimitRange' },
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'batch', kind: 'CronJob' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
 
 /**
  * What previews add to the environment's root Application: the preview
@@ -67,17 +87,24 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
       description: `Pull-request previews on ${env.cluster.name}: namespaces ${PREVIEW_NAMESPACE_PREFIX}<number>-<app> only`,
       sourceRepos: [platform.gitops.repoURL],
       destinations: [{ name: env.cluster.name, namespace: `${PREVIEW_NAMESPACE_PREFIX}*` }],
-      // A preview creates (and on close deletes) its own namespace.
+      // A preview creates (and on close deletes) its own namespace; its labels are set by the ApplicationSet, not the pull request.
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      namespaceResourceWhitelist: PREVIEW_KINDS,
       orphanedResources: { warn: true },
     },
   });
   for (const app of previewableApps(env)) {
     const namespace = `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.name}`;
     const patches = [
-      { target: { kind: 'Namespace' }, patch: replace('/metadata/name', namespace) },
+      {
+        target: { kind: 'Namespace' },
+        // The labels come from here (main), whatever the pull request's files say: Pod Security admission's
+        // restricted profile, and the preview mark that callees' network policies admit.
+        patch: jsonPatch('replace', '/metadata/name', namespace)
+          + jsonPatch('add', '/metadata/labels', namespaceLabels(platform, env, app.team, true)),
+      },
       ...(app.exposure.isPublic
-        ? [{ target: { kind: 'Ingress', name: app.name }, patch: replace('/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
+        ? [{ target: { kind: 'Ingress', name: app.name }, patch: jsonPatch('replace', '/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
         : []),
     ];
     new KubeObject(scope, `preview-${app.name}`, {

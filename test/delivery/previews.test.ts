@@ -32,10 +32,38 @@ test('each app has an ApplicationSet whose pull-request generator and template g
     destination: { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' },
     source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/storefront-web', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
   });
-  expect(t.spec.source.kustomize.patches.map((p: Json) => p.patch)).toEqual([
-    '- op: replace\n  path: /metadata/name\n  value: pr-{{number}}-storefront-web\n',
-    '- op: replace\n  path: /spec/rules/0/host\n  value: pr-{{number}}-shop.preview.dev.acme.example\n',
+  const patches = t.spec.source.kustomize.patches.map((p: Json) => ({ target: p.target, ops: parse(p.patch) }));
+  expect(patches).toEqual([
+    {
+      target: { kind: 'Namespace' },
+      ops: [
+        { op: 'replace', path: '/metadata/name', value: 'pr-{{number}}-storefront-web' },
+        // RFC 6902 add replaces an existing member: whatever labels the pull request's files give the namespace.
+        { op: 'add', path: '/metadata/labels', value: doc('dev/previews/storefront-web/namespace-preview-storefront-web.yaml').metadata.labels },
+      ],
+    },
+    { target: { kind: 'Ingress', name: 'storefront-web' }, ops: [{ op: 'replace', path: '/spec/rules/0/host', value: 'pr-{{number}}-shop.preview.dev.acme.example' }] },
   ]);
+});
+
+test('a pull request cannot loosen its preview namespace\'s Pod Security labels, nor add kinds the preview renderer does not write', () => {
+  for (const app of previewed) {
+    const set = doc(`dev/argocd/applicationset-preview-${app}.yaml`);
+    const labels = parse(set.spec.template.spec.source.kustomize.patches[0].patch)[1].value;
+    expect(labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.27', 'platform.acme.example/preview': 'true' });
+  }
+  const project = doc('dev/argocd/appproject-preview.yaml');
+  expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+  // Exactly the namespaced kinds the previews hold: none missing (a preview would not sync), none extra.
+  const kinds = new Set<string>();
+  for (const f of files.filter((x) => x.includes('/previews/') && !x.endsWith('kustomization.yaml'))) {
+    const { apiVersion, kind } = doc(f);
+    if (kind !== 'Namespace') kinds.add(`${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}/${kind}`);
+  }
+  expect(project.spec.namespaceResourceWhitelist.map((k: Json) => `${k.group}/${k.kind}`).sort()).toEqual([...kinds].sort());
+  for (const forbidden of ['/Secret', 'external-secrets.io/ExternalSecret', 'rbac.authorization.k8s.io/Role', '/Pod', 'apps/DaemonSet']) {
+    expect(project.spec.namespaceResourceWhitelist.map((k: Json) => `${k.group}/${k.kind}`)).not.toContain(forbidden);
+  }
 });
 
 test('a preview has no secrets, no cloud identity, one replica, a small quota and its namespace\'s guardrails', () => {
