@@ -180,8 +180,8 @@ function renderApp(
 
   if (app.kind === 'service') {
     const services = [{ id: 'service', name: app.name }];
-    // Argo Rollouts points these at the new version's pods while it is being tried.
-    if (app.delivery.kind === 'canary') services.push({ id: 'canary-service', name: app.delivery.canaryService });
+    // Argo Rollouts points the preview Service at the new version's pods until it is promoted. A canary has no
+    // Service of its own: without traffic routing, its share of traffic is its share of the pods behind this one.
     if (app.delivery.kind === 'blue-green') services.push({ id: 'preview-service', name: app.delivery.previewService });
     for (const { id, name } of services) {
       kube(k8s.KubeService, scope, id, {
@@ -250,10 +250,11 @@ function renderWorkload(
   }
   let strategy: unknown;
   if (d.kind === 'canary') {
+    // No stableService/canaryService: without trafficRouting, Argo Rollouts would narrow the app's Service (the one
+    // its Ingress and callers use) to the stable pods, and the canary would get no traffic at all. With one Service
+    // over both, each setWeight step is the canary's share of the pods, and so of the requests.
     strategy = {
       canary: {
-        stableService: app.name,
-        canaryService: d.canaryService,
         steps: d.steps,
         analysis: d.analysis ? { templates: [{ templateName: d.analysis.templateName }], startingStep: 1 } : undefined,
       },

@@ -1212,7 +1212,6 @@ function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     case 'canary':
       return {
         kind: 'canary',
-        canaryService: `${app}-canary`,
         steps: (d.steps ?? []).map((s) => (s.weight !== undefined
           ? { setWeight: s.weight }
           : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),

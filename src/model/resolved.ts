@@ -150,8 +150,6 @@ export type ResolvedDelivery =
   | {
     readonly kind: 'canary';
     readonly steps: readonly ({ readonly setWeight: number } | { readonly pause: { readonly duration?: string } })[];
-    /** The Service that selects only the canary's pods. */
-    readonly canaryService: string;
     readonly analysis?: {
       readonly templateName: string;
       readonly query: string;

@@ -10,7 +10,7 @@ import {
   CheckedObject, GuardrailError, KUBERNETES_RULES, PlatformGuardrailsValidation, formatReport, runGuardrails,
 } from '../../src/guardrails';
 import { renderKubernetes } from '../../src/k8s';
-import { AppSpec, PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
+import { AppSpec, CanaryStep, Delivery, PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
 import { extensions, platform } from '../../src/platform';
 import { readTree, renderPlatform, synthesize } from '../../src/synth';
 import { environment, platform as testPlatform, service } from '../fixtures';
@@ -92,6 +92,17 @@ describe('the rules', () => {
     ['argocd-project-no-wildcards', (o) => { (o.find((x) => x.manifest.kind === 'AppProject' && x.manifest.metadata!.name === 'alpha')!.manifest as Json).spec.destinations.push({ name: '*', namespace: '*' }); }],
   ])('%s fires on its violation', (rule, mutate) => {
     expect(rulesAfter(mutate)).toContain(rule);
+  });
+
+  test('rollout-canary-gets-traffic: stable and canary Services without traffic routing are refused; our canaries name neither', () => {
+    const canary = prodPlatform([service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery: Delivery.canary({ steps: [CanaryStep.weight(20), CanaryStep.pause('5m')] }) })]);
+    expect(rulesAfter(() => undefined, canary)).toEqual([]);
+    const strategy = (o: CheckedObject[]): Json => (o.find((x) => x.manifest.kind === 'Rollout')!.manifest as Json).spec.strategy.canary;
+    expect(rulesAfter((o) => Object.assign(strategy(o), { stableService: 'web', canaryService: 'web-canary' }), canary)).toEqual(['rollout-canary-gets-traffic']);
+    expect(rulesAfter((o) => Object.assign(strategy(o), { canaryService: 'web-canary' }), canary)).toEqual(['rollout-canary-gets-traffic']);
+    // With traffic routing, the Services are how traffic is split: allowed.
+    expect(rulesAfter((o) => Object.assign(strategy(o), { stableService: 'web', canaryService: 'web-canary', trafficRouting: { nginx: { stableIngress: 'web' } } }), canary))
+      .not.toContain('rollout-canary-gets-traffic');
   });
 
   test('images: no tag or latest everywhere, a digest in production', () => {

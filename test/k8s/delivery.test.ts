@@ -10,18 +10,20 @@ const find = (env: string, kind: string, name: string): Json =>
   objects.find((o) => o.environment === env && o.manifest.kind === kind && o.manifest.metadata.name === name)?.manifest;
 
 describe('progressive delivery in the example', () => {
-  test('storefront-web is a canary in prod only: a Rollout with steps, stable and canary services and analysis', () => {
+  test('storefront-web is a canary in prod only: a Rollout with steps and analysis behind the app\'s one Service', () => {
     expect(find('dev', 'Deployment', 'storefront-web')).toBeDefined();
     expect(find('staging', 'Rollout', 'storefront-web')).toBeUndefined();
     expect(find('prod', 'Deployment', 'storefront-web')).toBeUndefined();
     const rollout = find('prod', 'Rollout', 'storefront-web');
     expect(rollout.spec.strategy.canary).toEqual({
-      stableService: 'storefront-web',
-      canaryService: 'storefront-web-canary',
       steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }, { setWeight: 100 }],
       analysis: { templates: [{ templateName: 'storefront-web-canary-analysis' }], startingStep: 1 },
     });
-    expect(find('prod', 'Service', 'storefront-web-canary').spec.selector).toEqual(rollout.spec.selector.matchLabels);
+    // Without traffic routing, stable/canary Services would leave the Ingress's Service with the stable pods only:
+    // the canary's share of traffic must be its share of the pods behind the one Service the Ingress uses.
+    expect(find('prod', 'Service', 'storefront-web-canary')).toBeUndefined();
+    expect(find('prod', 'Service', 'storefront-web').spec.selector).toEqual(rollout.spec.selector.matchLabels);
+    expect(find('prod', 'Ingress', 'storefront-web').spec.rules[0].http.paths[0].backend.service.name).toBe('storefront-web');
     const analysis = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis');
     expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'result[0] >= 0.99', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
     // The pod template is the one a Deployment would have: restricted, with probes.
