@@ -131,7 +131,7 @@ export class Exposure {
    * at `<subdomain>.<environment domain>` (or the environment's `host` override).
    */
   public static public(options: { readonly subdomain: string; readonly port?: string; readonly path?: string }): Exposure {
-    return new Exposure(true, options.subdomain, options.port, options.path);
+    return new Exposure(true, options.subdomain, options.port, options.path, options);
   }
 
   private constructor(
@@ -141,6 +141,8 @@ export class Exposure {
     public readonly port?: string,
     /** Path prefix routed to the app. @default '/' */
     public readonly path?: string,
+    /** The options as declared, for the check of unknown fields. */
+    public readonly declared?: object,
   ) {}
 }
 
@@ -186,7 +188,7 @@ export interface CanaryAnalysis {
 export class Delivery {
   /** A Deployment rolling update: `maxSurge` extra pods at a time, at most `maxUnavailable` missing. */
   public static rollingUpdate(options: { readonly maxSurge?: number | string; readonly maxUnavailable?: number | string } = {}): Delivery {
-    return new Delivery('rolling-update', options.maxSurge ?? 1, options.maxUnavailable ?? 0);
+    return new Delivery('rolling-update', options.maxSurge ?? 1, options.maxUnavailable ?? 0, undefined, undefined, undefined, undefined, options);
   }
 
   /**
@@ -195,7 +197,7 @@ export class Delivery {
    * to the stable version.
    */
   public static canary(options: { readonly steps: readonly CanaryStep[]; readonly analysis?: CanaryAnalysis }): Delivery {
-    return new Delivery('canary', undefined, undefined, options.steps, options.analysis);
+    return new Delivery('canary', undefined, undefined, options.steps, options.analysis, undefined, undefined, options);
   }
 
   /**
@@ -203,7 +205,7 @@ export class Delivery {
    * a preview Service, and takes over the active Service when promoted.
    */
   public static blueGreen(options: { readonly autoPromote?: boolean; readonly scaleDownDelaySeconds?: number } = {}): Delivery {
-    return new Delivery('blue-green', undefined, undefined, undefined, undefined, options.autoPromote ?? false, options.scaleDownDelaySeconds ?? 30);
+    return new Delivery('blue-green', undefined, undefined, undefined, undefined, options.autoPromote ?? false, options.scaleDownDelaySeconds ?? 30, options);
   }
 
   private constructor(
@@ -214,6 +216,8 @@ export class Delivery {
     public readonly analysis?: CanaryAnalysis,
     public readonly autoPromote?: boolean,
     public readonly scaleDownDelaySeconds?: number,
+    /** The options as declared, for the check of unknown fields. */
+    public readonly declared?: object,
   ) {}
 }
 

@@ -63,12 +63,12 @@ export class SyncPolicy {
    * reverts hand edits (self-heal).
    */
   public static automated(options: { readonly prune?: boolean; readonly selfHeal?: boolean; readonly retry?: RetrySpec } = {}): SyncPolicy {
-    return new SyncPolicy(true, options.prune ?? true, options.selfHeal ?? true, options.retry ?? {});
+    return new SyncPolicy(true, options.prune ?? true, options.selfHeal ?? true, options.retry ?? {}, options);
   }
 
   /** A person presses sync in Argo CD; drift is reported, not corrected. */
   public static manual(options: { readonly retry?: RetrySpec } = {}): SyncPolicy {
-    return new SyncPolicy(false, false, false, options.retry ?? {});
+    return new SyncPolicy(false, false, false, options.retry ?? {}, options);
   }
 
   private constructor(
@@ -76,6 +76,8 @@ export class SyncPolicy {
     public readonly prune: boolean,
     public readonly selfHeal: boolean,
     public readonly retry: RetrySpec,
+    /** The options as declared, for the check of unknown fields. */
+    public readonly declared?: object,
   ) {}
 }
 

@@ -3,6 +3,10 @@ import { AppOverride, AppSpec, CallSpec, CanaryStep, Delivery, ExemptionSpec, Ex
 import { EnvironmentSpec, ReleaseChannel, SyncPolicy, TeamAccess, Tier } from './environment';
 import { IssueCollector, ValidationIssue } from './errors';
 import {
+  APP, DELIVERY_OPTIONS, ENVIRONMENT, EXPOSURE_OPTIONS, FieldShape, PLATFORM, PROBE_TIMING, RELEASE_FILE, SYNC_OPTIONS, WORKLOAD_OPTIONS,
+  unknownFields,
+} from './fields';
+import {
   CONFIG_KEY, DNS1035_LABEL, DNS1123_LABEL, DNS_NAME, EMAIL, ENV_VAR_NAME, GCP_PROJECT_ID,
   GCP_SERVICE_ACCOUNT_ID, PORT_NAME, RESERVED_NAMESPACES, suggest,
 } from './names';
@@ -129,6 +133,7 @@ class Resolver {
       this.issue({ path: 'gitops.repoURL', message: 'must be the URL Argo CD clones this repository from', received: spec.gitops?.repoURL, fix: 'set it to e.g. "https://github.com/acme/platform.git"' });
     }
 
+    this.checkFields('', spec, PLATFORM);
     this.indexTeams();
     this.indexApps();
     this.checkApps();
@@ -180,6 +185,13 @@ class Resolver {
 
   private issue(issue: ValidationIssue): void {
     this.issues.add(issue);
+  }
+
+  /** Reports each field of `value` (at `path`) that `shape` does not know: a misspelt setting would otherwise be ignored. */
+  private checkFields(path: string, value: unknown, shape: FieldShape, where: { environment?: string; file?: string } = {}): void {
+    for (const f of unknownFields(value, shape, path)) {
+      this.issue({ ...where, path: f.path, message: f.message, received: f.value, fix: f.fix });
+    }
   }
 
   // ---------------------------------------------------------------- teams
@@ -269,6 +281,17 @@ class Resolver {
   }
 
   private checkApp(app: AppSpec): void {
+    const at = `apps.${app.name}`;
+    this.checkFields(at, app, APP);
+    if (app.workload instanceof Workload) {
+      if (app.workload.cron) this.checkFields(`${at}.workload`, app.workload.cron, WORKLOAD_OPTIONS.cronJob);
+      if (app.workload.migration) this.checkFields(`${at}.workload`, app.workload.migration, WORKLOAD_OPTIONS.migration);
+    }
+    for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+      const probe = app.probes?.[kind];
+      if (probe instanceof Probe) this.checkFields(`${at}.probes.${kind}`, probe.timing, PROBE_TIMING);
+    }
+    if (app.exposure instanceof Exposure && app.exposure.declared) this.checkFields(`${at}.exposure`, app.exposure.declared, EXPOSURE_OPTIONS);
     const shapeIssues = this.issues.size;
     for (const field of ['ports', 'calls', 'secrets', 'command', 'args', 'exemptions', 'egress'] as const) {
       if (app[field] !== undefined && !Array.isArray(app[field])) {
@@ -284,7 +307,6 @@ class Resolver {
     if (this.issues.size > shapeIssues) return;
     this.wellShaped.add(app.name);
     {
-      const at = `apps.${app.name}`;
       const team = this.teams.get(app.team);
       if (!team) {
         this.issue({ path: `${at}.team`, message: 'names a team that is not declared', received: app.team, fix: `use a declared team (${suggest(String(app.team), [...this.teams.keys()])})` });
@@ -318,12 +340,7 @@ class Resolver {
         }
         const callee = call.app;
         const where = typeof entry === 'string' ? `${at}.calls[${i}]` : `${at}.calls[${i}].app`;
-        // A misspelt key (port, ports_) would silently widen the call to every port.
-        for (const key of typeof entry === 'object' ? Object.keys(entry) : []) {
-          if (key !== 'app' && key !== 'ports') {
-            this.issue({ path: `${at}.calls[${i}].${key}`, message: 'is not a field of a call', received: key, fix: `a call has app and ports (${suggest(key, ['app', 'ports'])})` });
-          }
-        }
+        // A misspelt key (port, ports_) would silently widen the call to every port: checkFields reports it.
         const target = this.apps.get(callee);
         if (!target) {
           this.issue({ path: where, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(String(callee), [...this.apps.keys()])})` });
@@ -571,6 +588,8 @@ class Resolver {
       bad('must be a Delivery', delivery, 'use Delivery.rollingUpdate(), Delivery.canary({ steps }) or Delivery.blueGreen()');
       return;
     }
+    // The options as declared: a misspelt one (maxSurg) would otherwise be ignored.
+    if (delivery.declared) this.checkFields(path, delivery.declared, DELIVERY_OPTIONS[delivery.kind], { environment, file });
     if (!app.workload?.isLongRunning) {
       bad(`does not apply to a ${app.workload?.kind}`, delivery.kind, 'remove it');
       return;
@@ -680,6 +699,10 @@ class Resolver {
     const file = sourceFile(env);
     const e = env.name;
     const before = this.issues.size;
+    this.checkFields('', env, ENVIRONMENT, { environment: e, file });
+    if (env.sync instanceof SyncPolicy && env.sync.declared) {
+      this.checkFields('sync', env.sync.declared, env.sync.automated ? SYNC_OPTIONS.automated : SYNC_OPTIONS.manual, { environment: e, file });
+    }
     if (!(env.tier instanceof Tier)) {
       this.issue({ environment: e, file, path: 'tier', message: 'must be a Tier', received: env.tier, fix: 'use Tier.DEVELOPMENT, Tier.STAGING or Tier.PRODUCTION' });
     }
@@ -920,6 +943,7 @@ class Resolver {
       this.issue({ environment: env.name, file, path: 'release', message: 'is not a release file of the form {"apps": {"<app>": {"tag": "...", "digest": "sha256:..."}}}', received: content, fix: `write ${file} in that form` });
       return versions;
     }
+    this.checkFields('release', content, RELEASE_FILE, { environment: env.name, file });
     for (const [app, entry] of Object.entries(content.apps as Record<string, unknown>)) {
       const e = entry as ReleaseEntry;
       if (!this.apps.has(app)) {

@@ -1,6 +1,8 @@
 import {
-  Exposure, PlatformSpec, PlatformValidationError, Probe, Tier, ValidationIssue, Workload, formatIssue, releaseFile, resolvePlatform,
+  Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, formatIssue, releaseFile,
+  resolvePlatform,
 } from '../../src/model';
+import { platform as examplePlatform } from '../../src/platform';
 import { environment, platform, service } from '../fixtures';
 
 /** The issues a declaration fails with (and fails the test if it does not fail). */
@@ -228,7 +230,7 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]);
     const misspelt = issuesOf(platform({ apps: [service('web', { calls: [{ app: 'api', port: ['http'] } as never] }), api] }));
     expect(misspelt.map((i) => `${i.path}: ${i.message} (received ${JSON.stringify(i.received)}); ${i.fix}`)).toEqual([
-      'apps.web.calls[0].port: is not a field of a call (received "port"); a call has app and ports (did you mean "ports"?)',
+      'apps.web.calls[0].port: is not a field of a call, so it would be ignored (received ["http"]); fix the name (did you mean "ports"?), or remove it',
     ]);
     const empty = issuesOf(platform({ apps: [service('web', { calls: [{ app: 'api', ports: [] }] }), api] }));
     expect(empty.map((i) => `${i.path}: ${i.message}; ${i.fix}`)).toEqual([
@@ -323,5 +325,69 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     expect(messages).toContainEqual(expect.stringContaining('apps.web.workload: must be a Workload (received "service")'));
     const typed = messagesOf(platform({ apps: [service('web', { env: { PORT: 8080 as never } })] }));
     expect(typed).toContainEqual('apps.web.env.PORT: must be a string (received 8080); quote it, e.g. PORT: "8080"');
+  });
+});
+
+describe('a misspelt field is an error, not a silently missing setting', () => {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const typo = (x: object): any => x; // what a synth sees when TypeScript has not checked the declaration
+
+  test('in apps, their nested objects and the options of the model\'s factories', () => {
+    const web = service('web', typo({
+      secerts: [{ name: 'signing-key', envVar: 'SIGNING_KEY' }],
+      resources: { cpuRequest: '100m', cpuLimt: '200m' },
+      ports: [{ name: 'http', port: 8080, protcol: 'TCP' }],
+      probes: { readiness: Probe.http('/ready', 'http', typo({ initialDelaySecond: 5 })), liveness: Probe.http('/live', 'http') },
+      exposure: Exposure.public(typo({ subdomain: 'shop', paht: '/' })),
+      delivery: Delivery.rollingUpdate(typo({ maxSurg: 2 })),
+    }));
+    const cron = service('nightly', { workload: Workload.cronJob(typo({ schedule: '0 3 * * *', timezone: 'Europe/Paris' })), ports: [], probes: {} });
+    const issues = issuesOf(platform({ apps: [web, cron] }));
+    expect(issues.map((i) => `${i.path}: ${i.message}; ${i.fix}`).sort()).toEqual([
+      'apps.nightly.workload.timezone: is not a field of Workload.cronJob options, so it would be ignored; fix the name (did you mean "timeZone"?), or remove it',
+      'apps.web.delivery.maxSurg: is not a field of Delivery.rollingUpdate options, so it would be ignored; fix the name (did you mean "maxSurge"?), or remove it',
+      'apps.web.exposure.paht: is not a field of Exposure.public options, so it would be ignored; fix the name (did you mean "path"?), or remove it',
+      'apps.web.ports[0].protcol: is not a field of a port, so it would be ignored; fix the name (did you mean "protocol"?), or remove it',
+      'apps.web.probes.readiness.initialDelaySecond: is not a field of probe timing, so it would be ignored; fix the name (did you mean "initialDelaySeconds"?), or remove it',
+      'apps.web.resources.cpuLimt: is not a field of resources, so it would be ignored; fix the name (did you mean "cpuLimit"?), or remove it',
+      'apps.web.secerts: is not a field of an app, so it would be ignored; fix the name (did you mean "secrets"?), or remove it',
+    ]);
+    expect(issues.find((i) => i.path === 'apps.web.secerts')!.received).toEqual([{ name: 'signing-key', envVar: 'SIGNING_KEY' }]);
+  });
+
+  test('in environments, their overrides and SyncPolicy options, naming the environment and its file', () => {
+    const prod = environment('prod', ['web'], typo({
+      tier: Tier.PRODUCTION,
+      sourceFile: 'environments/prod.ts',
+      syncWindow: [{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h' }],
+      sync: SyncPolicy.automated(typo({ selfheal: false })),
+      apps: { web: { replicas: 2, replcas: 3 } },
+      teams: { alpha: { quota: { requestCpu: '8' } } },
+    }));
+    const issues = issuesOf(platform({ environments: [prod] }));
+    expect(issues.map((i) => [i.environment, i.file, i.path])).toEqual(expect.arrayContaining([
+      ['prod', 'environments/prod.ts', 'syncWindow'],
+      ['prod', 'environments/prod.ts', 'sync.selfheal'],
+      ['prod', 'environments/prod.ts', 'apps.web.replcas'],
+      ['prod', 'environments/prod.ts', 'teams.alpha.quota.requestCpu'],
+    ]));
+    expect(issues).toHaveLength(4);
+    expect(formatIssue(issues.find((i) => i.path === 'syncWindow')!)).toContain('did you mean "syncWindows"?');
+  });
+
+  test('in a release file, naming the file', () => {
+    const dev = environment('dev', ['web'], {}, typo({ web: { tag: '1.0.0', digets: `sha256:${'b'.repeat(64)}` } }));
+    const [issue] = issuesOf(platform({ environments: [dev] }));
+    expect(formatIssue(issue)).toBe(`release.apps.web.digets in dev: is not a field of a release entry, so it would be ignored (received "sha256:${'b'.repeat(64)}"); `
+      + 'fix the name (did you mean "digest"?), or remove it [environments/releases/dev.json]');
+  });
+
+  test('at the top of the platform and in teams', () => {
+    const spec = typo({ ...platform(), gitOps: {}, teams: [{ name: 'alpha', owners: 'alpha@example.com', namespace: ['alpha'] }] });
+    expect(issuesOf(spec).map((i) => i.path).sort()).toEqual(['gitOps', 'teams[0].namespace']);
+  });
+
+  test('the example declares no unknown field', () => {
+    expect(() => resolvePlatform(examplePlatform)).not.toThrow();
   });
 });
