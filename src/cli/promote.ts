@@ -34,8 +34,11 @@ export function runPromote(options: PromoteOptions, out: Console = console): num
     out.error(`Promotion refused: ${err.message}. Nothing was changed.`);
     return 1;
   }
+  const skipped = plan.skipped.map((s) => `${s.app} (${s.reason})`).join(', ');
   if (plan.promoted.length === 0) {
-    out.log(`Nothing to promote: ${plan.unchanged.join(', ')} already run${plan.unchanged.length === 1 ? 's' : ''} in "${plan.to}" what runs in "${plan.from}".`);
+    if (plan.unchanged.length > 0) out.log(`Nothing to promote: ${plan.unchanged.join(', ')} already run${plan.unchanged.length === 1 ? 's' : ''} in "${plan.to}" what runs in "${plan.from}".`);
+    else out.log(`Nothing to promote from "${plan.from}" to "${plan.to}".`);
+    if (skipped) out.log(`Left out: ${skipped}.`);
     return 0;
   }
   let rendered;
@@ -72,6 +75,7 @@ export function runPromote(options: PromoteOptions, out: Console = console): num
     out.log(`| ${p.app} | ${v(p.from)} | ${v(p.previous)} | ${v(p.from)} |`);
   }
   if (plan.unchanged.length > 0) out.log(`\nAlready up to date in ${plan.to}: ${plan.unchanged.join(', ')}.`);
+  if (skipped) out.log(`\nLeft out: ${skipped}.`);
   out.log(`\nChanged: \`${plan.releaseFile}\` and the rendered files below. Roll back by reverting this commit.\n`);
   out.log(renderMarkdown(report));
   return 0;

@@ -35,6 +35,8 @@ export interface PromotionPlan {
   readonly promoted: readonly PromotedApp[];
   /** Apps already at the source's version. */
   readonly unchanged: readonly string[];
+  /** With `all`: apps left out, and why (disabled in the target or not running in the source). Named apps are refused instead. */
+  readonly skipped: ReadonlyArray<{ readonly app: string; readonly reason: string }>;
   /** The target's release file path and its new text. */
   readonly releaseFile: string;
   readonly releaseText: string;
@@ -75,10 +77,20 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
 
   const promoted: PromotedApp[] = [];
   const unchanged: string[] = [];
+  const skipped: Array<{ app: string; reason: string }> = [];
   for (const app of apps) {
     if (!declared.has(app)) throw new PromotionRefused(`unknown app "${app}" (${suggest(app, [...declared])})`);
-    if (target.apps?.[app]?.enabled === false) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
     const entry = sourceApps[app];
+    // --all promotes what can be promoted: an app that does not run on both sides (a dev-only app) is left out and listed.
+    if (request.all && target.apps?.[app]?.enabled === false) {
+      skipped.push({ app, reason: `disabled in "${target.name}"` });
+      continue;
+    }
+    if (request.all && source.apps?.[app]?.enabled === false) {
+      skipped.push({ app, reason: `disabled in "${source.name}"` });
+      continue;
+    }
+    if (target.apps?.[app]?.enabled === false) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
     if (!entry || source.apps?.[app]?.enabled === false) {
       throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}. Deploy it to "${source.name}" first`);
     }
@@ -106,6 +118,7 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
     to: target.name,
     promoted,
     unchanged,
+    skipped,
     releaseFile: target.release.file,
     releaseText: `${JSON.stringify(nextContent, null, 2)}\n`,
     platform: { ...platform, environments: envs.map((e) => (e === target ? nextTarget : e)) },

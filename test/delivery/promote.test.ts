@@ -62,6 +62,22 @@ test('--all promotes every app whose version differs, and says which were up to 
   expect(text).toContain('Already up to date in prod: orders-api.');
 });
 
+test('--all leaves out, and lists, an app that runs on one side only (a dev-only app); naming it is refused', () => {
+  // sales-report runs in staging but not in prod; a new dev-only app would be the same one step earlier.
+  const devOnly: PlatformSpec = {
+    ...platform,
+    environments: platform.environments.map((e) => (e.name === 'prod' ? { ...e, apps: { ...e.apps, 'sales-report': { enabled: false } } } : e)),
+  };
+  const plan = planPromotion(devOnly, { apps: [], all: true, to: 'prod' });
+  expect(plan.skipped).toEqual([{ app: 'sales-report', reason: 'disabled in "prod"' }]);
+  expect(plan.promoted.map((p) => p.app)).not.toContain('sales-report');
+  expect(JSON.parse(plan.releaseText).apps['sales-report']).toEqual((platform.environments[2].release.content as Record<string, Record<string, unknown>>).apps['sales-report']);
+  const { code, text } = promote({ all: true, to: 'prod' }, devOnly);
+  expect(code).toBe(0);
+  expect(text).toContain('Left out: sales-report (disabled in "prod").');
+  expect(() => planPromotion(devOnly, { apps: ['sales-report'], to: 'prod' })).toThrow(/"sales-report" is disabled in "prod"/);
+});
+
 test('nothing to promote is said, and nothing changes', () => {
   promote({ apps: ['orders-api'], to: 'prod' });
   const before = snapshot();
