@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { previewableApps } from '../../src/k8s/preview';
 import { PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
 import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
@@ -9,7 +10,13 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const rendered = renderPlatform({ platform, extensions });
 const files = [...rendered.files.keys()];
 const doc = (file: string): Json => parse(rendered.files.get(file)!);
-const previewed = ['catalog-api', 'orders-api', 'orders-worker', 'sales-report', 'storefront-web'];
+// Every app with an Application of its own gets a preview (a migration rides with its app): from the model, so that adding an app needs no edit here.
+const previewed = previewableApps(rendered.resolved.environments.find((e) => e.name === 'dev')!).map((a) => a.name).sort();
+
+test('the example\'s previewed apps are its apps with an Application of their own', () => {
+  expect(previewed).toEqual(expect.arrayContaining(['catalog-api', 'orders-api', 'orders-worker', 'sales-report', 'storefront-web']));
+  expect(previewed).not.toContain('orders-db-migrate');
+});
 
 test('previews are rendered for the dev cluster only, one directory per app with a kustomization listing its files', () => {
   expect(files.filter((f) => f.includes('/previews/') && f.endsWith('kustomization.yaml'))).toEqual(previewed.map((a) => `dev/previews/${a}/kustomization.yaml`));
