@@ -25,7 +25,8 @@ export const prod: EnvironmentSpec = {
   endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/prod.json', release),
   teams: {
-    storefront: { quota: { requestsCpu: '8', requestsMemory: '16Gi' } },
+    // Peak: storefront-web at 12 pods plus its canary's 25% surge, catalog-api doubled while a blue-green version waits for promotion.
+    storefront: { quota: { requestsCpu: '12', requestsMemory: '16Gi', limitsCpu: '24', limitsMemory: '32Gi' } },
     orders: { quota: { requestsCpu: '8', requestsMemory: '16Gi' } },
   },
   apps: {

@@ -1188,9 +1188,11 @@ class Resolver {
   }
 
   /**
-   * The pods a namespace can run at its largest (every autoscaler at its
-   * maximum, one extra pod per Deployment during a rolling update, one pod per
-   * job) must fit its quota, or rollouts stall with "exceeded quota".
+   * The pods a namespace can run at its largest must fit its quota, requests
+   * and limits, or rollouts stall with "exceeded quota" exactly under peak
+   * load: every autoscaler at its maximum, plus each app's rollout surge at
+   * that size ({@link surgePods}: a rolling update's maxSurge, a canary's 25%,
+   * a blue-green's whole preview), plus one pod per job.
    */
   private checkQuotaFits(env: EnvironmentSpec, file: string, teams: ResolvedTeam[], apps: ResolvedApp[]): void {
     const byNamespace = new Map<string, ResolvedApp[]>();
@@ -1202,32 +1204,59 @@ class Resolver {
     for (const team of teams) {
       for (const ns of team.namespaces) {
         const inNs = byNamespace.get(ns) ?? [];
-        let cpu = 0;
-        let memory = 0;
-        let pods = 0;
+        const total = { requestsCpu: 0, limitsCpu: 0, requestsMemory: 0, limitsMemory: 0, pods: 0 };
         for (const a of inNs) {
-          const n = a.kind === 'service' || a.kind === 'worker' ? (a.autoscaling?.maxReplicas ?? a.replicas) + 1 : 1;
-          cpu += n * (parseCpu(a.resources.cpuRequest) ?? 0);
-          memory += n * (parseMemory(a.resources.memoryRequest) ?? 0);
-          pods += n;
+          let n = 1;
+          if (a.kind === 'service' || a.kind === 'worker') {
+            const peak = a.autoscaling?.maxReplicas ?? a.replicas;
+            n = peak + surgePods(a.delivery, peak);
+          }
+          total.requestsCpu += n * (parseCpu(a.resources.cpuRequest) ?? 0);
+          total.limitsCpu += n * (parseCpu(a.resources.cpuLimit) ?? 0);
+          total.requestsMemory += n * (parseMemory(a.resources.memoryRequest) ?? 0);
+          total.limitsMemory += n * (parseMemory(a.resources.memoryLimit) ?? 0);
+          total.pods += n;
         }
         const q = team.quota;
+        const cores = (m: number) => `${Number((m / 1000).toFixed(3))}`;
+        const mebi = (b: number) => `${Math.ceil(b / 1024 ** 2)}Mi`;
         const problems: string[] = [];
-        if (cpu > (parseCpu(q.requestsCpu) ?? Infinity)) problems.push(`CPU requests ${cpu}m > quota ${q.requestsCpu}`);
-        if (memory > (parseMemory(q.requestsMemory) ?? Infinity)) problems.push(`memory requests ${Math.ceil(memory / 1024 ** 2)}Mi > quota ${q.requestsMemory}`);
-        if (pods > q.pods) problems.push(`pods ${pods} > quota ${q.pods}`);
+        if (total.requestsCpu > (parseCpu(q.requestsCpu) ?? Infinity)) problems.push(`CPU requests ${cores(total.requestsCpu)} > quota ${q.requestsCpu}`);
+        if (total.limitsCpu > (parseCpu(q.limitsCpu) ?? Infinity)) problems.push(`CPU limits ${cores(total.limitsCpu)} > quota ${q.limitsCpu}`);
+        if (total.requestsMemory > (parseMemory(q.requestsMemory) ?? Infinity)) problems.push(`memory requests ${mebi(total.requestsMemory)} > quota ${q.requestsMemory}`);
+        if (total.limitsMemory > (parseMemory(q.limitsMemory) ?? Infinity)) problems.push(`memory limits ${mebi(total.limitsMemory)} > quota ${q.limitsMemory}`);
+        if (total.pods > q.pods) problems.push(`pods ${total.pods} > quota ${q.pods}`);
         if (problems.length > 0) {
           this.issue({
             environment: env.name,
             file,
             path: `teams.${team.name}.quota`,
-            message: `is too small for namespace "${ns}" at full scale (every autoscaler at max, plus one surge pod per Deployment): ${problems.join(', ')}`,
+            message: `is too small for namespace "${ns}" at peak (every autoscaler at max, plus each rollout's surge or preview pods): ${problems.join(', ')}`,
             received: q,
-            fix: `raise the quota in teams["${team.name}"].quota of ${file}, or lower replicas/resources`,
+            fix: `raise the quota in teams["${team.name}"].quota of ${file} (at least ${cores(total.requestsCpu)} CPU and ${mebi(total.requestsMemory)} requested, `
+              + `${cores(total.limitsCpu)} CPU and ${mebi(total.limitsMemory)} in limits, ${total.pods} pods), or lower maxReplicas, resources or the surge`,
           });
         }
       }
     }
+  }
+}
+
+/**
+ * The extra pods a rollout runs on top of `replicas` while it replaces them:
+ * a rolling update's maxSurge; a canary's maxSurge (Argo Rollouts' default,
+ * 25%, rounded up); a blue-green's whole preview (as many pods again, until
+ * promotion and the scale-down delay).
+ */
+export function surgePods(delivery: ResolvedDelivery, replicas: number): number {
+  const of = (v: number | string) => (typeof v === 'number' ? v : Math.ceil((replicas * Number(v.replace('%', ''))) / 100));
+  switch (delivery.kind) {
+    case 'rolling-update':
+      return of(delivery.maxSurge);
+    case 'canary':
+      return of('25%');
+    default:
+      return replicas;
   }
 }
 

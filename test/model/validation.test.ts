@@ -1,5 +1,5 @@
 import {
-  Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, formatIssue, releaseFile,
+  CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, formatIssue, releaseFile,
   resolvePlatform,
 } from '../../src/model';
 import { platform as examplePlatform } from '../../src/platform';
@@ -286,7 +286,19 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
       apps: [service('web', { autoscaling: { maxReplicas: 10 } })],
     }));
     expect(issue.path).toBe('teams.alpha.quota');
-    expect(formatIssue(issue)).toContain('CPU requests 1100m > quota 500m');
+    expect(formatIssue(issue)).toContain('CPU requests 1.1 > quota 500m');
+  });
+
+  test('a quota that fits the peak but not a rollout at the peak: limits too, and each strategy\'s surge', () => {
+    // 10 pods of 100m/500m at most; each strategy adds its own surge at that size.
+    const quotaFor = (delivery: Delivery, limitsCpu: string) => issuesOf(platform({
+      teams: [{ name: 'alpha', owners: 'alpha@example.com', quota: { requestsCpu: '100', limitsCpu } }],
+      apps: [service('web', { autoscaling: { maxReplicas: 10 }, delivery })],
+    })).map((i) => formatIssue(i));
+    expect(quotaFor(Delivery.rollingUpdate({ maxSurge: 2 }), '5.5')).toEqual([expect.stringContaining('CPU limits 6 > quota 5.5')]);
+    expect(quotaFor(Delivery.canary({ steps: [CanaryStep.weight(50)] }), '6')).toEqual([expect.stringContaining('CPU limits 6.5 > quota 6')]);
+    expect(quotaFor(Delivery.blueGreen(), '9.5')).toEqual([expect.stringContaining('CPU limits 10 > quota 9.5')]);
+    expect(quotaFor(Delivery.blueGreen(), '9.5')[0]).toContain('raise the quota in teams["alpha"].quota of environments/dev.ts (at least 2 CPU and 2560Mi requested, 10 CPU');
   });
 
   test('overlapping cluster ranges, an open control plane', () => {
