@@ -384,7 +384,9 @@ class Resolver {
         this.issue({ path: `${at}[${i}].name`, message: 'clashes with another port of the same name', received: p.name, fix: 'give each port a unique name' });
       }
       names.add(p?.name);
-      if (!Number.isInteger(p?.port) || p.port < 1 || p.port > 65535) {
+      if (!Number.isInteger(p?.port)) {
+        this.issue({ path: `${at}[${i}].port`, message: 'must be a whole number', received: p?.port, fix: 'write the port as a number, e.g. port: 8080 (not "8080")' });
+      } else if (p.port < 1 || p.port > 65535) {
         this.issue({ path: `${at}[${i}].port`, message: 'is out of range', received: p?.port, fix: 'use a port number from 1 to 65535 (above 1024: containers run as non-root)' });
       } else if (p.port < 1024) {
         this.issue({ path: `${at}[${i}].port`, message: 'is a privileged port, which a non-root container cannot bind', received: p.port, fix: 'listen on a port above 1024 (e.g. 8080); the Service still exposes port 80' });
@@ -993,6 +995,10 @@ class Resolver {
     for (const name of Object.keys(overrides)) {
       if (!this.apps.has(name)) {
         this.issue({ environment: env.name, file, path: `apps.${name}`, message: 'overrides an app that is not declared', received: name, fix: `fix the name (${suggest(name, [...this.apps.keys()])})` });
+      }
+      const enabled = (overrides[name] as AppOverride | undefined)?.enabled;
+      if (enabled !== undefined && typeof enabled !== 'boolean') {
+        this.issue({ environment: env.name, file, path: `apps.${name}.enabled`, message: 'must be true or false', received: enabled, fix: 'write enabled: false (not "false")' });
       }
     }
     const enabled = [...this.apps.values()].filter((a) => overrides[a.name]?.enabled !== false);

@@ -403,3 +403,14 @@ describe('a misspelt field is an error, not a silently missing setting', () => {
     expect(() => resolvePlatform(examplePlatform)).not.toThrow();
   });
 });
+
+describe('a value of the wrong type says so, and how to write it', () => {
+  test('a port written as a string; enabled written as a string', () => {
+    expect(messagesOf(platform({ apps: [service('web', { ports: [{ name: 'http', port: '8080' as never }] })] })))
+      .toContain('apps.web.ports[0].port: must be a whole number (received "8080"); write the port as a number, e.g. port: 8080 (not "8080")');
+    const dev = environment('dev', ['web'], { apps: { web: { enabled: 'false' as never } } });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual(expect.arrayContaining([
+      'apps.web.enabled in dev: must be true or false (received "false"); write enabled: false (not "false") [environments/dev.ts]',
+    ]));
+  });
+});
