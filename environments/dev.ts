@@ -18,7 +18,8 @@ export const dev: EnvironmentSpec = {
   },
   sync: SyncPolicy.automated(),
   // Every pull request labelled preview:<app> gets that app in namespace pr-<number>-<app> on this cluster.
-  previews: { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.dev.acme.example' },
+  // The token (a Secret in the argocd namespace, created out of band) keeps five previews' polling within GitHub's rate limits.
+  previews: { github: { owner: 'acme', repo: 'platform', tokenSecret: 'github-token' }, domain: 'preview.dev.acme.example' },
   // Cloud SQL for the orders database, reached over private services access.
   endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/dev.json', release),

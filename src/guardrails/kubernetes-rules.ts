@@ -57,6 +57,24 @@ function minimumReplicas(object: CheckedObject, context: RuleContext): { replica
   return { replicas: Number((object.manifest.spec as any)?.replicas ?? 1), path: 'spec.replicas' };
 }
 
+/** GitHub's REST API: requests an hour per address without a token. */
+const GITHUB_ANONYMOUS_PER_HOUR = 60;
+/** Argo CD's ApplicationSet controller polls a pull-request generator this often when it does not say. */
+const DEFAULT_REQUEUE_SECONDS = 1800;
+
+/** Requests an hour an ApplicationSet's GitHub pull-request generators make without a token. */
+function anonymousPullRequestPolls(set: CheckedObject): number {
+  const generators = (set.manifest.spec as any)?.generators;
+  let perHour = 0;
+  for (const g of Array.isArray(generators) ? generators : []) {
+    const pr = g?.pullRequest;
+    if (!pr?.github || pr.github.tokenRef || pr.github.appSecretName) continue;
+    const every = Number(pr.requeueAfterSeconds ?? DEFAULT_REQUEUE_SECONDS);
+    if (every > 0) perHour += 3600 / every;
+  }
+  return perHour;
+}
+
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i;
 const SECRET_VALUE = [
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
@@ -403,6 +421,31 @@ export const KUBERNETES_RULES: readonly Rule[] = [
       if (!canary || canary.trafficRouting || (canary.stableService === undefined && canary.canaryService === undefined)) return [];
       const field = canary.stableService !== undefined ? 'stableService' : 'canaryService';
       return [{ path: `spec.strategy.canary.${field}`, value: canary[field], message: `names a ${field} without trafficRouting: the canary would get no traffic` }];
+    },
+  },
+  {
+    id: 'previews-github-rate-limit',
+    severity: 'warning',
+    scope: 'all',
+    summary: 'pull-request generators without a GitHub token must stay within GitHub\'s anonymous rate limit (60 requests an hour)',
+    rationale: 'each ApplicationSet\'s pull-request generator lists the repository\'s pull requests every requeueAfterSeconds; anonymous requests share '
+      + 'one limit of 60 an hour per address, and past it previews stop appearing and disappearing until the hour is over',
+    fix: 'set previews.github.tokenSecret (a Secret in the Argo CD namespace holding a GitHub token, created out of band), or raise previews.requeueAfterSeconds',
+    equivalents: ['kube-linter: (none)', 'Polaris: (none)', 'Kyverno: (none)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'ApplicationSet') return [];
+      // Reported once per environment, on the first such ApplicationSet by name, with the environment's total.
+      const anonymous = context.objectsOf('ApplicationSet')
+        .map((o) => ({ o, perHour: anonymousPullRequestPolls(o) }))
+        .filter((x) => x.perHour > 0)
+        .sort((a, b) => name(a.o).localeCompare(name(b.o)));
+      const total = anonymous.reduce((n, x) => n + x.perHour, 0);
+      if (total <= GITHUB_ANONYMOUS_PER_HOUR || anonymous[0]?.o !== object) return [];
+      return [{
+        path: 'spec.generators',
+        value: `${anonymous.length} ApplicationSets, ${Math.ceil(total)} requests an hour`,
+        message: `${anonymous.length} pull-request generators without a token poll GitHub about ${Math.ceil(total)} times an hour, over the anonymous limit of ${GITHUB_ANONYMOUS_PER_HOUR}`,
+      }];
     },
   },
   {

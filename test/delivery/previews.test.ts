@@ -30,7 +30,9 @@ test('previews are rendered for the dev cluster only, one directory per app with
 
 test('each app has an ApplicationSet whose pull-request generator and template give each labelled PR its own namespace and host', () => {
   const set = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
-  expect(set.spec.generators).toEqual([{ pullRequest: { github: { owner: 'acme', repo: 'platform', labels: ['preview:storefront-web'] }, requeueAfterSeconds: 180 } }]);
+  expect(set.spec.generators).toEqual([{
+    pullRequest: { github: { owner: 'acme', repo: 'platform', labels: ['preview:storefront-web'], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
+  }]);
   const t = set.spec.template;
   expect(t.metadata.name).toBe('pr-{{number}}-storefront-web');
   expect(t.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);

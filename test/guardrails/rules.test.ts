@@ -105,6 +105,27 @@ describe('the rules', () => {
       .not.toContain('rollout-canary-gets-traffic');
   });
 
+  test('previews-github-rate-limit warns once per environment when anonymous pull-request generators poll over 60 times an hour', () => {
+    const example = renderPlatform({ platform, extensions });
+    const dev = (): CheckedObject[] => JSON.parse(JSON.stringify(example.objects.filter((o) => o.environment === 'dev')));
+    const warnings = (objects: CheckedObject[]) => runGuardrails(objects, { platform: example.resolved, today: '2026-11-21' }).violations
+      .filter((v) => v.rule === 'previews-github-rate-limit');
+    const sets = (o: CheckedObject[]): Json[] => o.filter((x) => x.manifest.kind === 'ApplicationSet').map((x) => x.manifest);
+    // The example's generators use a token: nothing to say.
+    expect(sets(dev()).every((s) => s.spec.generators[0].pullRequest.github.tokenRef)).toBe(true);
+    expect(warnings(dev())).toEqual([]);
+    // Without it, five generators polling every 180 s make 100 requests an hour: one warning, on the first ApplicationSet.
+    const anonymous = dev();
+    for (const s of sets(anonymous)) delete s.spec.generators[0].pullRequest.github.tokenRef;
+    const [warning, ...more] = warnings(anonymous);
+    expect(more).toEqual([]);
+    expect(warning).toMatchObject({ severity: 'warning', name: 'preview-catalog-api', path: 'spec.generators' });
+    expect(warning.message).toContain('5 pull-request generators without a token poll GitHub about 100 times an hour, over the anonymous limit of 60');
+    // Every 300 s, five make exactly 60: within the limit.
+    for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = 300;
+    expect(warnings(anonymous)).toEqual([]);
+  });
+
   test('images: no tag or latest everywhere, a digest in production', () => {
     expect(rulesAfter((o) => { container(o).image = 'registry.example.com/apps/web'; })).toEqual(['image-digest-in-production', 'image-tag-pinned']);
     expect(rulesAfter((o) => { container(o).image = 'registry.example.com/apps/web:latest'; })).toEqual(['image-digest-in-production', 'image-tag-pinned']);
