@@ -63,6 +63,7 @@ export const CRD_KINDS: readonly string[] = [
   'external-secrets.io/ExternalSecret',
   'external-secrets.io/SecretStore',
   'external-secrets.io/ClusterSecretStore',
+  'monitoring.googleapis.com/PodMonitoring',
 ];
 
 /** Written into every generated file. */

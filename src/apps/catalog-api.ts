@@ -9,6 +9,7 @@ export const catalogApi: AppSpec = {
   workload: Workload.service(),
   image: `${REGISTRY}/catalog-api`,
   ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }],
+  metrics: { port: 'metrics' },
   probes: {
     readiness: Probe.http('/ready', 'http'),
     liveness: Probe.http('/live', 'http'),

@@ -8,7 +8,9 @@ export const storefrontWeb: AppSpec = {
   description: 'Server-rendered web shop',
   workload: Workload.service(),
   image: `${REGISTRY}/storefront-web`,
-  ports: [{ name: 'http', port: 8080 }],
+  ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }],
+  // Scraped by managed Prometheus: prod's canary analysis reads its request rates.
+  metrics: { port: 'metrics' },
   probes: {
     readiness: Probe.http('/healthz/ready', 'http'),
     liveness: Probe.http('/healthz/live', 'http', { periodSeconds: 20 }),

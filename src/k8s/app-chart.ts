@@ -4,7 +4,7 @@ import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform } from '../model';
-import { ArgoRollout, ExternalSecret, GcpSecretStore, PrometheusAnalysisTemplate } from './crds';
+import { ArgoRollout, ExternalSecret, GcpSecretStore, PodMonitoring, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';
 import { podSpec } from './pod';
 
@@ -15,6 +15,8 @@ export const GKE_METADATA_SERVER = [{ cidr: '169.254.169.252/32', port: 988 }, {
 /** private.googleapis.com: Google APIs reached over Private Google Access (the cloud layer points their DNS names here). */
 export const PRIVATE_GOOGLE_APIS = PRIVATE_GOOGLE_ACCESS.cidr;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+/** Where GKE runs Google Cloud Managed Service for Prometheus's collectors. */
+const MANAGED_PROMETHEUS_NAMESPACE = 'gmp-system';
 
 /**
  * Annotations that make an object an Argo CD PreSync hook: recreated before
@@ -114,6 +116,16 @@ function renderApp(
   // Where previews run, an app's callers may also be their previews (in namespaces labelled as previews).
   const previewCallers = env.previews && !preview ? previewLabel(platform) : undefined;
   networkPolicy(scope, hook ? supporting(app.name) : meta(app.name), app, previewCallers);
+
+  if (app.metrics) {
+    new PodMonitoring(scope, 'pod-monitoring', {
+      metadata: meta(app.name),
+      selector: selectorLabels(app),
+      port: app.metrics.port.name,
+      path: app.metrics.path,
+      interval: app.metrics.interval,
+    });
+  }
 
   const podLabels = { ...versionedLabels(platform, env, app), ...(preview ? { [previewLabel(platform)]: 'true' } : {}) };
   const workloadMeta: ApiObjectMetadata = { name: app.name, namespace: app.namespace, labels: podLabels };
@@ -319,6 +331,13 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
     ingress.push({
       from: GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
       ports: portsOf([app.exposure.port]),
+    });
+  }
+  if (app.metrics) {
+    // GKE's managed Prometheus collectors run in gmp-system and scrape the pods directly.
+    ingress.push({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': MANAGED_PROMETHEUS_NAMESPACE } } }],
+      ports: portsOf([app.metrics.port]),
     });
   }
   const egress: k8s.NetworkPolicyEgressRule[] = app.calls.map((c) => ({

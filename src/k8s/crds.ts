@@ -185,3 +185,30 @@ export class PrometheusAnalysisTemplate extends KubeObject {
     });
   }
 }
+
+/**
+ * A Google Cloud Managed Service for Prometheus PodMonitoring
+ * (`monitoring.googleapis.com/v1`): GKE's managed collectors scrape one port
+ * of the selected pods. `app.kubernetes.io/name` becomes the series' `app`
+ * label, so that queries select an app with `namespace="...", app="..."`.
+ */
+export class PodMonitoring extends KubeObject {
+  constructor(scope: Construct, id: string, props: {
+    readonly metadata: ApiObjectMetadata;
+    readonly selector: Readonly<Record<string, string>>;
+    readonly port: string;
+    readonly path: string;
+    readonly interval: string;
+  }) {
+    super(scope, id, {
+      apiVersion: 'monitoring.googleapis.com/v1',
+      kind: 'PodMonitoring',
+      metadata: props.metadata,
+      spec: {
+        selector: { matchLabels: props.selector },
+        endpoints: [{ port: props.port, path: props.path, interval: props.interval }],
+        targetLabels: { fromPod: [{ from: 'app.kubernetes.io/name', to: 'app' }] },
+      },
+    });
+  }
+}

@@ -34,6 +34,8 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
     egress: [],
     replicas: 1,
     autoscaling: undefined,
+    // Nor is it scraped: a preview's series would mix with the environment's.
+    metrics: undefined,
     calledBy: [],
     delivery: { kind: 'rolling-update', maxSurge: 1, maxUnavailable: 0 },
     exposure: app.exposure.isPublic

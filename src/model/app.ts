@@ -222,6 +222,20 @@ export class Delivery {
 }
 
 /** CPU and memory of one container. */
+/**
+ * Metrics the app serves in the Prometheus format, which Google Cloud Managed
+ * Service for Prometheus scrapes (a PodMonitoring). Queries select an app's
+ * series with `namespace="<namespace>", app="<app>"`.
+ */
+export interface MetricsSpec {
+  /** Name of the port that serves them, one of the app's ports. */
+  readonly port: string;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** How often they are scraped, a Prometheus duration. @default '30s' */
+  readonly interval?: string;
+}
+
 export interface ResourcesSpec {
   /** CPU reserved, e.g. `'100m'`. @default '100m' */
   readonly cpuRequest?: string;
@@ -327,6 +341,8 @@ export interface AppSpec {
   readonly maxUnavailable?: number;
   /** Guardrail rules this app is exempt from, each with a reason. @default [] */
   readonly exemptions?: readonly ExemptionSpec[];
+  /** Prometheus metrics to collect, for dashboards, alerts and a canary's analysis. @default - none collected */
+  readonly metrics?: MetricsSpec;
   /** How a new version of a service or worker replaces the old one. @default Delivery.rollingUpdate() */
   readonly delivery?: Delivery;
 }

@@ -11,7 +11,7 @@
  * the compilation.
  */
 import type {
-  AppOverride, AppSpec, AutoscalingSpec, CallSpec, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MigrationOptions,
+  AppOverride, AppSpec, AutoscalingSpec, CallSpec, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MetricsSpec, MigrationOptions,
   PortSpec, ProbeTiming, ResourcesSpec, SecretRef,
 } from './app';
 import type {
@@ -81,6 +81,7 @@ export const APP = fields<AppSpec>('an app', {
   autoscaling: AUTOSCALING,
   maxUnavailable: true,
   exemptions: new ListOf(EXEMPTION),
+  metrics: fields<MetricsSpec>('metrics', { port: true, path: true, interval: true }),
   delivery: true, // a Delivery: options checked with DELIVERY_OPTIONS
 });
 

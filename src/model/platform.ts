@@ -18,6 +18,9 @@ import type {
 } from './resolved';
 import type { QuotaSpec, TeamSpec } from './team';
 
+/** A Prometheus duration as PodMonitoring accepts it, e.g. `30s`, `1m`, `1h30m`. */
+const PROMETHEUS_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+
 /** Pull requests ask for an app's preview with the label `preview:<app>`. */
 const PREVIEW_LABEL_PREFIX = 'preview:';
 /** The longest label name GitHub accepts. */
@@ -322,6 +325,7 @@ class Resolver {
       }
       this.checkPorts(app);
       this.checkProbes(app);
+      this.checkMetrics(app);
       this.checkResources(at, app.resources);
       this.checkEnv(at, app.env, app);
       this.checkConfigFiles(app);
@@ -407,6 +411,28 @@ class Resolver {
 
   private portNamed(app: AppSpec, name: string): boolean {
     return (app.ports ?? []).some((p) => p.name === name);
+  }
+
+  private checkMetrics(app: AppSpec): void {
+    const m = app.metrics;
+    if (m === undefined) return;
+    const at = `apps.${app.name}.metrics`;
+    if (m === null || typeof m !== 'object') {
+      this.issue({ path: at, message: 'must be an object', received: m, fix: 'write metrics: { port: "metrics" }, or omit it' });
+      return;
+    }
+    if (!app.workload?.isLongRunning) {
+      this.issue({ path: at, message: `does not apply to a ${app.workload?.kind}: only services and workers are scraped`, received: m, fix: 'remove it' });
+    }
+    if (!isString(m.port) || !this.portNamed(app, m.port)) {
+      this.issue({ path: `${at}.port`, message: 'names a port the app does not declare', received: m.port, fix: `declare the port in ports, or use one of the app's ports (${suggest(String(m.port), (app.ports ?? []).map((p) => p.name))})` });
+    }
+    if (m.path !== undefined && (!isString(m.path) || !m.path.startsWith('/'))) {
+      this.issue({ path: `${at}.path`, message: 'must be an absolute HTTP path', received: m.path, fix: 'write e.g. "/metrics"' });
+    }
+    if (m.interval !== undefined && (!isString(m.interval) || m.interval === '' || !PROMETHEUS_DURATION.test(m.interval))) {
+      this.issue({ path: `${at}.interval`, message: 'is not a Prometheus duration', received: m.interval, fix: 'write e.g. "30s" or "1m"' });
+    }
   }
 
   private checkProbes(app: AppSpec): void {
@@ -1174,6 +1200,9 @@ class Resolver {
         }
         : undefined,
       maxUnavailable: o.maxUnavailable ?? app.maxUnavailable ?? 1,
+      metrics: app.metrics
+        ? { port: ports.find((p) => p.name === app.metrics!.port)!, path: app.metrics.path ?? '/metrics', interval: app.metrics.interval ?? '30s' }
+        : undefined,
       cron: cron
         ? {
           schedule: o.schedule ?? cron.schedule,

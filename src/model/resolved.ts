@@ -236,6 +236,8 @@ export interface ResolvedApp {
   readonly egress: readonly { readonly name: string; readonly cidr: string; readonly ports: readonly number[] }[];
   readonly replicas: number;
   readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
+  /** Prometheus metrics scraped from the app's pods (a PodMonitoring), if any. */
+  readonly metrics?: { readonly port: ResolvedPort; readonly path: string; readonly interval: string };
   readonly maxUnavailable: number;
   readonly cron?: { readonly schedule: string; readonly timeZone: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
   readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };

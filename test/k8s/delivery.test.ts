@@ -85,3 +85,46 @@ describe('invalid delivery strategies', () => {
     expect(fails('canary')).toContain('apps.web.delivery: must be a Delivery (received "canary")');
   });
 });
+
+describe('metrics: what managed Prometheus scrapes, and what a canary analysis reads', () => {
+  test('an app that declares metrics gets a PodMonitoring of its pods on that port, and its network policy admits only the collectors there', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const monitoring = find(env, 'PodMonitoring', 'storefront-web');
+      const workload = find(env, env === 'prod' ? 'Rollout' : 'Deployment', 'storefront-web');
+      expect(monitoring.apiVersion).toBe('monitoring.googleapis.com/v1');
+      expect(monitoring.spec.selector.matchLabels).toEqual(workload.spec.selector.matchLabels);
+      expect(monitoring.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+      // The port it names is one the container serves.
+      expect(workload.spec.template.spec.containers[0].ports).toContainEqual(expect.objectContaining({ name: 'metrics', containerPort: 9090 }));
+      // Series carry app="storefront-web", which the canary analysis's query selects.
+      expect(monitoring.spec.targetLabels.fromPod).toEqual([{ from: 'app.kubernetes.io/name', to: 'app' }]);
+      const rules = find(env, 'NetworkPolicy', 'storefront-web').spec.ingress;
+      const toMetrics = rules.filter((r: Json) => r.ports.some((p: Json) => p.port === 9090));
+      expect(toMetrics).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    }
+    expect(find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis').spec.metrics[0].provider.prometheus.query).toContain('app="storefront-web"');
+    // An app without metrics has no PodMonitoring, and previews are not scraped.
+    expect(objects.filter((o) => o.manifest.kind === 'PodMonitoring').map((o) => `${o.environment}/${o.manifest.metadata.name}`).sort()).toEqual([
+      'dev/catalog-api', 'dev/storefront-web', 'prod/catalog-api', 'prod/storefront-web', 'staging/catalog-api', 'staging/storefront-web',
+    ]);
+  });
+
+  test('metrics must name a declared port, an absolute path and a duration, on a service or worker', () => {
+    const issues = (metrics: unknown, app = service('web', { metrics: metrics as never })) => {
+      try {
+        resolvePlatform(testPlatform({ apps: [app] }));
+        return [];
+      } catch (err) {
+        return (err as PlatformValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    expect(issues({ port: 'http' })).toEqual([]);
+    expect(issues({ port: 'metrcs', path: 'metrics', interval: '30 seconds' })).toEqual([
+      'apps.web.metrics.port: names a port the app does not declare',
+      'apps.web.metrics.path: must be an absolute HTTP path',
+      'apps.web.metrics.interval: is not a Prometheus duration',
+    ]);
+    const cron = service('nightly', { workload: Workload.cronJob({ schedule: '0 3 * * *' }), probes: {}, metrics: { port: 'http' } });
+    expect(issues(undefined, cron)).toEqual(['apps.nightly.metrics: does not apply to a cron-job: only services and workers are scraped']);
+  });
+});
