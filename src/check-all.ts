@@ -10,6 +10,7 @@ import * as path from 'path';
 import { runCheck } from './cli/check';
 import { runDriftCheck } from './cli/drift';
 import { describeUnexpected } from './cli/unexpected';
+import { PlatformValidationError, resolvePlatform } from './model';
 import { extensions, platform } from './platform';
 
 const projectDir = path.resolve(__dirname, '..');
@@ -26,6 +27,15 @@ async function exitCodeOf(name: string, check: () => number | Promise<number>): 
 }
 
 void (async () => {
+  // Both checks need the declaration: when it does not resolve, say so once (not once per check).
+  try {
+    resolvePlatform(platform);
+  } catch (err) {
+    if (!(err instanceof PlatformValidationError)) throw err;
+    console.error(`${err.message}\nThe sources do not render, so dist/ cannot be checked.`);
+    process.exitCode = 1;
+    return;
+  }
   const drift = await exitCodeOf('drift check', () => runDriftCheck({
     platform,
     extensions,

@@ -257,6 +257,9 @@ describe('where the guardrails run', () => {
     expect(text).toContain('spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem');
     expect(text).toContain(`file: ${path.relative(process.cwd(), out)}/dev/apps/web/deployment-web.yaml`);
     expect(text).toMatch(/ERROR unreadable: .*dev\/apps\/web\/broken.yaml is not valid YAML/);
+    // The guardrail summary counts objects; the total says the unreadable file counts too.
+    expect(text).toContain('Guardrails: 1 error');
+    expect(text).toContain('Also 1 unreadable file: 2 errors in all');
   });
 
   test('check: a clean tree passes', () => {
