@@ -296,7 +296,12 @@ function buildErrorMessage(entry, err, root, preludes) {
     // esbuild counts columns in bytes; editors in characters.
     let column = typeof l.lineText === 'string' ? Buffer.from(l.lineText).subarray(0, l.column).toString('utf8').length : l.column;
     if (l.line === 1 && preludes[file]) column = Math.max(0, column - preludes[file]);
-    return `  ${path.relative(process.cwd(), file)}:${l.line}:${column + 1}: ${e.text}`;
+    // A relative import of a file that is not there: an environment or app file not created yet, or renamed.
+    const missing = /^Could not resolve "(\.{1,2}\/[^"]*)"$/.exec(e.text);
+    const hint = missing
+      ? `\n    fix: create ${path.relative(process.cwd(), path.resolve(path.dirname(file), missing[1]))}.ts, or correct the import in ${path.relative(process.cwd(), file)}`
+      : '';
+    return `  ${path.relative(process.cwd(), file)}:${l.line}:${column + 1}: ${e.text}${hint}`;
   });
   return `Could not build ${path.relative(process.cwd(), entry)}:\n${lines.join('\n') || `  ${err && err.message}`}`;
 }

@@ -104,7 +104,7 @@ test('rebuilds when an input was removed, and reports what does not resolve any 
   const result = run(['src/entry.ts']);
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('Could not build src/entry.ts');
-  expect(result.stderr).toMatch(/src\/entry\.ts:2:\d+: Could not resolve "\.\/lib\/thing"/);
+  expect(result.stderr).toMatch(/src\/entry\.ts:2:\d+: Could not resolve "\.\/lib\/thing"\n    fix: create .*src\/lib\/thing\.ts, or correct the import in .*src\/entry\.ts/);
 });
 
 test('a syntax error names the file and line, exits 1, and runs nothing', () => {
