@@ -623,7 +623,8 @@ class Resolver {
       return;
     }
     if (delivery.kind !== 'rolling-update' && app.workload.kind !== 'service') {
-      bad(`is a ${delivery.kind}, which needs a service (stable and ${delivery.kind === 'canary' ? 'canary' : 'preview'} Services)`, delivery.kind, 'use Delivery.rollingUpdate() for a worker');
+      const why = delivery.kind === 'canary' ? 'traffic reaches the canary through the app\'s Service' : 'the preview Service shows the new version before promotion';
+      bad(`is a ${delivery.kind}, which needs a service (${why})`, delivery.kind, 'use Delivery.rollingUpdate() for a worker');
     }
     const surgeOk = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v));
     if (delivery.kind === 'rolling-update') {
