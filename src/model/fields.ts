@@ -133,6 +133,8 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
 
 /** A release file's content: `{"apps": {"<app>": {"tag": "...", "digest": "..."}}}`. */
 export const RELEASE_FILE = new ObjectFields('a release file', {
+  // A JSON schema reference, for editors.
+  $schema: true,
   apps: new MapOf(fields<ReleaseEntry>('a release entry', { tag: true, digest: true })),
 });
 

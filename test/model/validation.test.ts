@@ -387,6 +387,12 @@ describe('a misspelt field is an error, not a silently missing setting', () => {
     expect(formatIssue(issues.find((i) => i.path === 'syncWindow')!)).toContain('did you mean "syncWindows"?');
   });
 
+  test('a release file may name its JSON schema, for editors', () => {
+    const dev = environment('dev', ['web']);
+    const content = { $schema: './release.schema.json', ...(dev.release.content as object) };
+    expect(() => resolvePlatform(platform({ environments: [{ ...dev, release: releaseFile(dev.release.file, content) }] }))).not.toThrow();
+  });
+
   test('in a release file, naming the file', () => {
     const dev = environment('dev', ['web'], {}, typo({ web: { tag: '1.0.0', digets: `sha256:${'b'.repeat(64)}` } }));
     const [issue] = issuesOf(platform({ environments: [dev] }));
