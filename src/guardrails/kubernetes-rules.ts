@@ -410,17 +410,16 @@ export const KUBERNETES_RULES: readonly Rule[] = [
     id: 'rollout-canary-gets-traffic',
     severity: 'error',
     scope: 'all',
-    summary: 'a canary Rollout without traffic routing must not name stable and canary Services',
-    rationale: 'without trafficRouting, Argo Rollouts narrows the stable Service to the stable pods and the canary Service to the canary pods; '
-      + 'the Ingress and callers use the stable one, so the canary gets no traffic and its steps and analysis gate nothing',
-    fix: 'drop stableService and canaryService (one Service over both sets of pods: the canary\'s share of pods is its share of traffic), or add trafficRouting',
+    summary: 'a canary Rollout without traffic routing must not name a stable Service',
+    rationale: 'without trafficRouting, Argo Rollouts narrows the stable Service to the stable pods; the Ingress and callers use it, '
+      + 'so the canary gets no traffic and its steps and analysis gate nothing (a canaryService alone is harmless: only that extra Service is narrowed)',
+    fix: 'drop stableService (one Service over both sets of pods: the canary\'s share of pods is its share of traffic), or add trafficRouting',
     equivalents: ['kube-linter: (none)', 'Polaris: (none)', 'Kyverno: (none)'],
     check(object) {
       if (object.manifest.kind !== 'Rollout') return [];
       const canary = (object.manifest.spec as any)?.strategy?.canary;
-      if (!canary || canary.trafficRouting || (canary.stableService === undefined && canary.canaryService === undefined)) return [];
-      const field = canary.stableService !== undefined ? 'stableService' : 'canaryService';
-      return [{ path: `spec.strategy.canary.${field}`, value: canary[field], message: `names a ${field} without trafficRouting: the canary would get no traffic` }];
+      if (!canary || canary.trafficRouting || canary.stableService === undefined) return [];
+      return [{ path: 'spec.strategy.canary.stableService', value: canary.stableService, message: 'names a stableService without trafficRouting: the canary would get no traffic' }];
     },
   },
   {

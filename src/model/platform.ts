@@ -828,6 +828,8 @@ class Resolver {
     const teams = this.resolveTeams(env, file);
     const apps = this.resolveApps(env, file, release);
     this.checkQuotaFits(env, file, teams, apps);
+    const previewQuota = previews ? resolveQuota({ requestsCpu: '1', requestsMemory: '2Gi', pods: 10, ...previews.quota }) : undefined;
+    if (previewQuota && this.issues.size === before) this.checkPreviewQuotaFits(env, file, apps, previewQuota);
     if (this.issues.size > before || !cluster) return undefined;
     const production = env.tier.isProduction;
     return {
@@ -854,7 +856,7 @@ class Resolver {
           repo: previews.github.repo,
           tokenSecret: previews.github.tokenSecret,
           domain: previews.domain,
-          quota: resolveQuota({ requestsCpu: '1', requestsMemory: '2Gi', pods: 10, ...previews.quota }),
+          quota: previewQuota!,
           requeueAfterSeconds: previews.requeueAfterSeconds ?? 180,
           labelPrefix: PREVIEW_LABEL_PREFIX,
         }
@@ -1240,42 +1242,84 @@ class Resolver {
     for (const team of teams) {
       for (const ns of team.namespaces) {
         const inNs = byNamespace.get(ns) ?? [];
-        const total = { requestsCpu: 0, limitsCpu: 0, requestsMemory: 0, limitsMemory: 0, pods: 0 };
-        for (const a of inNs) {
-          let n = 1;
-          if (a.kind === 'service' || a.kind === 'worker') {
-            const peak = a.autoscaling?.maxReplicas ?? a.replicas;
-            n = peak + surgePods(a.delivery, peak);
-          }
-          total.requestsCpu += n * (parseCpu(a.resources.cpuRequest) ?? 0);
-          total.limitsCpu += n * (parseCpu(a.resources.cpuLimit) ?? 0);
-          total.requestsMemory += n * (parseMemory(a.resources.memoryRequest) ?? 0);
-          total.limitsMemory += n * (parseMemory(a.resources.memoryLimit) ?? 0);
-          total.pods += n;
-        }
-        const q = team.quota;
-        const cores = (m: number) => `${Number((m / 1000).toFixed(3))}`;
-        const mebi = (b: number) => `${Math.ceil(b / 1024 ** 2)}Mi`;
-        const problems: string[] = [];
-        if (total.requestsCpu > (parseCpu(q.requestsCpu) ?? Infinity)) problems.push(`CPU requests ${cores(total.requestsCpu)} > quota ${q.requestsCpu}`);
-        if (total.limitsCpu > (parseCpu(q.limitsCpu) ?? Infinity)) problems.push(`CPU limits ${cores(total.limitsCpu)} > quota ${q.limitsCpu}`);
-        if (total.requestsMemory > (parseMemory(q.requestsMemory) ?? Infinity)) problems.push(`memory requests ${mebi(total.requestsMemory)} > quota ${q.requestsMemory}`);
-        if (total.limitsMemory > (parseMemory(q.limitsMemory) ?? Infinity)) problems.push(`memory limits ${mebi(total.limitsMemory)} > quota ${q.limitsMemory}`);
-        if (total.pods > q.pods) problems.push(`pods ${total.pods} > quota ${q.pods}`);
+        const total = usageOf(inNs.map((a) => ({
+          app: a,
+          pods: a.kind === 'service' || a.kind === 'worker'
+            ? (a.autoscaling?.maxReplicas ?? a.replicas) + surgePods(a.delivery, a.autoscaling?.maxReplicas ?? a.replicas)
+            : 1,
+        })));
+        const problems = overQuota(total, team.quota);
         if (problems.length > 0) {
           this.issue({
             environment: env.name,
             file,
             path: `teams.${team.name}.quota`,
             message: `is too small for namespace "${ns}" at peak (every autoscaler at max, plus each rollout's surge or preview pods): ${problems.join(', ')}`,
-            received: q,
-            fix: `raise the quota in teams["${team.name}"].quota of ${file} (at least ${cores(total.requestsCpu)} CPU and ${mebi(total.requestsMemory)} requested, `
-              + `${cores(total.limitsCpu)} CPU and ${mebi(total.limitsMemory)} in limits, ${total.pods} pods), or lower maxReplicas, resources or the surge`,
+            received: team.quota,
+            fix: `raise the quota in teams["${team.name}"].quota of ${file} (${minimumOf(total)}), or lower maxReplicas, resources or the surge`,
           });
         }
       }
     }
   }
+
+  /**
+   * Each app's preview runs in a namespace of its own with the previews'
+   * quota: one pod, plus one while a new push rolls out (a rolling update of
+   * one surge pod), must fit, or every push after the first stalls.
+   */
+  private checkPreviewQuotaFits(env: EnvironmentSpec, file: string, apps: ResolvedApp[], quota: ResolvedQuota): void {
+    for (const a of apps) {
+      if (a.deployedWith !== a.name || a.kind === 'migration') continue;
+      const total = usageOf([{ app: a, pods: a.kind === 'service' || a.kind === 'worker' ? 2 : 1 }]);
+      const problems = overQuota(total, quota);
+      if (problems.length > 0) {
+        this.issue({
+          environment: env.name,
+          file,
+          path: 'previews.quota',
+          message: `is too small for app "${a.name}"'s preview (one pod, plus one while a push rolls out): ${problems.join(', ')}`,
+          received: quota,
+          fix: `raise previews.quota in ${file} (${minimumOf(total)}), or lower the app's resources`,
+        });
+      }
+    }
+  }
+}
+
+/** What some pods of some apps request and are limited to in all. */
+interface Usage { requestsCpu: number; limitsCpu: number; requestsMemory: number; limitsMemory: number; pods: number }
+
+function usageOf(pods: ReadonlyArray<{ readonly app: ResolvedApp; readonly pods: number }>): Usage {
+  const total: Usage = { requestsCpu: 0, limitsCpu: 0, requestsMemory: 0, limitsMemory: 0, pods: 0 };
+  for (const { app: a, pods: n } of pods) {
+    total.requestsCpu += n * (parseCpu(a.resources.cpuRequest) ?? 0);
+    total.limitsCpu += n * (parseCpu(a.resources.cpuLimit) ?? 0);
+    total.requestsMemory += n * (parseMemory(a.resources.memoryRequest) ?? 0);
+    total.limitsMemory += n * (parseMemory(a.resources.memoryLimit) ?? 0);
+    total.pods += n;
+  }
+  return total;
+}
+
+const cores = (millicores: number) => `${Number((millicores / 1000).toFixed(3))}`;
+const mebibytes = (bytes: number) => `${Math.ceil(bytes / 1024 ** 2)}Mi`;
+
+/** Where `total` exceeds `q`, in words. */
+function overQuota(total: Usage, q: ResolvedQuota): string[] {
+  const problems: string[] = [];
+  if (total.requestsCpu > (parseCpu(q.requestsCpu) ?? Infinity)) problems.push(`CPU requests ${cores(total.requestsCpu)} > quota ${q.requestsCpu}`);
+  if (total.limitsCpu > (parseCpu(q.limitsCpu) ?? Infinity)) problems.push(`CPU limits ${cores(total.limitsCpu)} > quota ${q.limitsCpu}`);
+  if (total.requestsMemory > (parseMemory(q.requestsMemory) ?? Infinity)) problems.push(`memory requests ${mebibytes(total.requestsMemory)} > quota ${q.requestsMemory}`);
+  if (total.limitsMemory > (parseMemory(q.limitsMemory) ?? Infinity)) problems.push(`memory limits ${mebibytes(total.limitsMemory)} > quota ${q.limitsMemory}`);
+  if (total.pods > q.pods) problems.push(`pods ${total.pods} > quota ${q.pods}`);
+  return problems;
+}
+
+/** The smallest quota that holds `total`, in words. */
+function minimumOf(total: Usage): string {
+  return `at least ${cores(total.requestsCpu)} CPU and ${mebibytes(total.requestsMemory)} requested, `
+    + `${cores(total.limitsCpu)} CPU and ${mebibytes(total.limitsMemory)} in limits, ${total.pods} pods`;
 }
 
 /**

@@ -94,12 +94,13 @@ describe('the rules', () => {
     expect(rulesAfter(mutate)).toContain(rule);
   });
 
-  test('rollout-canary-gets-traffic: stable and canary Services without traffic routing are refused; our canaries name neither', () => {
+  test('rollout-canary-gets-traffic: a stable Service without traffic routing is refused; our canaries name none', () => {
     const canary = prodPlatform([service('web', { autoscaling: { minReplicas: 2, maxReplicas: 4 }, delivery: Delivery.canary({ steps: [CanaryStep.weight(20), CanaryStep.pause('5m')] }) })]);
     expect(rulesAfter(() => undefined, canary)).toEqual([]);
     const strategy = (o: CheckedObject[]): Json => (o.find((x) => x.manifest.kind === 'Rollout')!.manifest as Json).spec.strategy.canary;
     expect(rulesAfter((o) => Object.assign(strategy(o), { stableService: 'web', canaryService: 'web-canary' }), canary)).toEqual(['rollout-canary-gets-traffic']);
-    expect(rulesAfter((o) => Object.assign(strategy(o), { canaryService: 'web-canary' }), canary)).toEqual(['rollout-canary-gets-traffic']);
+    // A canaryService alone narrows only that extra Service: the app's own still spans both sets of pods.
+    expect(rulesAfter((o) => Object.assign(strategy(o), { canaryService: 'web-canary' }), canary)).toEqual([]);
     // With traffic routing, the Services are how traffic is split: allowed.
     expect(rulesAfter((o) => Object.assign(strategy(o), { stableService: 'web', canaryService: 'web-canary', trafficRouting: { nginx: { stableIngress: 'web' } } }), canary))
       .not.toContain('rollout-canary-gets-traffic');

@@ -420,3 +420,16 @@ describe('a value of the wrong type says so, and how to write it', () => {
     ]));
   });
 });
+
+describe('preview quotas', () => {
+  test('each preview (one pod, plus one while a push rolls out) must fit the previews\' quota', () => {
+    const previews = { github: { owner: 'acme', repo: 'platform' }, domain: 'preview.example.com' };
+    const big = service('web', { resources: { cpuRequest: '600m', cpuLimit: '1' } });
+    const dev = environment('dev', ['web'], { previews });
+    const [issue] = issuesOf(platform({ apps: [big], environments: [dev] }));
+    expect(formatIssue(issue)).toBe('previews.quota in dev: is too small for app "web"\'s preview (one pod, plus one while a push rolls out): CPU requests 1.2 > quota 1 '
+      + '(received {"requestsCpu":"1","requestsMemory":"2Gi","limitsCpu":"2","limitsMemory":"4Gi","pods":10}); '
+      + 'raise previews.quota in environments/dev.ts (at least 1.2 CPU and 256Mi requested, 2 CPU and 512Mi in limits, 2 pods), or lower the app\'s resources [environments/dev.ts]');
+    expect(() => resolvePlatform(platform({ apps: [big], environments: [environment('dev', ['web'], { previews: { ...previews, quota: { requestsCpu: '2' } } })] }))).not.toThrow();
+  });
+});
