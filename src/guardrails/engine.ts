@@ -36,10 +36,10 @@ const BUILT_IN_EXEMPTIONS: readonly { rule: string; reason: string; expires?: st
   },
 }, {
   rule: 'argocd-project-no-wildcards',
-  reason: 'built in: pull-request previews create namespaces pr-<number>-<app>; their AppProject admits only namespaces starting "pr-" on its own cluster',
+  reason: 'built in: pull-request previews create namespaces pr-<number>-<app>; their AppProjects admit only namespaces starting "pr-" on their own cluster',
   applies: (o) => {
     const spec = (o.manifest as { spec?: { destinations?: { name?: string; server?: string; namespace?: string }[]; sourceRepos?: string[] } }).spec;
-    return o.manifest.kind === 'AppProject' && o.manifest.metadata?.name === 'preview'
+    return o.manifest.kind === 'AppProject' && ['preview', 'preview-namespaces'].includes(String(o.manifest.metadata?.name))
       && (spec?.destinations ?? []).length > 0
       && (spec?.destinations ?? []).every((d) => d.namespace === 'pr-*' && !String(d.name ?? d.server ?? '*').includes('*'))
       && !(spec?.sourceRepos ?? ['*']).some((r) => r.includes('*'));

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
 import { ArgoAppProject } from './crds';
 import { KubeObject } from './kube-object';
-import { SYNC_WAVE, environmentLabels, namespaceLabels, previewLabel, teamLabels } from './labels';
+import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
 
 /** The AppProject of preview Applications. */
 export const PREVIEW_PROJECT = 'preview';
@@ -50,16 +50,21 @@ function jsonPatch(op: 'replace' | 'add', path: string, value: unknown): string 
   return `- op: ${op}\n  path: ${path}\n  value: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
 }
 
+/** The AppProject of the preview namespaces, synced from the GitOps branch, never from a pull request. */
+export const PREVIEW_NAMESPACE_PROJECT = 'preview-namespaces';
+/** A preview's two directories, `dist/<env>/previews/<app>/<part>/`. */
+export const PREVIEW_NAMESPACE_PART = 'namespace';
+export const PREVIEW_APP_PART = 'app';
+
 /**
- * The kinds a preview may hold (`namespaceResourceWhitelist` of the preview
- * AppProject): what the preview renderer writes, and nothing else, so that a
- * pull request cannot add Secrets, ExternalSecrets, Roles or workloads of
- * other kinds to the dev cluster. A test holds the rendered previews to it.
+ * The namespaced kinds of a preview's app (`namespaceResourceWhitelist` of
+ * the preview AppProject, which syncs the pull request's files): what the
+ * preview renderer writes for an app, and nothing else: no Secrets,
+ * ExternalSecrets, Roles, RoleBindings, quotas or workloads of other kinds,
+ * and no cluster-scoped kind at all. A test holds the rendered previews to it.
  */
 export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
   { group: '', kind: 'ConfigMap' },
-  { group: '', kind: 'LimitRange' },
-  { group: '', kind: 'ResourceQuota' },
   { group: '', kind: 'Service' },
   { group: '', kind: 'ServiceAccount' },
   { group: 'apps', kind: 'Deployment' },
@@ -67,52 +72,67 @@ export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kin
   { group: 'networking.k8s.io', kind: 'Ingress' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
+];
+
+/** The namespaced kinds of a preview namespace's guardrails (the other AppProject, synced from the GitOps branch). */
+export const PREVIEW_NAMESPACE_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
+  { group: '', kind: 'LimitRange' },
+  { group: '', kind: 'ResourceQuota' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
 /**
- * What previews add to the environment's root Application: the preview
- * AppProject, and per app an ApplicationSet whose pull-request generator gives
- * every open pull request labelled `preview:<app>` an Application that renders
- * `dist/<env>/previews/<app>` at the pull request's head commit into namespace
- * `pr-<number>-<app>`, with the host `pr-<number>-<subdomain>.<domain>`.
- * Closing the pull request deletes the Application, and its finalizer deletes
- * everything it created, the namespace included.
+ * What previews add to the environment's root Application. Per app, for
+ * every open pull request labelled `preview:<app>`, two Applications:
+ * - `pr-<number>-<app>-namespace` renders `dist/<env>/previews/<app>/namespace`
+ *   **from the GitOps branch**: the namespace `pr-<number>-<app>` (its Pod
+ *   Security labels, the preview mark), its quota, default limits, role
+ *   binding and default-deny network policy. Nothing in the pull request
+ *   reaches it, so it cannot loosen them.
+ * - `pr-<number>-<app>` renders `dist/<env>/previews/<app>/app` **at the pull
+ *   request's head commit** into that namespace, with the host
+ *   `pr-<number>-<subdomain>.<domain>`. Its AppProject admits only the kinds
+ *   in {@link PREVIEW_KINDS} and no cluster-scoped kind, so the pull
+ *   request's files cannot create or change a namespace, a quota or a role.
+ * Until the namespace exists, the app's sync fails and is retried. Closing the
+ * pull request deletes both Applications, and their finalizers everything
+ * they created, the namespace included.
  */
 export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, env: ResolvedEnvironment): void {
   const previews = env.previews;
   if (!previews) return;
   const ns = platform.gitops.argocdNamespace;
-  new ArgoAppProject(scope, 'preview-project', {
-    metadata: { name: PREVIEW_PROJECT, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: '-2' } },
+  const project = (name: string, id: string, description: string, spec: Record<string, unknown>) => new ArgoAppProject(scope, id, {
+    metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: '-2' } },
     spec: {
-      description: `Pull-request previews on ${env.cluster.name}: namespaces ${PREVIEW_NAMESPACE_PREFIX}<number>-<app> only`,
+      description,
       sourceRepos: [platform.gitops.repoURL],
       destinations: [{ name: env.cluster.name, namespace: `${PREVIEW_NAMESPACE_PREFIX}*` }],
-      // A preview creates (and on close deletes) its own namespace; its labels are set by the ApplicationSet, not the pull request.
-      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-      namespaceResourceWhitelist: PREVIEW_KINDS,
       orphanedResources: { warn: true },
-    },
+      ...spec,
+    } as never,
   });
+  project(PREVIEW_NAMESPACE_PROJECT, 'preview-namespaces-project',
+    `Pull-request preview namespaces on ${env.cluster.name} (${PREVIEW_NAMESPACE_PREFIX}<number>-<app>), from ${platform.gitops.targetRevision} only`, {
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      namespaceResourceWhitelist: PREVIEW_NAMESPACE_KINDS,
+    });
+  project(PREVIEW_PROJECT, 'preview-project',
+    `Pull-request previews on ${env.cluster.name}: the app's objects in namespaces ${PREVIEW_NAMESPACE_PREFIX}<number>-<app> only`, {
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: PREVIEW_KINDS,
+    });
   for (const app of previewableApps(env)) {
     const namespace = `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.name}`;
-    const patches = [
-      {
-        target: { kind: 'Namespace' },
-        // The labels come from here (main), whatever the pull request's files say: Pod Security admission's
-        // restricted profile, and the preview mark that callees' network policies admit.
-        patch: jsonPatch('replace', '/metadata/name', namespace)
-          + jsonPatch('add', '/metadata/labels', namespaceLabels(platform, env, app.team, true)),
-      },
-      ...(app.exposure.isPublic
-        ? [{ target: { kind: 'Ingress', name: app.name }, patch: jsonPatch('replace', '/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
-        : []),
-    ];
-    new KubeObject(scope, `preview-${app.name}`, {
+    const labels = { ...teamLabels(platform, env, app.team), [previewLabel(platform)]: 'true', 'app.kubernetes.io/name': app.name };
+    const annotations = { [`${platform.labelDomain}/pull-request`]: '{{number}}', [`${platform.labelDomain}/head-sha`]: '{{head_sha}}' };
+    const applicationSet = (id: string, name: string, part: {
+      readonly project: string; readonly revision: string; readonly dir: string; readonly patches: readonly unknown[];
+    }) => new KubeObject(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
-      metadata: { name: `preview-${app.name}`, namespace: ns, labels: { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name } },
+      metadata: { name, namespace: ns, labels: { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name } },
       spec: {
         generators: [{
           pullRequest: {
@@ -127,31 +147,42 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
         }],
         template: {
           metadata: {
-            name: `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.name}`,
-            labels: { ...teamLabels(platform, env, app.team), [previewLabel(platform)]: 'true', 'app.kubernetes.io/name': app.name },
+            name: name.replace(/^preview-/, `${PREVIEW_NAMESPACE_PREFIX}{{number}}-`),
+            labels,
             finalizers: ['resources-finalizer.argocd.argoproj.io'],
           },
           spec: {
-            project: PREVIEW_PROJECT,
+            project: part.project,
             source: {
               repoURL: platform.gitops.repoURL,
-              targetRevision: '{{head_sha}}',
-              path: `${env.path}/previews/${app.name}`,
-              kustomize: {
-                namespace,
-                commonAnnotations: { [`${platform.labelDomain}/pull-request`]: '{{number}}', [`${platform.labelDomain}/head-sha`]: '{{head_sha}}' },
-                patches,
-              },
+              targetRevision: part.revision,
+              path: `${env.path}/previews/${app.name}/${part.dir}`,
+              kustomize: { namespace, commonAnnotations: annotations, patches: part.patches.length > 0 ? part.patches : undefined },
             },
             destination: { name: env.cluster.name, namespace },
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
               syncOptions: ['PrunePropagationPolicy=foreground'],
-              retry: { limit: 3, backoff: { duration: '10s', factor: 2, maxDuration: '2m' } },
+              // The app's first syncs fail until its namespace exists: enough retries to outwait the other Application.
+              retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '2m' } },
             },
           },
         },
       },
+    });
+    applicationSet(`preview-${app.name}-namespace`, `preview-${app.name}-namespace`, {
+      project: PREVIEW_NAMESPACE_PROJECT,
+      revision: platform.gitops.targetRevision,
+      dir: PREVIEW_NAMESPACE_PART,
+      patches: [{ target: { kind: 'Namespace' }, patch: jsonPatch('replace', '/metadata/name', namespace) }],
+    });
+    applicationSet(`preview-${app.name}`, `preview-${app.name}`, {
+      project: PREVIEW_PROJECT,
+      revision: '{{head_sha}}',
+      dir: PREVIEW_APP_PART,
+      patches: app.exposure.isPublic
+        ? [{ target: { kind: 'Ingress', name: app.name }, patch: jsonPatch('replace', '/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
+        : [],
     });
   }
 }
@@ -163,7 +194,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
 export function previewKustomizations(files: Iterable<string>): Map<string, unknown> {
   const byDir = new Map<string, string[]>();
   for (const file of files) {
-    const m = /^([^/]+\/previews\/[^/]+)\/([^/]+\.yaml)$/.exec(file);
+    const m = /^([^/]+\/previews\/[^/]+\/(?:namespace|app))\/([^/]+\.yaml)$/.exec(file);
     if (!m) continue;
     byDir.set(m[1], [...(byDir.get(m[1]) ?? []), m[2]]);
   }

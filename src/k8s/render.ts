@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IssueCollector, ResolvedApp, ResolvedEnvironment, ResolvedPlatform, describeValue, suggest } from '../model';
 import { AppChart } from './app-chart';
 import { BootstrapChart, GitOpsChart } from './gitops-chart';
-import { previewApp, previewableApps } from './preview';
+import { PREVIEW_APP_PART, PREVIEW_NAMESPACE_PART, previewApp, previewableApps } from './preview';
 import { TeamNamespaceChart } from './team-chart';
 
 /**
@@ -109,12 +109,17 @@ export function renderEnvironment(
   for (const a of previewableApps(env)) {
     const preview = previewApp(a, env.previews!);
     const team = env.teams.find((t) => t.name === a.team)!;
+    // Two directories: the namespace and its guardrails, synced from the GitOps branch; the app, synced from the pull request.
     charts.push({
       chart: new TeamNamespaceChart(app, `preview-namespace-${a.name}`, { platform, env, team: { ...team, quota: env.previews!.quota }, namespace: preview.namespace, preview: true }),
-      dir: `previews/${a.name}`,
+      dir: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}`,
       app: a.name,
     });
-    charts.push({ chart: new AppChart(app, `preview-${a.name}`, { platform, env, app: preview, migrations: [], preview: true }), dir: `previews/${a.name}`, app: a.name });
+    charts.push({
+      chart: new AppChart(app, `preview-${a.name}`, { platform, env, app: preview, migrations: [], preview: true }),
+      dir: `previews/${a.name}/${PREVIEW_APP_PART}`,
+      app: a.name,
+    });
   }
 
   // Validations that constructs (escape hatches included) registered with addValidation().

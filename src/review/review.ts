@@ -48,7 +48,7 @@ export interface Review {
   /** Things the reviewer should know about the comparison itself (how the base was obtained, formatting-only changes). */
   readonly notes: readonly string[];
   /**
-   * Apps whose pull-request preview (`<env>/previews/<app>/`) this change
+   * Apps whose pull-request preview (`<env>/previews/<app>/app/`) this change
    * renders differently, sorted: CI labels the pull request `preview:<app>` for
    * each, which is what the preview ApplicationSets select.
    */
@@ -118,7 +118,8 @@ export function review(input: ReviewInput): Review {
   };
 }
 
-const PREVIEW_DIR = /^[^/]+\/previews\/([^/]+)\//;
+// Only the app's part: a preview's namespace is synced from the GitOps branch, whatever the pull request renders.
+const PREVIEW_DIR = /^[^/]+\/previews\/([^/]+)\/app\//;
 
 /** Apps with a preview in `head` whose rendered objects change. */
 function changedPreviews(changes: readonly ObjectChange[], head: FileTree): string[] {

@@ -18,81 +18,89 @@ test('the example\'s previewed apps are its apps with an Application of their ow
   expect(previewed).not.toContain('orders-db-migrate');
 });
 
-test('previews are rendered for the dev cluster only, one directory per app with a kustomization listing its files', () => {
-  expect(files.filter((f) => f.includes('/previews/') && f.endsWith('kustomization.yaml'))).toEqual(previewed.map((a) => `dev/previews/${a}/kustomization.yaml`));
-  for (const app of previewed) {
-    const dir = `dev/previews/${app}/`;
+test('previews are rendered for the dev cluster only, two directories per app (namespace, app), each with a kustomization listing its files', () => {
+  const kustomizations = previewed.flatMap((a) => [`dev/previews/${a}/app/kustomization.yaml`, `dev/previews/${a}/namespace/kustomization.yaml`]);
+  expect(files.filter((f) => f.includes('/previews/') && f.endsWith('kustomization.yaml')).sort()).toEqual(kustomizations.sort());
+  for (const k of kustomizations) {
+    const dir = k.slice(0, -'kustomization.yaml'.length);
     const inDir = files.filter((f) => f.startsWith(dir) && !f.endsWith('kustomization.yaml')).map((f) => f.slice(dir.length)).sort();
-    expect(doc(`${dir}kustomization.yaml`).resources).toEqual(inDir);
+    expect(doc(k).resources).toEqual(inDir);
   }
   expect(files.some((f) => f.startsWith('staging/previews/') || f.startsWith('prod/previews/'))).toBe(false);
 });
 
-test('each app has an ApplicationSet whose pull-request generator and template give each labelled PR its own namespace and host', () => {
-  const set = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
-  expect(set.spec.generators).toEqual([{
-    pullRequest: { github: { owner: 'acme', repo: 'platform', labels: ['preview:storefront-web'], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
-  }]);
-  const t = set.spec.template;
-  expect(t.metadata.name).toBe('pr-{{number}}-storefront-web');
-  expect(t.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-  expect(t.spec).toMatchObject({
-    project: 'preview',
-    destination: { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' },
-    source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/storefront-web', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
+test('per app, two ApplicationSets give each labelled PR its namespace (from main) and its app (from the PR\'s head commit)', () => {
+  const generator = (app: string) => [{
+    pullRequest: { github: { owner: 'acme', repo: 'platform', labels: [`preview:${app}`], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
+  }];
+  const ns = doc('dev/argocd/applicationset-preview-storefront-web-namespace.yaml');
+  const app = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
+  expect(ns.spec.generators).toEqual(generator('storefront-web'));
+  expect(app.spec.generators).toEqual(generator('storefront-web'));
+  for (const set of [ns, app]) expect(set.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web-namespace');
+  expect(app.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web');
+  const destination = { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' };
+  expect(ns.spec.template.spec).toMatchObject({
+    project: 'preview-namespaces',
+    destination,
+    source: { targetRevision: 'main', path: 'dist/dev/previews/storefront-web/namespace', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
   });
-  const patches = t.spec.source.kustomize.patches.map((p: Json) => ({ target: p.target, ops: parse(p.patch) }));
-  expect(patches).toEqual([
-    {
-      target: { kind: 'Namespace' },
-      ops: [
-        { op: 'replace', path: '/metadata/name', value: 'pr-{{number}}-storefront-web' },
-        // RFC 6902 add replaces an existing member: whatever labels the pull request's files give the namespace.
-        { op: 'add', path: '/metadata/labels', value: doc('dev/previews/storefront-web/namespace-preview-storefront-web.yaml').metadata.labels },
-      ],
-    },
-    { target: { kind: 'Ingress', name: 'storefront-web' }, ops: [{ op: 'replace', path: '/spec/rules/0/host', value: 'pr-{{number}}-shop.preview.dev.acme.example' }] },
-  ]);
+  expect(app.spec.template.spec).toMatchObject({
+    project: 'preview',
+    destination,
+    source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/storefront-web/app', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
+  });
+  const patches = (set: Json) => set.spec.template.spec.source.kustomize.patches.map((p: Json) => ({ target: p.target, ops: parse(p.patch) }));
+  expect(patches(ns)).toEqual([{ target: { kind: 'Namespace' }, ops: [{ op: 'replace', path: '/metadata/name', value: 'pr-{{number}}-storefront-web' }] }]);
+  expect(patches(app)).toEqual([{ target: { kind: 'Ingress', name: 'storefront-web' }, ops: [{ op: 'replace', path: '/spec/rules/0/host', value: 'pr-{{number}}-shop.preview.dev.acme.example' }] }]);
 });
 
-test('a pull request cannot loosen its preview namespace\'s Pod Security labels, nor add kinds the preview renderer does not write', () => {
+test('a pull request\'s files reach only its app: no namespace, quota, role or kind the preview renderer does not write', () => {
+  const kindsIn = (part: string) => {
+    const kinds = new Set<string>();
+    for (const f of files.filter((x) => new RegExp(`^dev/previews/[^/]+/${part}/`).test(x) && !x.endsWith('kustomization.yaml'))) {
+      const { apiVersion, kind } = doc(f);
+      kinds.add(`${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}/${kind}`);
+    }
+    return [...kinds].sort();
+  };
+  const listed = (project: Json, field: string) => (project.spec[field] as Json[]).map((k) => `${k.group}/${k.kind}`).sort();
+  // The project of the pull request's Applications: exactly the app's kinds, none cluster-scoped.
+  const prProject = doc('dev/argocd/appproject-preview.yaml');
+  expect(prProject.spec.clusterResourceWhitelist).toEqual([]);
+  expect(listed(prProject, 'namespaceResourceWhitelist')).toEqual(kindsIn('app'));
+  for (const forbidden of ['/Namespace', '/ResourceQuota', '/LimitRange', 'rbac.authorization.k8s.io/RoleBinding', '/Secret', 'external-secrets.io/ExternalSecret', '/Pod', 'apps/DaemonSet']) {
+    expect(listed(prProject, 'namespaceResourceWhitelist')).not.toContain(forbidden);
+  }
+  // The namespace's project: the namespace and its guardrails, synced from main only.
+  const nsProject = doc('dev/argocd/appproject-preview-namespaces.yaml');
+  expect(nsProject.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+  expect(['/Namespace', ...listed(nsProject, 'namespaceResourceWhitelist')].sort()).toEqual(kindsIn('namespace'));
   for (const app of previewed) {
-    const set = doc(`dev/argocd/applicationset-preview-${app}.yaml`);
-    const labels = parse(set.spec.template.spec.source.kustomize.patches[0].patch)[1].value;
-    expect(labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.27', 'platform.acme.example/preview': 'true' });
-  }
-  const project = doc('dev/argocd/appproject-preview.yaml');
-  expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-  // Exactly the namespaced kinds the previews hold: none missing (a preview would not sync), none extra.
-  const kinds = new Set<string>();
-  for (const f of files.filter((x) => x.includes('/previews/') && !x.endsWith('kustomization.yaml'))) {
-    const { apiVersion, kind } = doc(f);
-    if (kind !== 'Namespace') kinds.add(`${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}/${kind}`);
-  }
-  expect(project.spec.namespaceResourceWhitelist.map((k: Json) => `${k.group}/${k.kind}`).sort()).toEqual([...kinds].sort());
-  for (const forbidden of ['/Secret', 'external-secrets.io/ExternalSecret', 'rbac.authorization.k8s.io/Role', '/Pod', 'apps/DaemonSet']) {
-    expect(project.spec.namespaceResourceWhitelist.map((k: Json) => `${k.group}/${k.kind}`)).not.toContain(forbidden);
+    expect(doc(`dev/argocd/applicationset-preview-${app}-namespace.yaml`).spec.template.spec).toMatchObject({ project: 'preview-namespaces', source: { targetRevision: 'main' } });
+    expect(doc(`dev/argocd/applicationset-preview-${app}.yaml`).spec.template.spec).toMatchObject({ project: 'preview', source: { targetRevision: '{{head_sha}}' } });
   }
 });
 
 test('a preview has no secrets, no cloud identity, one replica, a small quota and its namespace\'s guardrails', () => {
   const dir = 'dev/previews/orders-api/';
-  const kinds = files.filter((f) => f.startsWith(dir)).map((f) => doc(f).kind);
+  const kinds = files.filter((f) => f.startsWith(dir) && !f.endsWith('kustomization.yaml')).map((f) => doc(f).kind);
   expect(kinds).not.toContain('ExternalSecret');
   expect(kinds).not.toContain('SecretStore');
   expect(kinds).not.toContain('HorizontalPodAutoscaler');
   expect(kinds).not.toContain('Job');
   expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Deployment', 'Service']));
-  expect(doc(`${dir}serviceaccount-orders-api.yaml`).metadata.annotations?.['iam.gke.io/gcp-service-account']).toBeUndefined();
-  const deployment = doc(`${dir}deployment-orders-api.yaml`);
+  expect(doc(`${dir}app/serviceaccount-orders-api.yaml`).metadata.annotations?.['iam.gke.io/gcp-service-account']).toBeUndefined();
+  const deployment = doc(`${dir}app/deployment-orders-api.yaml`);
   expect(deployment.spec.replicas).toBe(1);
   expect(JSON.stringify(deployment)).not.toContain('secretKeyRef');
-  expect(doc(`${dir}resourcequota-team-quota.yaml`).spec.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'pods': 10 });
-  expect(doc(`${dir}namespace-preview-orders-api.yaml`).metadata.labels).toMatchObject({ 'platform.acme.example/preview': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
+  expect(doc(`${dir}namespace/resourcequota-team-quota.yaml`).spec.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'pods': 10 });
+  expect(doc(`${dir}namespace/namespace-preview-orders-api.yaml`).metadata.labels).toMatchObject({ 'platform.acme.example/preview': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
 });
 
 test('a preview\'s Ingress has its own host and no static address or certificate', () => {
-  const ingress = doc('dev/previews/storefront-web/ingress-storefront-web.yaml');
+  const ingress = doc('dev/previews/storefront-web/app/ingress-storefront-web.yaml');
   expect(ingress.metadata.annotations).toEqual({ 'kubernetes.io/ingress.class': 'gce' });
 });
 
@@ -105,10 +113,12 @@ test('in dev, the apps a preview calls admit it; elsewhere they do not', () => {
   expect(JSON.stringify(from('prod'))).not.toContain('preview');
 });
 
-test('the preview AppProject admits only pr- namespaces on the dev cluster, through a listed built-in exemption', () => {
-  const project = doc('dev/argocd/appproject-preview.yaml');
-  expect(project.spec.destinations).toEqual([{ name: 'acme-dev', namespace: 'pr-*' }]);
-  expect(rendered.guardrails.exempted.filter((e) => e.rule === 'argocd-project-no-wildcards').map((e) => `${e.environment}/${e.name}`)).toEqual(['dev/preview']);
+test('the preview AppProjects admit only pr- namespaces on the dev cluster, through a listed built-in exemption', () => {
+  for (const name of ['preview', 'preview-namespaces']) {
+    expect(doc(`dev/argocd/appproject-${name}.yaml`).spec.destinations).toEqual([{ name: 'acme-dev', namespace: 'pr-*' }]);
+  }
+  expect(rendered.guardrails.exempted.filter((e) => e.rule === 'argocd-project-no-wildcards').map((e) => `${e.environment}/${e.name}`).sort())
+    .toEqual(['dev/preview', 'dev/preview-namespaces']);
 });
 
 test('previews on a production environment are refused', () => {

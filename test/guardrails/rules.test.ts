@@ -54,7 +54,7 @@ describe('the rules', () => {
     const { guardrails } = renderPlatform({ platform, extensions });
     expect(guardrails.violations).toEqual([]);
     expect(guardrails.exempted.map((e) => `${e.environment}:${e.rule}:${e.kind}/${e.name}`)).toEqual([
-      'dev:argocd-project-no-wildcards:AppProject/preview',
+      'dev:argocd-project-no-wildcards:AppProject/preview-namespaces', 'dev:argocd-project-no-wildcards:AppProject/preview',
       'dev:no-secret-data:Secret/cluster-acme-dev', 'staging:no-secret-data:Secret/cluster-acme-staging', 'prod:no-secret-data:Secret/cluster-acme-prod',
     ]);
     expect(guardrails.exempted.every((e) => e.reason.startsWith('built in: '))).toBe(true);
@@ -121,9 +121,10 @@ describe('the rules', () => {
     const [warning, ...more] = warnings(anonymous);
     expect(more).toEqual([]);
     expect(warning).toMatchObject({ severity: 'warning', name: 'preview-catalog-api', path: 'spec.generators' });
-    expect(warning.message).toContain('5 pull-request generators without a token poll GitHub about 100 times an hour, over the anonymous limit of 60');
-    // Every 300 s, five make exactly 60: within the limit.
-    for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = 300;
+    // Two per app (its namespace and its app), five apps, every 180 s.
+    expect(warning.message).toContain('10 pull-request generators without a token poll GitHub about 200 times an hour, over the anonymous limit of 60');
+    // Every 600 s, ten make exactly 60: within the limit.
+    for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = 600;
     expect(warnings(anonymous)).toEqual([]);
   });
 

@@ -230,7 +230,7 @@ describe('the example platform', () => {
       expect(egress('orders-api')).toContainEqual({ to: [{ ipBlock: { cidr: '10.60.0.0/24' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
       expect(JSON.stringify(egress('orders-worker'))).not.toContain('10.60.0.0/24');
     }
-    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/networkpolicy-orders-api.yaml')!;
+    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/app/networkpolicy-orders-api.yaml')!;
     expect(JSON.stringify(m(preview).spec.egress ?? [])).not.toContain('10.60.0.0/24');
   });
 
@@ -298,7 +298,7 @@ describe('the example platform', () => {
   });
 
   test('team AppProjects are restricted to this repo, their namespaces on their cluster, and namespaced kinds', () => {
-    for (const p of ofKind(objects, 'AppProject').filter((o) => !['platform', 'preview'].includes(o.manifest.metadata.name))) {
+    for (const p of ofKind(objects, 'AppProject').filter((o) => !['platform', 'preview', 'preview-namespaces'].includes(o.manifest.metadata.name))) {
       const env = rendered.resolved.environments.find((e) => e.name === p.environment)!;
       const team = env.teams.find((t) => t.name === p.manifest.metadata.name)!;
       expect(m(p).spec.sourceRepos).toEqual(['https://github.com/acme/platform.git']);

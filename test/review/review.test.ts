@@ -258,6 +258,13 @@ describe('pull-request previews', () => {
     expect(JSON.parse(renderJson(result)).previews).toEqual(['storefront-web']);
   });
 
+  test('a change to the preview namespaces only (synced from main, never from the pull request) labels no preview', () => {
+    const after = exampleWith('dev', (e) => ({ ...e, previews: { ...e.previews!, quota: { requestsCpu: '1500m' } } }));
+    const result = compare(example, after);
+    expect(result.total.changed).toBeGreaterThan(0);
+    expect(result.previews).toEqual([]);
+  });
+
   test('a change to production only touches no preview; neither does a preview that is gone', () => {
     expect(exampleReview.result.previews).toEqual([]);
     const { files: head } = rendered(example);
