@@ -111,6 +111,8 @@ class Resolver {
   private readonly invalidApps = new Set<string>();
   /** Apps whose list and map fields have the right shape, so that per-environment checks can read them. */
   private readonly wellShaped = new Set<string>();
+  /** Environments whose release file is not of the release file's form (already reported). */
+  private readonly malformedReleases = new Set<string>();
 
   constructor(private readonly spec: PlatformSpec) {}
 
@@ -972,6 +974,8 @@ class Resolver {
     const content = env.release?.content as { apps?: unknown } | undefined;
     if (!content || typeof content !== 'object' || !content.apps || typeof content.apps !== 'object' || Array.isArray(content.apps)) {
       this.issue({ environment: env.name, file, path: 'release', message: 'is not a release file of the form {"apps": {"<app>": {"tag": "...", "digest": "sha256:..."}}}', received: content, fix: `write ${file} in that form` });
+      this.malformedReleases.add(env.name);
+      this.checkFields('release', content, RELEASE_FILE, { environment: env.name, file });
       return versions;
     }
     this.checkFields('release', content, RELEASE_FILE, { environment: env.name, file });
@@ -1078,7 +1082,8 @@ class Resolver {
       version = release.get(migrates);
     }
     const releaseFilePath = env.release?.file ?? `environments/releases/${e}.json`;
-    if (!version) {
+    // A release file that is not one at all is reported once, not once per app.
+    if (!version && !this.malformedReleases.has(e)) {
       this.issue({ environment: e, file: releaseFilePath, path: `release.apps.${app.name}`, message: 'is missing: the app has no version in this environment', fix: `add "${app.name}": {"tag": "<version>"${production ? ', "digest": "sha256:<digest>"' : ''}} to ${releaseFilePath}, or set apps["${app.name}"].enabled = false in ${file}` });
     }
 

@@ -433,3 +433,14 @@ describe('preview quotas', () => {
     expect(() => resolvePlatform(platform({ apps: [big], environments: [environment('dev', ['web'], { previews: { ...previews, quota: { requestsCpu: '2' } } })] }))).not.toThrow();
   });
 });
+
+describe('one mistake, one problem', () => {
+  test('a release file with a misspelt "apps" says so once, with the fix, instead of every app missing its version', () => {
+    const dev = environment('dev', ['web']);
+    const misspelt = { ...dev, release: releaseFile(dev.release.file, { aps: (dev.release.content as { apps: unknown }).apps }) };
+    const messages = messagesOf(platform({ environments: [misspelt] }));
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^release in dev: is not a release file of the form/);
+    expect(messages[1]).toMatch(/^release\.aps in dev: is not a field of a release file.*did you mean "apps"\?/);
+  });
+});
