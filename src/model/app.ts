@@ -341,6 +341,8 @@ export interface AppSpec {
   readonly maxUnavailable?: number;
   /** Guardrail rules this app is exempt from, each with a reason. @default [] */
   readonly exemptions?: readonly ExemptionSpec[];
+  /** The file that declares the app, named in its errors. @default `src/apps/<name>.ts` */
+  readonly sourceFile?: string;
   /** Prometheus metrics to collect, for dashboards, alerts and a canary's analysis. @default - none collected */
   readonly metrics?: MetricsSpec;
   /** How a new version of a service or worker replaces the old one. @default Delivery.rollingUpdate() */

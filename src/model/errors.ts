@@ -73,6 +73,13 @@ export class IssueCollector {
     return this.found.length;
   }
 
+  /** Names `file` in the issues added since there were `since`, where they name none. */
+  public inFile(since: number, file: string): void {
+    for (let i = since; i < this.found.length; i++) {
+      if (this.found[i].file === undefined) this.found[i] = { ...this.found[i], file };
+    }
+  }
+
   /** Throws a {@link PlatformValidationError} when any issue was collected. */
   public throwIfAny(): void {
     if (this.found.length > 0) {

@@ -82,6 +82,7 @@ export const APP = fields<AppSpec>('an app', {
   maxUnavailable: true,
   exemptions: new ListOf(EXEMPTION),
   metrics: fields<MetricsSpec>('metrics', { port: true, path: true, interval: true }),
+  sourceFile: true,
   delivery: true, // a Delivery: options checked with DELIVERY_OPTIONS
 });
 

@@ -282,6 +282,7 @@ class Resolver {
       const before = this.issues.size;
       this.checkApp(app);
       if (this.issues.size > before) this.invalidApps.add(app.name);
+      this.issues.inFile(before, app.sourceFile ?? `src/apps/${app.name}.ts`);
     }
   }
 

@@ -113,7 +113,7 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
 
   test('an unknown team, with a suggestion', () => {
     expect(messagesOf(platform({ apps: [service('web', { team: 'alpah' })] }))).toContainEqual(
-      'apps.web.team: names a team that is not declared (received "alpah"); use a declared team (did you mean "alpha"?)',
+      'apps.web.team: names a team that is not declared (received "alpah"); use a declared team (did you mean "alpha"?) [src/apps/web.ts]',
     );
   });
 
@@ -122,10 +122,10 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
       apps: [service('web', { ports: [{ name: 'http', port: 70000 }, { name: 'admin', port: 80 }, { name: 'http', port: 8081 }, { name: 'grpc', port: 8081 }] })],
     }));
     expect(messages).toEqual(expect.arrayContaining([
-      'apps.web.ports[0].port: is out of range (received 70000); use a port number from 1 to 65535 (above 1024: containers run as non-root)',
+      'apps.web.ports[0].port: is out of range (received 70000); use a port number from 1 to 65535 (above 1024: containers run as non-root) [src/apps/web.ts]',
       expect.stringContaining('apps.web.ports[1].port: is a privileged port'),
-      'apps.web.ports[2].name: clashes with another port of the same name (received "http"); give each port a unique name',
-      'apps.web.ports[3].port: clashes with another port of the app (received 8081); give each port a unique number',
+      'apps.web.ports[2].name: clashes with another port of the same name (received "http"); give each port a unique name [src/apps/web.ts]',
+      'apps.web.ports[3].port: clashes with another port of the app (received 8081); give each port a unique number [src/apps/web.ts]',
     ]));
   });
 
@@ -184,8 +184,8 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
   test('limits below requests, quantities that do not parse', () => {
     const messages = messagesOf(platform({ apps: [service('web', { resources: { cpuRequest: '2', cpuLimit: '500m', memoryRequest: 'lots' } })] }));
     expect(messages).toEqual(expect.arrayContaining([
-      'apps.web.resources.cpuLimit: is below the CPU request 2 (received "500m"); raise cpuLimit to at least cpuRequest',
-      'apps.web.resources.memoryRequest: is not a memory quantity (received "lots"); write e.g. "256Mi" or "1Gi"',
+      'apps.web.resources.cpuLimit: is below the CPU request 2 (received "500m"); raise cpuLimit to at least cpuRequest [src/apps/web.ts]',
+      'apps.web.resources.memoryRequest: is not a memory quantity (received "lots"); write e.g. "256Mi" or "1Gi" [src/apps/web.ts]',
     ]));
   });
 
@@ -212,7 +212,7 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     const worker = { ...service('worker'), workload: Workload.worker(), ports: [], probes: { readiness: Probe.exec(['true']), liveness: Probe.exec(['true']) } };
     const messages = messagesOf(platform({ apps: [service('web', { calls: ['apii', 'worker'] }), service('api'), worker] }));
     expect(messages).toEqual(expect.arrayContaining([
-      'apps.web.calls[0]: names an app that is not declared (received "apii"); call a declared app (did you mean "api"?)',
+      'apps.web.calls[0]: names an app that is not declared (received "apii"); call a declared app (did you mean "api"?) [src/apps/web.ts]',
       expect.stringContaining('apps.web.calls[1]: names "worker", which is a worker and has no Service to call'),
     ]));
   });
@@ -336,7 +336,7 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     const messages = messagesOf(spec);
     expect(messages).toContainEqual(expect.stringContaining('apps.web.workload: must be a Workload (received "service")'));
     const typed = messagesOf(platform({ apps: [service('web', { env: { PORT: 8080 as never } })] }));
-    expect(typed).toContainEqual('apps.web.env.PORT: must be a string (received 8080); quote it, e.g. PORT: "8080"');
+    expect(typed).toContainEqual('apps.web.env.PORT: must be a string (received 8080); quote it, e.g. PORT: "8080" [src/apps/web.ts]');
   });
 });
 
@@ -413,7 +413,7 @@ describe('a misspelt field is an error, not a silently missing setting', () => {
 describe('a value of the wrong type says so, and how to write it', () => {
   test('a port written as a string; enabled written as a string', () => {
     expect(messagesOf(platform({ apps: [service('web', { ports: [{ name: 'http', port: '8080' as never }] })] })))
-      .toContain('apps.web.ports[0].port: must be a whole number (received "8080"); write the port as a number, e.g. port: 8080 (not "8080")');
+      .toContain('apps.web.ports[0].port: must be a whole number (received "8080"); write the port as a number, e.g. port: 8080 (not "8080") [src/apps/web.ts]');
     const dev = environment('dev', ['web'], { apps: { web: { enabled: 'false' as never } } });
     expect(messagesOf(platform({ environments: [dev] }))).toEqual(expect.arrayContaining([
       'apps.web.enabled in dev: must be true or false (received "false"); write enabled: false (not "false") [environments/dev.ts]',
@@ -443,4 +443,11 @@ describe('one mistake, one problem', () => {
     expect(messages[0]).toMatch(/^release in dev: is not a release file of the form/);
     expect(messages[1]).toMatch(/^release\.aps in dev: is not a field of a release file.*did you mean "apps"\?/);
   });
+});
+
+test('a problem in an app\'s declaration names its file: src/apps/<name>.ts, or the sourceFile it declares', () => {
+  const [byDefault] = issuesOf(platform({ apps: [service('web', { team: 'nope' })] }));
+  expect(byDefault.file).toBe('src/apps/web.ts');
+  const [declared] = issuesOf(platform({ apps: [service('web', { team: 'nope', sourceFile: 'src/apps/shop/web.ts' })] }));
+  expect(formatIssue(declared)).toMatch(/\[src\/apps\/shop\/web\.ts\]$/);
 });
