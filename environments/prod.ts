@@ -39,7 +39,9 @@ export const prod: EnvironmentSpec = {
       delivery: Delivery.canary({
         steps: [CanaryStep.weight(10), CanaryStep.pause('5m'), CanaryStep.weight(50), CanaryStep.pause('10m'), CanaryStep.weight(100)],
         analysis: {
-          query: 'sum(rate(http_requests_total{namespace="storefront",app="storefront-web",code!~"5.."}[2m])) / sum(rate(http_requests_total{namespace="storefront",app="storefront-web"}[2m]))',
+          // The canary's pods only ({{args.canary-hash}}: the new version's pod template hash), not the stable ones' traffic too.
+          query: 'sum(rate(http_requests_total{namespace="storefront",app="storefront-web",rollouts_pod_template_hash="{{args.canary-hash}}",code!~"5.."}[2m]))'
+            + ' / sum(rate(http_requests_total{namespace="storefront",app="storefront-web",rollouts_pod_template_hash="{{args.canary-hash}}"}[2m]))',
           successCondition: 'result[0] >= 0.99',
         },
       }),

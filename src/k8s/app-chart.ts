@@ -4,7 +4,7 @@ import { PRIVATE_GOOGLE_ACCESS } from '../model';
 import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPeer, ResolvedPlatform } from '../model';
-import { ArgoRollout, ExternalSecret, GcpSecretStore, PodMonitoring, PrometheusAnalysisTemplate } from './crds';
+import { ArgoRollout, CANARY_HASH_ARG, ExternalSecret, GcpSecretStore, PodMonitoring, PrometheusAnalysisTemplate } from './crds';
 import { SYNC_WAVE, appLabels, previewLabel, selectorLabels, versionedLabels } from './labels';
 import { podSpec } from './pod';
 
@@ -268,7 +268,13 @@ function renderWorkload(
     strategy = {
       canary: {
         steps: d.steps,
-        analysis: d.analysis ? { templates: [{ templateName: d.analysis.templateName }], startingStep: 1 } : undefined,
+        analysis: d.analysis
+          ? {
+            templates: [{ templateName: d.analysis.templateName }],
+            startingStep: 1,
+            args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: 'Latest' } }],
+          }
+          : undefined,
       },
     };
     if (d.analysis) {

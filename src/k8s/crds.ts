@@ -158,6 +158,9 @@ export class ArgoRollout extends KubeObject {
   }
 }
 
+/** The AnalysisTemplate argument that holds the canary's pod template hash. */
+export const CANARY_HASH_ARG = 'canary-hash';
+
 /** An Argo Rollouts AnalysisTemplate with one Prometheus metric. */
 export class PrometheusAnalysisTemplate extends KubeObject {
   constructor(scope: Construct, id: string, props: {
@@ -174,6 +177,8 @@ export class PrometheusAnalysisTemplate extends KubeObject {
       kind: 'AnalysisTemplate',
       metadata: props.metadata,
       spec: {
+        // The Rollout passes its new version's pod template hash: queries select the canary's series with {{args.canary-hash}}.
+        args: [{ name: CANARY_HASH_ARG }],
         metrics: [{
           name: props.metric,
           interval: props.interval,
@@ -207,7 +212,8 @@ export class PodMonitoring extends KubeObject {
       spec: {
         selector: { matchLabels: props.selector },
         endpoints: [{ port: props.port, path: props.path, interval: props.interval }],
-        targetLabels: { fromPod: [{ from: 'app.kubernetes.io/name', to: 'app' }] },
+        // A Rollout's pods also carry the hash of their version's pod template: a canary's analysis selects the new version's series with it.
+        targetLabels: { fromPod: [{ from: 'app.kubernetes.io/name', to: 'app' }, { from: 'rollouts-pod-template-hash', to: 'rollouts_pod_template_hash' }] },
       },
     });
   }

@@ -17,7 +17,12 @@ describe('progressive delivery in the example', () => {
     const rollout = find('prod', 'Rollout', 'storefront-web');
     expect(rollout.spec.strategy.canary).toEqual({
       steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }, { setWeight: 100 }],
-      analysis: { templates: [{ templateName: 'storefront-web-canary-analysis' }], startingStep: 1 },
+      // The analysis gets the new version's pod template hash, so that its query reads the canary's pods only.
+      analysis: {
+        templates: [{ templateName: 'storefront-web-canary-analysis' }],
+        startingStep: 1,
+        args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+      },
     });
     // Without traffic routing, stable/canary Services would leave the Ingress's Service with the stable pods only:
     // the canary's share of traffic must be its share of the pods behind the one Service the Ingress uses.
@@ -25,7 +30,10 @@ describe('progressive delivery in the example', () => {
     expect(find('prod', 'Service', 'storefront-web').spec.selector).toEqual(rollout.spec.selector.matchLabels);
     expect(find('prod', 'Ingress', 'storefront-web').spec.rules[0].http.paths[0].backend.service.name).toBe('storefront-web');
     const analysis = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis');
+    expect(analysis.spec.args).toEqual([{ name: 'canary-hash' }]);
     expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'result[0] >= 0.99', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
+    // Both halves of the success rate select the canary's series by the hash the Rollout passes.
+    expect(analysis.spec.metrics[0].provider.prometheus.query.match(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/g)).toHaveLength(2);
     // The pod template is the one a Deployment would have: restricted, with probes.
     const c = rollout.spec.template.spec.containers[0];
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
@@ -97,7 +105,11 @@ describe('metrics: what managed Prometheus scrapes, and what a canary analysis r
       // The port it names is one the container serves.
       expect(workload.spec.template.spec.containers[0].ports).toContainEqual(expect.objectContaining({ name: 'metrics', containerPort: 9090 }));
       // Series carry app="storefront-web", which the canary analysis's query selects.
-      expect(monitoring.spec.targetLabels.fromPod).toEqual([{ from: 'app.kubernetes.io/name', to: 'app' }]);
+      expect(monitoring.spec.targetLabels.fromPod).toEqual([
+        { from: 'app.kubernetes.io/name', to: 'app' },
+        // A Rollout's pods carry their version's hash: the canary analysis selects the new version's series with it.
+        { from: 'rollouts-pod-template-hash', to: 'rollouts_pod_template_hash' },
+      ]);
       const rules = find(env, 'NetworkPolicy', 'storefront-web').spec.ingress;
       const toMetrics = rules.filter((r: Json) => r.ports.some((p: Json) => p.port === 9090));
       expect(toMetrics).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
