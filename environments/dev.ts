@@ -24,6 +24,7 @@ export const dev: EnvironmentSpec = {
   endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/dev.json', release),
   apps: {
+    'prometheus-frontend': { env: { GCP_PROJECT: 'acme-platform-dev' } },
     'storefront-web': { env: { LOG_LEVEL: 'debug', FEATURE_NEW_CHECKOUT: 'true' } },
     'sales-report': { schedule: '0 6 * * 1-5' },
   },

@@ -30,6 +30,7 @@ export const prod: EnvironmentSpec = {
     orders: { quota: { requestsCpu: '8', requestsMemory: '16Gi' } },
   },
   apps: {
+    'prometheus-frontend': { env: { GCP_PROJECT: 'acme-platform-prod' }, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
     'storefront-web': {
       autoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 60 },
       resources: { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi' },
@@ -43,6 +44,8 @@ export const prod: EnvironmentSpec = {
           query: 'sum(rate(http_requests_total{namespace="storefront",app="storefront-web",rollouts_pod_template_hash="{{args.canary-hash}}",code!~"5.."}[2m]))'
             + ' / sum(rate(http_requests_total{namespace="storefront",app="storefront-web",rollouts_pod_template_hash="{{args.canary-hash}}"}[2m]))',
           successCondition: 'result[0] >= 0.99',
+          // The managed Prometheus query frontend this platform runs (src/apps/prometheus-frontend.ts).
+          prometheusAddress: 'http://prometheus-frontend.observability.svc.cluster.local:9090',
         },
       }),
     },

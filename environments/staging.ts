@@ -20,6 +20,7 @@ export const staging: EnvironmentSpec = {
   endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
   release: releaseFile('environments/releases/staging.json', release),
   apps: {
+    'prometheus-frontend': { env: { GCP_PROJECT: 'acme-platform-staging' } },
     'storefront-web': { replicas: 2, env: { FEATURE_NEW_CHECKOUT: 'true' } },
     'orders-api': { replicas: 2 },
   },

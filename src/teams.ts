@@ -14,4 +14,10 @@ export const teams: TeamSpec[] = [
     description: 'Order taking, fulfilment and reporting',
     namespaces: ['orders'],
   },
+  {
+    name: 'observability',
+    owners: 'platform-team@acme.example',
+    description: 'The platform\'s own services: the managed Prometheus query frontend',
+    namespaces: ['observability'],
+  },
 ];

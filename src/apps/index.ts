@@ -3,6 +3,7 @@ import { catalogApi } from './catalog-api';
 import { ordersApi } from './orders-api';
 import { ordersDbMigrate } from './orders-db-migrate';
 import { ordersWorker } from './orders-worker';
+import { prometheusFrontend } from './prometheus-frontend';
 import { salesReport } from './sales-report';
 import { storefrontWeb } from './storefront-web';
 
@@ -14,4 +15,5 @@ export const apps: AppSpec[] = [
   ordersDbMigrate,
   ordersWorker,
   salesReport,
+  prometheusFrontend,
 ];

@@ -339,6 +339,12 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
       ports: portsOf([app.exposure.port]),
     });
   }
+  for (const caller of app.calledFrom) {
+    ingress.push({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': caller.namespace } } }],
+      ports: portsOf(caller.ports),
+    });
+  }
   if (app.metrics) {
     // GKE's managed Prometheus collectors run in gmp-system and scrape the pods directly.
     ingress.push({

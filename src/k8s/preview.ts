@@ -37,6 +37,7 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
     // Nor is it scraped: a preview's series would mix with the environment's.
     metrics: undefined,
     calledBy: [],
+    calledFrom: [],
     delivery: { kind: 'rolling-update', maxSurge: 1, maxUnavailable: 0 },
     exposure: app.exposure.isPublic
       ? { ...app.exposure, host: `${PREVIEW_NAMESPACE_PREFIX}0-${app.exposure.host.split('.')[0]}.${previews.domain}` }

@@ -74,6 +74,13 @@ export interface PortSpec {
 }
 
 /** A call to another app, limited to some of its ports. */
+/** Pods of another namespace that may call an app. */
+export interface NamespaceCallerSpec {
+  readonly namespace: string;
+  /** Names of the app's ports they may call. @default - all of them */
+  readonly ports?: readonly string[];
+}
+
 export interface CallSpec {
   /** The app called: a service. */
   readonly app: string;
@@ -329,6 +336,13 @@ export interface AppSpec {
    * sides, on those ports only. @default []
    */
   readonly calls?: readonly (string | CallSpec)[];
+  /**
+   * Callers that are not apps of this platform, admitted by namespace: a
+   * controller installed on the cluster (Argo Rollouts' analysis, an ingress
+   * controller in the cluster). Each may call the named ports (default: all).
+   * @default []
+   */
+  readonly calledFrom?: readonly NamespaceCallerSpec[];
   /** Whether the app may open connections to the internet on port 443. @default false */
   readonly internetEgress?: boolean;
   /** Endpoints outside the cluster the app connects to, by name; each environment declares their addresses in `endpoints`. @default [] */

@@ -12,7 +12,7 @@
  */
 import type {
   AppOverride, AppSpec, AutoscalingSpec, CallSpec, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MetricsSpec, MigrationOptions,
-  PortSpec, ProbeTiming, ResourcesSpec, SecretRef,
+  NamespaceCallerSpec, PortSpec, ProbeTiming, ResourcesSpec, SecretRef,
 } from './app';
 import type {
   AuthorizedNetwork, ClusterSpec, EndpointSpec, EnvironmentSpec, NodePoolSpec, PreviewSpec, RetrySpec, SyncWindowSpec,
@@ -75,6 +75,7 @@ export const APP = fields<AppSpec>('an app', {
   identity: fields<CloudIdentitySpec>('a cloud identity', { roles: true, accountId: true }),
   exposure: true, // an Exposure: options checked with EXPOSURE_OPTIONS
   calls: new ListOf(fields<CallSpec>('a call', { app: true, ports: true })),
+  calledFrom: new ListOf(fields<NamespaceCallerSpec>('a caller namespace', { namespace: true, ports: true })),
   internetEgress: true,
   egress: true,
   replicas: true,

@@ -329,6 +329,7 @@ class Resolver {
       this.checkPorts(app);
       this.checkProbes(app);
       this.checkMetrics(app);
+      this.checkCalledFrom(app);
       this.checkResources(at, app.resources);
       this.checkEnv(at, app.env, app);
       this.checkConfigFiles(app);
@@ -414,6 +415,33 @@ class Resolver {
 
   private portNamed(app: AppSpec, name: string): boolean {
     return (app.ports ?? []).some((p) => p.name === name);
+  }
+
+  private checkCalledFrom(app: AppSpec): void {
+    if (app.calledFrom === undefined) return;
+    const at = `apps.${app.name}.calledFrom`;
+    if (!Array.isArray(app.calledFrom)) {
+      this.issue({ path: at, message: 'must be a list', received: app.calledFrom, fix: 'write calledFrom: [{ namespace: "argo-rollouts" }], or omit it' });
+      return;
+    }
+    const portNames = (app.ports ?? []).map((p) => p.name);
+    app.calledFrom.forEach((c, i) => {
+      if (!isString(c?.namespace) || !DNS1123_LABEL.test(c.namespace)) {
+        this.issue({ path: `${at}[${i}].namespace`, message: 'is not a namespace name', received: c?.namespace, fix: 'write the namespace the callers run in, e.g. "argo-rollouts"' });
+      }
+      if (c?.ports !== undefined) {
+        if (!Array.isArray(c.ports) || c.ports.length === 0) {
+          this.issue({ path: `${at}[${i}].ports`, message: 'must be a non-empty list of port names', received: c.ports, fix: `name ports of the app (${JSON.stringify(portNames)}), or omit ports to admit all of them` });
+        } else {
+          (c.ports as readonly unknown[]).forEach((p, j) => {
+            if (!portNames.includes(p as string)) this.issue({ path: `${at}[${i}].ports[${j}]`, message: 'is not a port of the app', received: p, fix: `use one of ${JSON.stringify(portNames)} (${suggest(String(p), portNames)})` });
+          });
+        }
+      }
+    });
+    if ((app.ports ?? []).length === 0 && app.calledFrom.length > 0) {
+      this.issue({ path: at, message: 'admits callers, but the app has no port', received: app.calledFrom, fix: 'declare the port they call, or remove calledFrom' });
+    }
   }
 
   private checkMetrics(app: AppSpec): void {
@@ -1198,6 +1226,10 @@ class Resolver {
       exposure,
       calls: calls.sort((a, b) => a.app.localeCompare(b.app)),
       calledBy: [],
+      calledFrom: (app.calledFrom ?? []).map((c) => ({
+        namespace: c.namespace,
+        ports: ports.filter((p) => c.ports === undefined || c.ports.includes(p.name)),
+      })),
       internetEgress: app.internetEgress ?? false,
       egress: [...new Set(app.egress ?? [])].sort().map((name) => ({ name, cidr: endpoints[name].cidr, ports: [...endpoints[name].ports] })),
       replicas: autoscalingSpec ? (autoscalingSpec.minReplicas ?? replicas) : replicas,

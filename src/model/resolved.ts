@@ -231,6 +231,8 @@ export interface ResolvedApp {
   };
   readonly calls: readonly ResolvedPeer[];
   readonly calledBy: readonly ResolvedPeer[];
+  /** Namespaces whose pods may call the app (callers that are not apps of the platform), with the ports they may call. */
+  readonly calledFrom: readonly { readonly namespace: string; readonly ports: readonly ResolvedPort[] }[];
   readonly internetEgress: boolean;
   /** Endpoints outside the cluster the app may reach, with this environment's addresses. */
   readonly egress: readonly { readonly name: string; readonly cidr: string; readonly ports: readonly number[] }[];

@@ -59,7 +59,7 @@ test('--all promotes every app whose version differs, and says which were up to 
   const { code, text } = promote({ all: true, to: 'prod' });
   expect(code).toBe(0);
   expect(text).toMatch(/## Promote .*`catalog-api` 1\.8\.3 → 1\.9\.0.*from staging to prod/);
-  expect(text).toContain('Already up to date in prod: orders-api.');
+  expect(text).toContain('Already up to date in prod: orders-api, prometheus-frontend.');
 });
 
 test('--all leaves out, and lists, an app that runs on one side only (a dev-only app); naming it is refused', () => {

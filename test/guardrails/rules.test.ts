@@ -10,6 +10,7 @@ import {
   CheckedObject, GuardrailError, KUBERNETES_RULES, PlatformGuardrailsValidation, formatReport, runGuardrails,
 } from '../../src/guardrails';
 import { renderKubernetes } from '../../src/k8s';
+import { previewableApps } from '../../src/k8s/preview';
 import { AppSpec, CanaryStep, Delivery, PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
 import { extensions, platform } from '../../src/platform';
 import { readTree, renderPlatform, synthesize } from '../../src/synth';
@@ -121,10 +122,12 @@ describe('the rules', () => {
     const [warning, ...more] = warnings(anonymous);
     expect(more).toEqual([]);
     expect(warning).toMatchObject({ severity: 'warning', name: 'preview-catalog-api', path: 'spec.generators' });
-    // Two per app (its namespace and its app), five apps, every 180 s.
-    expect(warning.message).toContain('10 pull-request generators without a token poll GitHub about 200 times an hour, over the anonymous limit of 60');
-    // Every 600 s, ten make exactly 60: within the limit.
-    for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = 600;
+    // Two per app (its namespace and its app), every 180 s: 20 requests an hour each.
+    const n = sets(anonymous).length;
+    expect(n).toBe(2 * previewableApps(example.resolved.environments[0]).length);
+    expect(warning.message).toContain(`${n} pull-request generators without a token poll GitHub about ${n * 20} times an hour, over the anonymous limit of 60`);
+    // Every n minutes, n generators make exactly 60: within the limit.
+    for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = n * 60;
     expect(warnings(anonymous)).toEqual([]);
   });
 

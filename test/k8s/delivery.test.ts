@@ -140,3 +140,34 @@ describe('metrics: what managed Prometheus scrapes, and what a canary analysis r
     expect(issues(undefined, cron)).toEqual(['apps.nightly.metrics: does not apply to a cron-job: only services and workers are scraped']);
   });
 });
+
+describe('the query frontend the canary analysis reads', () => {
+  test('prod\'s analysis queries the example\'s prometheus-frontend, which Argo Rollouts may call and which reads Cloud Monitoring as itself', () => {
+    const address = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis').spec.metrics[0].provider.prometheus.address;
+    const frontend = find('prod', 'Service', 'prometheus-frontend');
+    expect(address).toBe(`http://${frontend.metadata.name}.${frontend.metadata.namespace}.svc.cluster.local:${frontend.spec.ports[0].port}`);
+    const policy = find('prod', 'NetworkPolicy', 'prometheus-frontend');
+    expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argo-rollouts' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    const container = find('prod', 'Deployment', 'prometheus-frontend').spec.template.spec.containers[0];
+    expect(container.args).toContain('--query.project-id=$(GCP_PROJECT)');
+    expect(container.env).toContainEqual({ name: 'GCP_PROJECT', value: 'acme-platform-prod' });
+    expect(find('prod', 'ServiceAccount', 'prometheus-frontend').metadata.annotations['iam.gke.io/gcp-service-account']).toMatch(/@acme-platform-prod\.iam\.gserviceaccount\.com$/);
+  });
+
+  test('calledFrom must name a namespace and ports of the app', () => {
+    const issues = (calledFrom: unknown) => {
+      try {
+        resolvePlatform(testPlatform({ apps: [service('web', { calledFrom: calledFrom as never })] }));
+        return [];
+      } catch (err) {
+        return (err as PlatformValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+    };
+    expect(issues([{ namespace: 'argo-rollouts' }, { namespace: 'ingress', ports: ['http'] }])).toEqual([]);
+    expect(issues([{ namespace: 'Argo_Rollouts' }, { namespace: 'x', ports: ['htp'] }, { namespace: 'y', ports: [] }])).toEqual([
+      'apps.web.calledFrom[0].namespace: is not a namespace name',
+      'apps.web.calledFrom[1].ports[0]: is not a port of the app',
+      'apps.web.calledFrom[2].ports: must be a non-empty list of port names',
+    ]);
+  });
+});

@@ -153,7 +153,7 @@ describe('the example platform', () => {
       }
       expect(JSON.stringify(o.manifest)).not.toContain('cdk8s.io');
     }
-    expect(workloads(inEnv('prod')).map((d) => d.manifest.metadata.name).sort()).toEqual(['catalog-api', 'orders-api', 'orders-worker', 'storefront-web']);
+    expect(workloads(inEnv('prod')).map((d) => d.manifest.metadata.name).sort()).toEqual(['catalog-api', 'orders-api', 'orders-worker', 'prometheus-frontend', 'storefront-web']);
   });
 
   test('every object carries the managed-by and environment labels; app objects carry app.kubernetes.io/name and team', () => {

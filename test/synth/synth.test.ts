@@ -76,7 +76,7 @@ describe('synth', () => {
   test('a successful run reports each environment', async () => {
     const console = quiet();
     expect(await runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
-    expect(console.lines.join('\n')).toMatch(/prod\s+6 apps\s+\d+ objects/);
+    expect(console.lines.join('\n')).toMatch(/prod\s+7 apps\s+\d+ objects/);
   });
 
   test('mirrors the files into the cdk8s CLI\'s output directory when asked', () => {
