@@ -72,6 +72,8 @@ const project = new typescript.TypeScriptAppProject({
       collectCoverage: false,
       // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and worker-thread tests.
       testTimeout: 60_000,
+      // fast-check: a fixed seed in CI, random locally (see the file).
+      setupFiles: ['<rootDir>/test/support/property-seed.js'],
     },
   },
   eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },

@@ -39,7 +39,7 @@ export function describeValue(value: unknown): string {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      text = asText(value);
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -85,5 +85,19 @@ export class IssueCollector {
     if (this.found.length > 0) {
       throw new PlatformValidationError(this.found);
     }
+  }
+}
+
+/**
+ * `String(value)` that never throws: a declaration written in plain
+ * JavaScript can hold anything, e.g. an object whose `toString` is not a
+ * function, which `String()` and template literals throw on.
+ */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { AppOverride, AppSpec, CallSpec, CanaryStep, Delivery, ExemptionSpec, Exposure, Probe, Workload } from './app';
 import { EnvironmentSpec, ReleaseChannel, SyncPolicy, TeamAccess, Tier } from './environment';
-import { IssueCollector, ValidationIssue } from './errors';
+import { IssueCollector, ValidationIssue, asText } from './errors';
 import {
   APP, DELIVERY_OPTIONS, ENVIRONMENT, EXPOSURE_OPTIONS, FieldShape, PLATFORM, PROBE_TIMING, RELEASE_FILE, SYNC_OPTIONS, WORKLOAD_OPTIONS,
   unknownFields,
@@ -315,7 +315,7 @@ class Resolver {
     {
       const team = this.teams.get(app.team);
       if (!team) {
-        this.issue({ path: `${at}.team`, message: 'names a team that is not declared', received: app.team, fix: `use a declared team (${suggest(String(app.team), [...this.teams.keys()])})` });
+        this.issue({ path: `${at}.team`, message: 'names a team that is not declared', received: app.team, fix: `use a declared team (${suggest(asText(app.team), [...this.teams.keys()])})` });
       } else if (app.namespace !== undefined && !(team.namespaces ?? [team.name]).includes(app.namespace)) {
         this.issue({ path: `${at}.namespace`, message: `is not one of team "${team.name}"'s namespaces`, received: app.namespace, fix: `use one of ${JSON.stringify(team.namespaces ?? [team.name])}, or add it to the team's namespaces` });
       }
@@ -351,7 +351,7 @@ class Resolver {
         // A misspelt key (port, ports_) would silently widen the call to every port: checkFields reports it.
         const target = this.apps.get(callee);
         if (!target) {
-          this.issue({ path: where, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(String(callee), [...this.apps.keys()])})` });
+          this.issue({ path: where, message: 'names an app that is not declared', received: callee, fix: `call a declared app (${suggest(asText(callee), [...this.apps.keys()])})` });
         } else if (target.workload?.kind !== 'service') {
           this.issue({ path: where, message: `names "${callee}", which is a ${target.workload?.kind} and has no Service to call`, received: callee, fix: 'only services can be called; remove the entry' });
         } else if (callee === app.name) {
@@ -434,7 +434,7 @@ class Resolver {
           this.issue({ path: `${at}[${i}].ports`, message: 'must be a non-empty list of port names', received: c.ports, fix: `name ports of the app (${JSON.stringify(portNames)}), or omit ports to admit all of them` });
         } else {
           (c.ports as readonly unknown[]).forEach((p, j) => {
-            if (!portNames.includes(p as string)) this.issue({ path: `${at}[${i}].ports[${j}]`, message: 'is not a port of the app', received: p, fix: `use one of ${JSON.stringify(portNames)} (${suggest(String(p), portNames)})` });
+            if (!portNames.includes(p as string)) this.issue({ path: `${at}[${i}].ports[${j}]`, message: 'is not a port of the app', received: p, fix: `use one of ${JSON.stringify(portNames)} (${suggest(asText(p), portNames)})` });
           });
         }
       }
@@ -456,7 +456,7 @@ class Resolver {
       this.issue({ path: at, message: `does not apply to a ${app.workload?.kind}: only services and workers are scraped`, received: m, fix: 'remove it' });
     }
     if (!isString(m.port) || !this.portNamed(app, m.port)) {
-      this.issue({ path: `${at}.port`, message: 'names a port the app does not declare', received: m.port, fix: `declare the port in ports, or use one of the app's ports (${suggest(String(m.port), (app.ports ?? []).map((p) => p.name))})` });
+      this.issue({ path: `${at}.port`, message: 'names a port the app does not declare', received: m.port, fix: `declare the port in ports, or use one of the app's ports (${suggest(asText(m.port), (app.ports ?? []).map((p) => p.name))})` });
     }
     if (m.path !== undefined && (!isString(m.path) || !m.path.startsWith('/'))) {
       this.issue({ path: `${at}.path`, message: 'must be an absolute HTTP path', received: m.path, fix: 'write e.g. "/metrics"' });
@@ -536,7 +536,7 @@ class Resolver {
         this.issue({ environment, file, path: `${at}.env`, message: 'holds a variable name that is not a valid identifier', received: name, fix: 'use letters, digits and "_", not starting with a digit' });
       }
       if (typeof value !== 'string') {
-        this.issue({ environment, file, path: `${at}.env.${name}`, message: 'must be a string', received: value, fix: `quote it, e.g. ${name}: "${String(value)}"` });
+        this.issue({ environment, file, path: `${at}.env.${name}`, message: 'must be a string', received: value, fix: `quote it, e.g. ${name}: "${asText(value)}"` });
       }
       if (secretVars.has(name)) {
         this.issue({ environment, file, path: `${at}.env.${name}`, message: 'is also filled from a secret', received: name, fix: 'remove it from env; the secret provides it' });
@@ -607,7 +607,7 @@ class Resolver {
     if (migration) {
       const target = this.apps.get(migration.migrates);
       if (!target) {
-        this.issue({ path: `${at}.migrates`, message: 'names an app that is not declared', received: migration.migrates, fix: `name the app this migration runs before (${suggest(String(migration.migrates), [...this.apps.keys()])})` });
+        this.issue({ path: `${at}.migrates`, message: 'names an app that is not declared', received: migration.migrates, fix: `name the app this migration runs before (${suggest(asText(migration.migrates), [...this.apps.keys()])})` });
       } else if (!target.workload?.isLongRunning) {
         this.issue({ path: `${at}.migrates`, message: `names a ${target.workload?.kind}; a migration runs before a service or worker`, received: migration.migrates, fix: 'name a service or worker' });
       } else if (target.team !== app.team || (target.namespace ?? '') !== (app.namespace ?? '')) {
@@ -1142,7 +1142,7 @@ class Resolver {
     const endpoints = env.endpoints ?? {};
     for (const name of app.egress ?? []) {
       if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
-        this.issue({ environment: e, file, path: `${at}.egress`, message: `names endpoint "${name}", which this environment does not declare`, received: name, fix: `declare endpoints["${name}"] = { description, cidr, ports } in ${file} (${suggest(String(name), Object.keys(endpoints))})` });
+        this.issue({ environment: e, file, path: `${at}.egress`, message: `names endpoint "${asText(name)}", which this environment does not declare`, received: name, fix: `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file} (${suggest(asText(name), Object.keys(endpoints))})` });
       }
     }
     const calls: ResolvedPeer[] = [];

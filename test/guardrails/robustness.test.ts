@@ -185,6 +185,19 @@ describe('no partial dist/', () => {
   });
 });
 
+test('values that String() throws on (a toString that is not a function) are reported, not crashed on', () => {
+  // Found by the property test below (seed -574495126): a migration's migrates, and the other names quoted in fixes.
+  const unprintable = { toString: [] } as unknown as string;
+  const migration = { ...service('migrate'), ports: [], probes: {}, workload: Workload.migration({ migrates: unprintable }) };
+  const web = service('web', { team: unprintable, calls: [unprintable], egress: [unprintable] });
+  for (const spec of [
+    testPlatform({ apps: [service('api'), migration], environments: [environment('dev', ['api', 'migrate'])] }),
+    testPlatform({ apps: [web], environments: [environment('dev', ['web'])] }),
+  ]) {
+    expect(attempt(spec).error).toBeDefined();
+  }
+});
+
 test('a cron job and a migration with hostile options are reported', () => {
   fc.assert(fc.property(anything, anything, (schedule, migrates) => {
     const cron = { ...service('nightly'), ports: [], probes: {}, workload: Workload.cronJob({ schedule: schedule as string }) };
