@@ -61,8 +61,10 @@ export const PREVIEW_APP_PART = 'app';
  * The namespaced kinds of a preview's app (`namespaceResourceWhitelist` of
  * the preview AppProject, which syncs the pull request's files): what the
  * preview renderer writes for an app, and nothing else: no Secrets,
- * ExternalSecrets, Roles, RoleBindings, quotas or workloads of other kinds,
- * and no cluster-scoped kind at all. A test holds the rendered previews to it.
+ * ExternalSecrets, Roles, RoleBindings, quotas, network policies (which add
+ * up, so one could open what the default deny closes; the app's own is
+ * rendered with the namespace) or workloads of other kinds, and no
+ * cluster-scoped kind at all. A test holds the rendered previews to it.
  */
 export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
   { group: '', kind: 'ConfigMap' },
@@ -71,7 +73,6 @@ export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kin
   { group: 'apps', kind: 'Deployment' },
   { group: 'batch', kind: 'CronJob' },
   { group: 'networking.k8s.io', kind: 'Ingress' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
 ];
 
@@ -86,7 +87,7 @@ export const PREVIEW_NAMESPACE_KINDS: ReadonlyArray<{ readonly group: string; re
 /**
  * What previews add to the environment's root Application. Per app, for
  * every open pull request labelled `preview:<app>`, two Applications:
- * - `pr-<number>-<app>-namespace` renders `dist/<env>/previews/<app>/namespace`
+ * - `pr-<number>-<app>.namespace` renders `dist/<env>/previews/<app>/namespace`
  *   **from the GitOps branch**: the namespace `pr-<number>-<app>` (its Pod
  *   Security labels, the preview mark), its quota, default limits, role
  *   binding and default-deny network policy. Nothing in the pull request
@@ -148,7 +149,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
         }],
         template: {
           metadata: {
-            name: name.replace(/^preview-/, `${PREVIEW_NAMESPACE_PREFIX}{{number}}-`),
+            name: name.replace(/^preview-/, `${PREVIEW_NAMESPACE_PREFIX}{{number}}-`), // pr-<number>-<app>[.namespace]
             labels,
             finalizers: ['resources-finalizer.argocd.argoproj.io'],
           },
@@ -163,7 +164,8 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
             destination: { name: env.cluster.name, namespace },
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
-              syncOptions: ['PrunePropagationPolicy=foreground'],
+              // Neither Application may take over an object the other one manages (the pull request cannot replace the default deny).
+              syncOptions: ['PrunePropagationPolicy=foreground', 'FailOnSharedResource=true'],
               // The app's first syncs fail until its namespace exists: enough retries to outwait the other Application.
               retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '2m' } },
             },
@@ -171,7 +173,8 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
         },
       },
     });
-    applicationSet(`preview-${app.name}-namespace`, `preview-${app.name}-namespace`, {
+    // A dot, which no app name holds: apps "x" and "x-namespace" cannot collide.
+    applicationSet(`preview-${app.name}.namespace`, `preview-${app.name}.namespace`, {
       project: PREVIEW_NAMESPACE_PROJECT,
       revision: platform.gitops.targetRevision,
       dir: PREVIEW_NAMESPACE_PART,

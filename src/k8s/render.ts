@@ -67,7 +67,7 @@ export function renderEnvironment(
   platform: ResolvedPlatform, env: ResolvedEnvironment, extensions: Readonly<Record<string, AppExtension>> = {},
 ): RenderedObject[] {
   const app = new App({ outdir: 'unused' });
-  const charts: { chart: Chart; dir: string; app?: string }[] = [];
+  const charts: { chart: Chart; dir: string; app?: string; kindDirs?: Readonly<Record<string, string>> }[] = [];
 
   charts.push({ chart: new BootstrapChart(app, 'bootstrap', { platform, env }), dir: 'bootstrap' });
   charts.push({ chart: new GitOpsChart(app, 'argocd', { platform, env }), dir: 'argocd' });
@@ -119,6 +119,9 @@ export function renderEnvironment(
       chart: new AppChart(app, `preview-${a.name}`, { platform, env, app: preview, migrations: [], preview: true }),
       dir: `previews/${a.name}/${PREVIEW_APP_PART}`,
       app: a.name,
+      // Network policies add up: one in the pull request's part could open what the namespace's default deny closes.
+      // The app's own policy is rendered from main's declaration like the rest, so it goes with the namespace.
+      kindDirs: { NetworkPolicy: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}` },
     });
   }
 
@@ -133,7 +136,7 @@ export function renderEnvironment(
 
   const objects: RenderedObject[] = [];
   const files = new Map<string, string>();
-  for (const [i, { dir, app: appName }] of charts.entries()) {
+  for (const [i, { dir: chartDir, app: appName, kindDirs }] of charts.entries()) {
     for (const obj of constructs[i].filter((c): c is ApiObject => c instanceof ApiObject)) {
       let manifest: KubernetesManifest;
       try {
@@ -147,6 +150,7 @@ export function renderEnvironment(
         problems.push(`[${env.name}] ${obj.node.path}: every object needs a kind and metadata.name (received kind ${describeValue(manifest.kind)}, name ${describeValue(name)}); set them on the construct`);
         continue;
       }
+      const dir = kindDirs?.[manifest.kind] ?? chartDir;
       const file = `${dir}/${fileName(manifest.kind, name)}`;
       const other = files.get(file);
       if (other) {

@@ -98,6 +98,10 @@ export function asText(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '<unprintable>'; // e.g. a Proxy whose every read throws
+    }
   }
 }

@@ -417,6 +417,39 @@ class Resolver {
     return (app.ports ?? []).some((p) => p.name === name);
   }
 
+  /**
+   * `$(NAME)` in command and args is replaced by Kubernetes with the
+   * container's variable NAME; a variable that does not exist is left as
+   * written, so the program would silently get the text `$(NAME)`. Each one
+   * must be an env variable of the app in this environment, or a secret's.
+   * `$$(NAME)` is Kubernetes' escape for the text itself.
+   */
+  private checkVariableReferences(app: AppSpec, o: AppOverride, environment: string, file: string): void {
+    const defined = new Set([
+      ...Object.keys(isPlainRecord(app.env) ? app.env : {}),
+      ...Object.keys(isPlainRecord(o.env) ? o.env : {}),
+      ...(Array.isArray(app.secrets) ? app.secrets.map((x) => x?.envVar) : []),
+    ]);
+    for (const field of ['command', 'args'] as const) {
+      const list = app[field];
+      if (!Array.isArray(list)) continue;
+      list.forEach((item, i) => {
+        if (!isString(item)) return;
+        for (const [, name] of item.replace(/\$\$\(/g, '').matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)) {
+          if (defined.has(name)) continue;
+          this.issue({
+            environment,
+            file,
+            path: `apps.${app.name}.${field}[${i}]`,
+            message: `refers to $(${name}), which is not one of the app's variables in this environment (Kubernetes would pass the text "$(${name})" as it is)`,
+            received: item,
+            fix: `set env ${name} for the app (in ${file}, or on the app for every environment), or write $$(${name}) for the text itself`,
+          });
+        }
+      });
+    }
+  }
+
   private checkCalledFrom(app: AppSpec): void {
     if (app.calledFrom === undefined) return;
     const at = `apps.${app.name}.calledFrom`;
@@ -1165,6 +1198,7 @@ class Resolver {
     if (migrates && !enabled.has(migrates) && this.apps.has(migrates)) {
       this.issue({ environment: e, file, path: `${at}.workload.migrates`, message: `names "${migrates}", which is disabled in this environment`, received: migrates, fix: `disable "${app.name}" here too` });
     }
+    this.checkVariableReferences(app, o, e, file);
     if (this.issues.size > before || !version || this.invalidApps.has(app.name)) return undefined;
 
     const ports = (app.ports ?? []).map(resolvePort);
@@ -1489,4 +1523,8 @@ function cidrsOverlap(a: string, b: string): boolean {
   const [a0, a1] = range(a);
   const [b0, b1] = range(b);
   return a0 <= b1 && b0 <= a1;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -33,12 +33,12 @@ test('per app, two ApplicationSets give each labelled PR its namespace (from mai
   const generator = (app: string) => [{
     pullRequest: { github: { owner: 'acme', repo: 'platform', labels: [`preview:${app}`], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
   }];
-  const ns = doc('dev/argocd/applicationset-preview-storefront-web-namespace.yaml');
+  const ns = doc('dev/argocd/applicationset-preview-storefront-web.namespace.yaml');
   const app = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
   expect(ns.spec.generators).toEqual(generator('storefront-web'));
   expect(app.spec.generators).toEqual(generator('storefront-web'));
   for (const set of [ns, app]) expect(set.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-  expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web-namespace');
+  expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web.namespace');
   expect(app.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web');
   const destination = { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' };
   expect(ns.spec.template.spec).toMatchObject({
@@ -70,15 +70,22 @@ test('a pull request\'s files reach only its app: no namespace, quota, role or k
   const prProject = doc('dev/argocd/appproject-preview.yaml');
   expect(prProject.spec.clusterResourceWhitelist).toEqual([]);
   expect(listed(prProject, 'namespaceResourceWhitelist')).toEqual(kindsIn('app'));
-  for (const forbidden of ['/Namespace', '/ResourceQuota', '/LimitRange', 'rbac.authorization.k8s.io/RoleBinding', '/Secret', 'external-secrets.io/ExternalSecret', '/Pod', 'apps/DaemonSet']) {
+  // Network policies add up: one from the pull request could open what the default deny closes. The app's own comes from main.
+  for (const forbidden of ['/Namespace', '/ResourceQuota', '/LimitRange', 'rbac.authorization.k8s.io/RoleBinding', 'networking.k8s.io/NetworkPolicy', '/Secret',
+    'external-secrets.io/ExternalSecret', '/Pod', 'apps/DaemonSet']) {
     expect(listed(prProject, 'namespaceResourceWhitelist')).not.toContain(forbidden);
   }
   // The namespace's project: the namespace and its guardrails, synced from main only.
   const nsProject = doc('dev/argocd/appproject-preview-namespaces.yaml');
   expect(nsProject.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   expect(['/Namespace', ...listed(nsProject, 'namespaceResourceWhitelist')].sort()).toEqual(kindsIn('namespace'));
+  expect(files).toContain('dev/previews/storefront-web/namespace/networkpolicy-storefront-web.yaml');
   for (const app of previewed) {
-    expect(doc(`dev/argocd/applicationset-preview-${app}-namespace.yaml`).spec.template.spec).toMatchObject({ project: 'preview-namespaces', source: { targetRevision: 'main' } });
+    // Neither Application may take over an object of the other (a default-deny of the pull request's own, say).
+    for (const set of [`${app}.namespace`, app]) {
+      expect(doc(`dev/argocd/applicationset-preview-${set}.yaml`).spec.template.spec.syncPolicy.syncOptions).toContain('FailOnSharedResource=true');
+    }
+    expect(doc(`dev/argocd/applicationset-preview-${app}.namespace.yaml`).spec.template.spec).toMatchObject({ project: 'preview-namespaces', source: { targetRevision: 'main' } });
     expect(doc(`dev/argocd/applicationset-preview-${app}.yaml`).spec.template.spec).toMatchObject({ project: 'preview', source: { targetRevision: '{{head_sha}}' } });
   }
 });
@@ -144,4 +151,13 @@ test('an app whose preview label would be longer than GitHub allows is refused w
     apps: [service('web'), service(long.slice(1))],
   });
   expect(() => resolvePlatform(fits)).not.toThrow();
+});
+
+test('apps named x and x-namespace both get previews (the namespace part is named with a dot, which no app name holds)', () => {
+  const spec = testPlatform({
+    apps: [service('web'), service('web-namespace')],
+    environments: [environment('dev', ['web', 'web-namespace'], { previews: { github: { owner: 'acme', repo: 'platform', tokenSecret: 'gh' }, domain: 'preview.example.com' } })],
+  });
+  const names = renderPlatform({ platform: spec }).objects.filter((o) => o.manifest.kind === 'ApplicationSet').map((o) => o.manifest.metadata.name).sort();
+  expect(names).toEqual(['preview-web', 'preview-web-namespace', 'preview-web-namespace.namespace', 'preview-web.namespace']);
 });

@@ -230,7 +230,7 @@ describe('the example platform', () => {
       expect(egress('orders-api')).toContainEqual({ to: [{ ipBlock: { cidr: '10.60.0.0/24' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
       expect(JSON.stringify(egress('orders-worker'))).not.toContain('10.60.0.0/24');
     }
-    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/app/networkpolicy-orders-api.yaml')!;
+    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/namespace/networkpolicy-orders-api.yaml')!;
     expect(JSON.stringify(m(preview).spec.egress ?? [])).not.toContain('10.60.0.0/24');
   });
 

@@ -1,6 +1,6 @@
 import {
-  CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, formatIssue, releaseFile,
-  resolvePlatform,
+  CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, asText, formatIssue,
+  releaseFile, resolvePlatform,
 } from '../../src/model';
 import { platform as examplePlatform } from '../../src/platform';
 import { environment, platform, service } from '../fixtures';
@@ -450,4 +450,29 @@ test('a problem in an app\'s declaration names its file: src/apps/<name>.ts, or 
   expect(byDefault.file).toBe('src/apps/web.ts');
   const [declared] = issuesOf(platform({ apps: [service('web', { team: 'nope', sourceFile: 'src/apps/shop/web.ts' })] }));
   expect(formatIssue(declared)).toMatch(/\[src\/apps\/shop\/web\.ts\]$/);
+});
+
+test('$(NAME) in args or command must be one of the app\'s variables in that environment; $$(NAME) is the text itself', () => {
+  const web = service('web', {
+    args: ['--project=$(GCP_PROJECT)', '--literal=$$(NOT_A_VAR)'],
+    command: ['/app', '--key=$(API_KEY)'],
+    secrets: [{ name: 'api-key', envVar: 'API_KEY' }],
+    identity: { accountId: 'web-app' },
+  });
+  const withVar = environment('dev', ['web'], { apps: { web: { env: { GCP_PROJECT: 'test-dev-project' } } } });
+  expect(() => resolvePlatform(platform({ apps: [web], environments: [withVar] }))).not.toThrow();
+  const [issue] = issuesOf(platform({ apps: [web], environments: [environment('dev', ['web'])] }));
+  expect(formatIssue(issue)).toBe('apps.web.args[0] in dev: refers to $(GCP_PROJECT), which is not one of the app\'s variables in this environment '
+    + '(Kubernetes would pass the text "$(GCP_PROJECT)" as it is) (received "--project=$(GCP_PROJECT)"); '
+    + 'set env GCP_PROJECT for the app (in environments/dev.ts, or on the app for every environment), or write $$(GCP_PROJECT) for the text itself [environments/dev.ts]');
+});
+
+test('asText never throws, even on a Proxy whose every read throws', () => {
+  const trap = () => {
+    throw new Error('no');
+  };
+  const proxy = new Proxy({}, { get: trap, getPrototypeOf: trap, has: trap, ownKeys: trap });
+  expect(asText(proxy)).toBe('<unprintable>');
+  expect(asText({ toString: [] })).toBe('[object Object]');
+  expect(asText('text')).toBe('text');
 });
