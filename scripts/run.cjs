@@ -90,8 +90,9 @@ function configFiles(root, dirs) {
   }
   for (const dir of dirs) for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) files.add(path.join(dir, name));
   const unresolved = [];
+  const followed = new Set(); // a base several configurations extend is read once
   // What they extend changes the build as much as they do, wherever it lives (a shared base outside the project, a package).
-  for (const file of [...files]) if (/^[jt]sconfig.*\.json$/.test(path.basename(file))) addExtended(file, files, unresolved, new Set());
+  for (const file of [...files]) if (/^[jt]sconfig.*\.json$/.test(path.basename(file))) addExtended(file, files, unresolved, followed);
   return { files: [...files].sort(), unresolved };
 }
 
@@ -171,7 +172,7 @@ function extendsCandidates(spec, dir) {
       } else {
         let field;
         try {
-          field = JSON.parse(fs.readFileSync(manifest, 'utf8').replace(/^\uFEFF/, '')).tsconfig;
+          field = parseJsonc(fs.readFileSync(manifest, 'utf8')).tsconfig;
         } catch {
           // no usable field
         }

@@ -39,6 +39,7 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
   const known = new Set(resolved.environments.map((e) => e.name));
   const foreign = report.environments.filter((e) => !known.has(e));
   for (const e of foreign) out.error(`ERROR unknown environment: ${where}/${e}/ is not a declared environment; delete it or declare it in src/platform.ts`);
+  const errors = report.errors + unreadable.length + foreign.length;
   if (unreadable.length + foreign.length > 0) {
     // The guardrail summary above counts objects only.
     const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -46,9 +47,9 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
       unreadable.length > 0 ? plural(unreadable.length, 'unreadable file', 'unreadable files') : '',
       foreign.length > 0 ? plural(foreign.length, 'unknown environment directory', 'unknown environment directories') : '',
     ].filter(Boolean).join(' and ');
-    out.error(`Also ${extra}: ${plural(report.errors + unreadable.length + foreign.length, 'error', 'errors')} in all`);
+    out.error(`Also ${extra}: ${plural(errors, 'error', 'errors')} in all`);
   }
   const perEnv = report.environments.length > 0 ? ms / report.environments.length : ms;
   out.log(`Checked ${report.objectsChecked} objects in ${where}/ in ${ms.toFixed(0)} ms (${perEnv.toFixed(0)} ms per environment)`);
-  return report.errors + unreadable.length + foreign.length > 0 ? 1 : 0;
+  return errors > 0 ? 1 : 0;
 }

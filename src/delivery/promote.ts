@@ -80,18 +80,15 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
   const skipped: Array<{ app: string; reason: string }> = [];
   for (const app of apps) {
     if (!declared.has(app)) throw new PromotionRefused(`unknown app "${app}" (${suggest(app, [...declared])})`);
-    const entry = sourceApps[app];
     // --all promotes what can be promoted: an app that does not run on both sides (a dev-only app) is left out and listed.
-    if (request.all && target.apps?.[app]?.enabled === false) {
-      skipped.push({ app, reason: `disabled in "${target.name}"` });
+    const disabledIn = [target, source].find((e) => e.apps?.[app]?.enabled === false);
+    if (request.all && disabledIn) {
+      skipped.push({ app, reason: `disabled in "${disabledIn.name}"` });
       continue;
     }
-    if (request.all && source.apps?.[app]?.enabled === false) {
-      skipped.push({ app, reason: `disabled in "${source.name}"` });
-      continue;
-    }
-    if (target.apps?.[app]?.enabled === false) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
-    if (!entry || source.apps?.[app]?.enabled === false) {
+    if (disabledIn === target) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
+    const entry = sourceApps[app];
+    if (!entry || disabledIn === source) {
       throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}. Deploy it to "${source.name}" first`);
     }
     if (request.version !== undefined && entry.tag !== request.version) {

@@ -62,6 +62,26 @@ const GITHUB_ANONYMOUS_PER_HOUR = 60;
 /** Argo CD's ApplicationSet controller polls a pull-request generator this often when it does not say. */
 const DEFAULT_REQUEUE_SECONDS = 1800;
 
+/**
+ * An environment's ApplicationSets whose GitHub pull-request generators poll
+ * without a token: the first by name (which reports) and their requests an
+ * hour in all. Computed once per environment (keyed by its indexed
+ * ApplicationSets), not once per ApplicationSet.
+ */
+interface AnonymousPolling { readonly first?: CheckedObject; readonly count: number; readonly perHour: number }
+const anonymousPolling = new WeakMap<readonly CheckedObject[], AnonymousPolling>();
+
+function anonymousPollingOf(sets: readonly CheckedObject[]): AnonymousPolling {
+  let found = anonymousPolling.get(sets);
+  if (!found) {
+    const anonymous = sets.map((o) => ({ o, perHour: anonymousPullRequestPolls(o) })).filter((x) => x.perHour > 0)
+      .sort((a, b) => name(a.o).localeCompare(name(b.o)));
+    found = { first: anonymous[0]?.o, count: anonymous.length, perHour: anonymous.reduce((n, x) => n + x.perHour, 0) };
+    anonymousPolling.set(sets, found);
+  }
+  return found;
+}
+
 /** Requests an hour an ApplicationSet's GitHub pull-request generators make without a token. */
 function anonymousPullRequestPolls(set: CheckedObject): number {
   const generators = (set.manifest.spec as any)?.generators;
@@ -434,16 +454,12 @@ export const KUBERNETES_RULES: readonly Rule[] = [
     check(object, context) {
       if (object.manifest.kind !== 'ApplicationSet') return [];
       // Reported once per environment, on the first such ApplicationSet by name, with the environment's total.
-      const anonymous = context.objectsOf('ApplicationSet')
-        .map((o) => ({ o, perHour: anonymousPullRequestPolls(o) }))
-        .filter((x) => x.perHour > 0)
-        .sort((a, b) => name(a.o).localeCompare(name(b.o)));
-      const total = anonymous.reduce((n, x) => n + x.perHour, 0);
-      if (total <= GITHUB_ANONYMOUS_PER_HOUR || anonymous[0]?.o !== object) return [];
+      const { first, count, perHour } = anonymousPollingOf(context.objectsOf('ApplicationSet'));
+      if (perHour <= GITHUB_ANONYMOUS_PER_HOUR || first !== object) return [];
       return [{
         path: 'spec.generators',
-        value: `${anonymous.length} ApplicationSets, ${Math.ceil(total)} requests an hour`,
-        message: `${anonymous.length} pull-request generators without a token poll GitHub about ${Math.ceil(total)} times an hour, over the anonymous limit of ${GITHUB_ANONYMOUS_PER_HOUR}`,
+        value: `${count} ApplicationSets, ${Math.ceil(perHour)} requests an hour`,
+        message: `${count} pull-request generators without a token poll GitHub about ${Math.ceil(perHour)} times an hour, over the anonymous limit of ${GITHUB_ANONYMOUS_PER_HOUR}`,
       }];
     },
   },

@@ -339,17 +339,13 @@ function networkPolicy(scope: Construct, metadata: ApiObjectMetadata, app: Resol
       ports: portsOf([app.exposure.port]),
     });
   }
-  for (const caller of app.calledFrom) {
+  // Callers that are not apps of the platform, admitted by namespace: those calledFrom names, and GKE's managed
+  // Prometheus collectors, which run in gmp-system and scrape the pods directly.
+  const fromNamespaces = [...app.calledFrom, ...(app.metrics ? [{ namespace: MANAGED_PROMETHEUS_NAMESPACE, ports: [app.metrics.port] }] : [])];
+  for (const caller of fromNamespaces) {
     ingress.push({
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': caller.namespace } } }],
       ports: portsOf(caller.ports),
-    });
-  }
-  if (app.metrics) {
-    // GKE's managed Prometheus collectors run in gmp-system and scrape the pods directly.
-    ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': MANAGED_PROMETHEUS_NAMESPACE } } }],
-      ports: portsOf([app.metrics.port]),
     });
   }
   const egress: k8s.NetworkPolicyEgressRule[] = app.calls.map((c) => ({

@@ -43,19 +43,3 @@ export function versionedLabels(platform: ResolvedPlatform, env: ResolvedEnviron
 export function previewLabel(platform: ResolvedPlatform): string {
   return `${platform.labelDomain}/preview`;
 }
-
-/**
- * Every label of a team namespace: the team's, a preview's mark, and Pod
- * Security admission's restricted profile, which is enforced on everything
- * in it, whatever renders it.
- */
-export function namespaceLabels(platform: ResolvedPlatform, env: ResolvedEnvironment, team: string, preview: boolean): Record<string, string> {
-  return {
-    ...teamLabels(platform, env, team),
-    ...(preview ? { [previewLabel(platform)]: 'true' } : {}),
-    'pod-security.kubernetes.io/enforce': 'restricted',
-    'pod-security.kubernetes.io/enforce-version': 'v1.27',
-    'pod-security.kubernetes.io/warn': 'restricted',
-    'pod-security.kubernetes.io/audit': 'restricted',
-  };
-}

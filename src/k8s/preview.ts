@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
-import { ArgoAppProject } from './crds';
+import { AppProjectSpec, ArgoAppProject, GroupKind } from './crds';
 import { KubeObject } from './kube-object';
 import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
 
@@ -46,9 +46,9 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
   };
 }
 
-/** A JSON 6902 patch as Kustomize reads it inline (`value`: a scalar as is, anything else as JSON, which YAML reads too). */
-function jsonPatch(op: 'replace' | 'add', path: string, value: unknown): string {
-  return `- op: ${op}\n  path: ${path}\n  value: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
+/** A JSON 6902 patch as Kustomize reads it inline. */
+function replace(path: string, value: string): string {
+  return `- op: replace\n  path: ${path}\n  value: ${value}\n`;
 }
 
 /** The AppProject of the preview namespaces, synced from the GitOps branch, never from a pull request. */
@@ -66,7 +66,7 @@ export const PREVIEW_APP_PART = 'app';
  * rendered with the namespace) or workloads of other kinds, and no
  * cluster-scoped kind at all. A test holds the rendered previews to it.
  */
-export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
+export const PREVIEW_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'ConfigMap' },
   { group: '', kind: 'Service' },
   { group: '', kind: 'ServiceAccount' },
@@ -77,7 +77,7 @@ export const PREVIEW_KINDS: ReadonlyArray<{ readonly group: string; readonly kin
 ];
 
 /** The namespaced kinds of a preview namespace's guardrails (the other AppProject, synced from the GitOps branch). */
-export const PREVIEW_NAMESPACE_KINDS: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
+export const PREVIEW_NAMESPACE_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'LimitRange' },
   { group: '', kind: 'ResourceQuota' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
@@ -105,15 +105,15 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
   const previews = env.previews;
   if (!previews) return;
   const ns = platform.gitops.argocdNamespace;
-  const project = (name: string, id: string, description: string, spec: Record<string, unknown>) => new ArgoAppProject(scope, id, {
+  const project = (name: string, id: string, description: string, kinds: Pick<AppProjectSpec, 'clusterResourceWhitelist' | 'namespaceResourceWhitelist'>) => new ArgoAppProject(scope, id, {
     metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: '-2' } },
     spec: {
       description,
       sourceRepos: [platform.gitops.repoURL],
       destinations: [{ name: env.cluster.name, namespace: `${PREVIEW_NAMESPACE_PREFIX}*` }],
       orphanedResources: { warn: true },
-      ...spec,
-    } as never,
+      ...kinds,
+    },
   });
   project(PREVIEW_NAMESPACE_PROJECT, 'preview-namespaces-project',
     `Pull-request preview namespaces on ${env.cluster.name} (${PREVIEW_NAMESPACE_PREFIX}<number>-<app>), from ${platform.gitops.targetRevision} only`, {
@@ -129,9 +129,9 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
     const namespace = `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.name}`;
     const labels = { ...teamLabels(platform, env, app.team), [previewLabel(platform)]: 'true', 'app.kubernetes.io/name': app.name };
     const annotations = { [`${platform.labelDomain}/pull-request`]: '{{number}}', [`${platform.labelDomain}/head-sha`]: '{{head_sha}}' };
-    const applicationSet = (id: string, name: string, part: {
+    const applicationSet = (name: string, part: {
       readonly project: string; readonly revision: string; readonly dir: string; readonly patches: readonly unknown[];
-    }) => new KubeObject(scope, id, {
+    }) => new KubeObject(scope, name, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { name, namespace: ns, labels: { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name } },
@@ -174,18 +174,18 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
       },
     });
     // A dot, which no app name holds: apps "x" and "x-namespace" cannot collide.
-    applicationSet(`preview-${app.name}.namespace`, `preview-${app.name}.namespace`, {
+    applicationSet(`preview-${app.name}.namespace`, {
       project: PREVIEW_NAMESPACE_PROJECT,
       revision: platform.gitops.targetRevision,
       dir: PREVIEW_NAMESPACE_PART,
-      patches: [{ target: { kind: 'Namespace' }, patch: jsonPatch('replace', '/metadata/name', namespace) }],
+      patches: [{ target: { kind: 'Namespace' }, patch: replace('/metadata/name', namespace) }],
     });
-    applicationSet(`preview-${app.name}`, `preview-${app.name}`, {
+    applicationSet(`preview-${app.name}`, {
       project: PREVIEW_PROJECT,
       revision: '{{head_sha}}',
       dir: PREVIEW_APP_PART,
       patches: app.exposure.isPublic
-        ? [{ target: { kind: 'Ingress', name: app.name }, patch: jsonPatch('replace', '/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
+        ? [{ target: { kind: 'Ingress', name: app.name }, patch: replace('/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
         : [],
     });
   }

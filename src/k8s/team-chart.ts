@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTeam } from '../model';
-import { SYNC_WAVE, namespaceLabels, previewLabel, teamLabels } from './labels';
+import { SYNC_WAVE, previewLabel, teamLabels } from './labels';
 
 /** NodeLocal DNSCache's address on GKE nodes. */
 const NODE_LOCAL_DNS = '169.254.20.10/32';
@@ -33,7 +33,14 @@ export class TeamNamespaceChart extends Chart {
     kube(k8s.KubeNamespace, this, 'namespace', {
       metadata: {
         name: namespace,
-        labels: namespaceLabels(platform, env, team.name, props.preview ?? false),
+        labels: {
+          ...labels,
+          // Pod Security admission enforces the restricted profile on everything, whatever renders it.
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.27',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
         annotations: { [SYNC_WAVE]: '-1' },
       },
     });

@@ -207,18 +207,17 @@ export function unknownFields(value: unknown, shape: FieldShape, path: string): 
       return;
     }
     if (!isPlainObject(v)) return;
-    const known = Object.keys(s.known);
     for (const [key, inner] of Object.entries(v)) {
-      const field = s.known[key];
-      if (field === undefined || !Object.prototype.hasOwnProperty.call(s.known, key)) {
+      const where = at ? `${at}.${key}` : key;
+      if (!Object.prototype.hasOwnProperty.call(s.known, key)) {
         found.push({
-          path: at ? `${at}.${key}` : key,
+          path: where,
           value: inner,
           message: `is not a field of ${s.what}, so it would be ignored`,
-          fix: `fix the name (${suggest(key, known)}), or remove it`,
+          fix: `fix the name (${suggest(key, Object.keys(s.known))}), or remove it`,
         });
       } else if (inner !== undefined) {
-        walk(inner, field, at ? `${at}.${key}` : key);
+        walk(inner, s.known[key], where);
       }
     }
   };

@@ -111,8 +111,6 @@ class Resolver {
   private readonly invalidApps = new Set<string>();
   /** Apps whose list and map fields have the right shape, so that per-environment checks can read them. */
   private readonly wellShaped = new Set<string>();
-  /** Environments whose release file is not of the release file's form (already reported). */
-  private readonly malformedReleases = new Set<string>();
 
   constructor(private readonly spec: PlatformSpec) {}
 
@@ -1030,17 +1028,17 @@ class Resolver {
     };
   }
 
-  private readRelease(env: EnvironmentSpec): Map<string, ReleaseEntry> {
+  /** The environment's versions by app; undefined when its release file is not one at all (reported here, once). */
+  private readRelease(env: EnvironmentSpec): Map<string, ReleaseEntry> | undefined {
     const versions = new Map<string, ReleaseEntry>();
     const file = env.release?.file ?? `environments/releases/${env.name}.json`;
     const content = env.release?.content as { apps?: unknown } | undefined;
-    if (!content || typeof content !== 'object' || !content.apps || typeof content.apps !== 'object' || Array.isArray(content.apps)) {
+    const malformed = !content || typeof content !== 'object' || !content.apps || typeof content.apps !== 'object' || Array.isArray(content.apps);
+    if (malformed) {
       this.issue({ environment: env.name, file, path: 'release', message: 'is not a release file of the form {"apps": {"<app>": {"tag": "...", "digest": "sha256:..."}}}', received: content, fix: `write ${file} in that form` });
-      this.malformedReleases.add(env.name);
-      this.checkFields('release', content, RELEASE_FILE, { environment: env.name, file });
-      return versions;
     }
     this.checkFields('release', content, RELEASE_FILE, { environment: env.name, file });
+    if (malformed) return undefined;
     for (const [app, entry] of Object.entries(content.apps as Record<string, unknown>)) {
       const e = entry as ReleaseEntry;
       if (!this.apps.has(app)) {
@@ -1085,7 +1083,7 @@ class Resolver {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  private resolveApps(env: EnvironmentSpec, file: string, release: Map<string, ReleaseEntry>): ResolvedApp[] {
+  private resolveApps(env: EnvironmentSpec, file: string, release: Map<string, ReleaseEntry> | undefined): ResolvedApp[] {
     const overrides = env.apps ?? {};
     for (const name of Object.keys(overrides)) {
       if (!this.apps.has(name)) {
@@ -1128,7 +1126,7 @@ class Resolver {
   }
 
   private resolveApp(
-    env: EnvironmentSpec, file: string, app: AppSpec, o: AppOverride, release: Map<string, ReleaseEntry>, enabled: Set<string>,
+    env: EnvironmentSpec, file: string, app: AppSpec, o: AppOverride, release: Map<string, ReleaseEntry> | undefined, enabled: Set<string>,
   ): ResolvedApp | undefined {
     const e = env.name;
     const at = `apps.${app.name}`;
@@ -1139,13 +1137,13 @@ class Resolver {
 
     // Version: the app's release entry; a migration of the same image follows the app it migrates.
     const migrates = app.workload.migration?.migrates;
-    let version = release.get(app.name);
+    let version = release?.get(app.name);
     if (!version && migrates && this.apps.get(migrates)?.image === app.image) {
-      version = release.get(migrates);
+      version = release?.get(migrates);
     }
     const releaseFilePath = env.release?.file ?? `environments/releases/${e}.json`;
     // A release file that is not one at all is reported once, not once per app.
-    if (!version && !this.malformedReleases.has(e)) {
+    if (!version && release) {
       this.issue({ environment: e, file: releaseFilePath, path: `release.apps.${app.name}`, message: 'is missing: the app has no version in this environment', fix: `add "${app.name}": {"tag": "<version>"${production ? ', "digest": "sha256:<digest>"' : ''}} to ${releaseFilePath}, or set apps["${app.name}"].enabled = false in ${file}` });
     }
 
@@ -1314,11 +1312,10 @@ class Resolver {
     for (const team of teams) {
       for (const ns of team.namespaces) {
         const inNs = byNamespace.get(ns) ?? [];
+        const peak = (a: ResolvedApp) => a.autoscaling?.maxReplicas ?? a.replicas;
         const total = usageOf(inNs.map((a) => ({
           app: a,
-          pods: a.kind === 'service' || a.kind === 'worker'
-            ? (a.autoscaling?.maxReplicas ?? a.replicas) + surgePods(a.delivery, a.autoscaling?.maxReplicas ?? a.replicas)
-            : 1,
+          pods: a.kind === 'service' || a.kind === 'worker' ? peak(a) + surgePods(a.delivery, peak(a)) : 1,
         })));
         const problems = overQuota(total, team.quota);
         if (problems.length > 0) {
