@@ -1,5 +1,5 @@
 import { k8s } from './imports';
-import type { Probe, ResolvedApp, ResolvedEnvironment } from '../model';
+import type { ResolvedApp, ResolvedEnvironment, ResolvedProbe } from '../model';
 import { SECRET_KEY } from './crds';
 import { selectorLabels } from './labels';
 
@@ -38,9 +38,9 @@ export function podSpec(env: ResolvedEnvironment, app: ResolvedApp): k8s.PodSpec
       requests: { cpu: k8s.Quantity.fromString(app.resources.cpuRequest), memory: k8s.Quantity.fromString(app.resources.memoryRequest) },
       limits: { cpu: k8s.Quantity.fromString(app.resources.cpuLimit), memory: k8s.Quantity.fromString(app.resources.memoryLimit) },
     },
-    readinessProbe: longRunning ? probe(app.probes.readiness, { initialDelaySeconds: 5 }) : undefined,
-    livenessProbe: longRunning ? probe(app.probes.liveness, { initialDelaySeconds: 15 }) : undefined,
-    startupProbe: longRunning ? probe(app.probes.startup, { initialDelaySeconds: 0 }) : undefined,
+    readinessProbe: probe(app.probes.readiness),
+    livenessProbe: probe(app.probes.liveness),
+    startupProbe: probe(app.probes.startup),
     securityContext: {
       allowPrivilegeEscalation: false,
       privileged: false,
@@ -100,20 +100,16 @@ function topologySpread(env: ResolvedEnvironment, app: ResolvedApp): k8s.Topolog
   ];
 }
 
-function probe(p: Probe | undefined, defaults: { initialDelaySeconds: number }): k8s.Probe | undefined {
+function probe(p: ResolvedProbe | undefined): k8s.Probe | undefined {
   if (!p) return undefined;
-  const timing = {
-    initialDelaySeconds: p.timing.initialDelaySeconds ?? defaults.initialDelaySeconds,
-    periodSeconds: p.timing.periodSeconds ?? 10,
-    timeoutSeconds: p.timing.timeoutSeconds ?? 3,
-    failureThreshold: p.timing.failureThreshold ?? 3,
-  };
-  switch (p.check.type) {
+  const { initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold } = p;
+  const timing = { initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
+  switch (p.type) {
     case 'http':
-      return { httpGet: { path: p.check.path, port: k8s.IntOrString.fromString(p.check.port) }, ...timing };
+      return { httpGet: { path: p.path, port: k8s.IntOrString.fromString(p.port) }, ...timing };
     case 'tcp':
-      return { tcpSocket: { port: k8s.IntOrString.fromString(p.check.port) }, ...timing };
+      return { tcpSocket: { port: k8s.IntOrString.fromString(p.port) }, ...timing };
     case 'exec':
-      return { exec: { command: [...p.check.command] }, ...timing };
+      return { exec: { command: [...p.command] }, ...timing };
   }
 }

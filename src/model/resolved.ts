@@ -1,4 +1,4 @@
-import type { Probe, WorkloadKind } from './app';
+import type { WorkloadKind } from './app';
 import type { ReleaseChannel, RetrySpec, Tier, TeamAccess } from './environment';
 
 /**
@@ -161,6 +161,18 @@ export type ResolvedDelivery =
   }
   | { readonly kind: 'blue-green'; readonly previewService: string; readonly autoPromote: boolean; readonly scaleDownDelaySeconds: number };
 
+/** A probe with every timing default applied. */
+export type ResolvedProbe = (
+  | { readonly type: 'http'; readonly path: string; readonly port: string }
+  | { readonly type: 'tcp'; readonly port: string }
+  | { readonly type: 'exec'; readonly command: readonly string[] }
+) & {
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+};
+
 export interface ResolvedPort {
   readonly name: string;
   readonly port: number;
@@ -208,7 +220,8 @@ export interface ResolvedApp {
   readonly args?: readonly string[];
   readonly ports: readonly ResolvedPort[];
   readonly resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string };
-  readonly probes: { readonly readiness?: Probe; readonly liveness?: Probe; readonly startup?: Probe };
+  /** Long-running workloads' probes, with their timing; none for jobs. */
+  readonly probes: { readonly readiness?: ResolvedProbe; readonly liveness?: ResolvedProbe; readonly startup?: ResolvedProbe };
   /** Sorted by name. */
   readonly env: readonly { readonly name: string; readonly value: string }[];
   /** Sorted by file name. */

@@ -5,10 +5,18 @@ import {
 import { platform as examplePlatform } from '../../src/platform';
 import { environment, platform, service } from '../fixtures';
 
+/** Where a repository laid out like the example declares each part (what the loader tells a synth). */
+const declaredIn = (d: object): string | undefined => {
+  const named = d as { name?: string; workload?: unknown; tier?: unknown };
+  if (named.workload !== undefined) return `src/apps/${named.name}.ts`;
+  if (named.tier !== undefined) return `environments/${named.name}.ts`;
+  return undefined;
+};
+
 /** The issues a declaration fails with (and fails the test if it does not fail). */
 function issuesOf(spec: PlatformSpec): ValidationIssue[] {
   try {
-    resolvePlatform(spec);
+    resolvePlatform(spec, { declaredIn });
   } catch (err) {
     expect(err).toBeInstanceOf(PlatformValidationError);
     return [...(err as PlatformValidationError).issues];
@@ -92,10 +100,14 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['apps[0].name', 'apps.web.team']));
   });
 
-  test('duplicate app names', () => {
-    expect(messagesOf(platform({ apps: [service('web'), service('web')] }))).toContainEqual(
-      'apps.web: is declared twice (received "web"); give each app a unique name (it names the Deployment, Service and Argo CD Application)',
-    );
+  test('duplicate app names: one problem, naming the file of each declaration', () => {
+    expect(messagesOf(platform({ apps: [service('web'), service('web')] }))).toEqual([
+      'apps.web: is declared twice (received "web"); give each app a unique name (it names the Deployment, Service and Argo CD Application) [src/apps/web.ts]',
+    ]);
+    const elsewhere = service('web', { sourceFile: 'src/apps/shop/web.ts' });
+    expect(messagesOf(platform({ apps: [service('web'), elsewhere] }))).toEqual([
+      'apps.web: is declared twice (first in src/apps/web.ts) (received "web"); give each app a unique name (it names the Deployment, Service and Argo CD Application) [src/apps/shop/web.ts]',
+    ]);
   });
 
   test('a name that is not a DNS label', () => {
@@ -416,7 +428,7 @@ describe('a value of the wrong type says so, and how to write it', () => {
       .toContain('apps.web.ports[0].port: must be a whole number (received "8080"); write the port as a number, e.g. port: 8080 (not "8080") [src/apps/web.ts]');
     const dev = environment('dev', ['web'], { apps: { web: { enabled: 'false' as never } } });
     expect(messagesOf(platform({ environments: [dev] }))).toEqual(expect.arrayContaining([
-      'apps.web.enabled in dev: must be true or false (received "false"); write enabled: false (not "false") [environments/dev.ts]',
+      'apps.web.enabled in dev: must be true or false, but is a string (received "false"); write it without quotes: enabled: false [environments/dev.ts]',
     ]));
   });
 });
@@ -445,9 +457,17 @@ describe('one mistake, one problem', () => {
   });
 });
 
-test('a problem in an app\'s declaration names its file: src/apps/<name>.ts, or the sourceFile it declares', () => {
+test('a problem names the file that declares the app (as the loader saw it), or the sourceFile it declares, never a guess', () => {
   const [byDefault] = issuesOf(platform({ apps: [service('web', { team: 'nope' })] }));
   expect(byDefault.file).toBe('src/apps/web.ts');
+  let unknown: ValidationIssue | undefined;
+  try {
+    resolvePlatform(platform({ apps: [service('web', { team: 'nope' })] }));
+  } catch (err) {
+    unknown = (err as PlatformValidationError).issues[0];
+  }
+  expect(unknown?.path).toBe('apps.web.team');
+  expect(unknown?.file).toBeUndefined();
   const [declared] = issuesOf(platform({ apps: [service('web', { team: 'nope', sourceFile: 'src/apps/shop/web.ts' })] }));
   expect(formatIssue(declared)).toMatch(/\[src\/apps\/shop\/web\.ts\]$/);
 });

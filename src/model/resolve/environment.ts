@@ -1,0 +1,138 @@
+import type { AppSpec } from '../app';
+import { EnvironmentSpec, SyncPolicy, TeamAccess } from '../environment';
+import { parseCpu, parseMemory } from '../quantity';
+import type { ReleaseEntry } from '../release';
+import type { ResolvedApp, ResolvedEnvironment, ResolvedImageRegistry, ResolvedPeer, ResolvedQuota, ResolvedTeam } from '../resolved';
+import type { QuotaSpec } from '../team';
+import { resolveApp } from './app';
+import { resolveCluster } from './cluster';
+import {
+  DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
+} from './defaults';
+import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
+import { recordOr } from '../validate/values';
+
+/** Where rendered output goes, relative to the repository root. */
+export const DIST_DIR = 'dist';
+
+/** `<location>-docker.pkg.dev/<project>/<repository>/…`: an image in an Artifact Registry Docker repository. */
+const ARTIFACT_REGISTRY_IMAGE = /^(([a-z0-9-]+)-docker\.pkg\.dev\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z0-9][a-z0-9._-]*))\//;
+
+/** A valid environment with its apps (each valid there, with its version), every default applied. */
+export function resolveEnvironment(
+  env: EnvironmentSpec, index: DeclarationIndex, apps: readonly { readonly app: AppSpec; readonly version: ReleaseEntry }[],
+): ResolvedEnvironment {
+  const { spec } = index;
+  const sync = env.sync instanceof SyncPolicy ? env.sync : SyncPolicy.automated();
+  const previews = env.previews;
+  const resolvedApps = withCallers(apps.map(({ app, version }) => resolveApp(app, env, version, index)));
+  return {
+    name: env.name,
+    tier: env.tier,
+    gcpProject: env.gcpProject,
+    region: env.region,
+    domain: env.domain,
+    cluster: resolveCluster(env, spec.organization.name),
+    sync: {
+      automated: sync.automated,
+      prune: sync.prune,
+      selfHeal: sync.selfHeal,
+      retry: {
+        limit: sync.retry.limit ?? DEFAULT_RETRY.limit,
+        backoffDuration: sync.retry.backoffDuration ?? DEFAULT_RETRY.backoffDuration,
+        backoffFactor: sync.retry.backoffFactor ?? DEFAULT_RETRY.backoffFactor,
+        backoffMaxDuration: sync.retry.backoffMaxDuration ?? DEFAULT_RETRY.backoffMaxDuration,
+      },
+    },
+    previews: previews
+      ? {
+        owner: previews.github.owner,
+        repo: previews.github.repo,
+        tokenSecret: previews.github.tokenSecret,
+        domain: previews.domain,
+        quota: resolveQuota({ ...DEFAULT_PREVIEW_QUOTA, ...previews.quota }),
+        requeueAfterSeconds: previews.requeueAfterSeconds ?? DEFAULT_PREVIEW_REQUEUE_SECONDS,
+        labelPrefix: PREVIEW_LABEL_PREFIX,
+      }
+      : undefined,
+    syncWindows: (env.syncWindows ?? []).map((w) => ({
+      kind: w.kind,
+      schedule: w.schedule,
+      duration: w.duration,
+      manualSync: w.manualSync ?? DEFAULT_SYNC_WINDOW.manualSync,
+      timeZone: w.timeZone ?? DEFAULT_SYNC_WINDOW.timeZone,
+    })),
+    teamAccess: env.teamAccess ?? (env.tier.isProduction ? TeamAccess.VIEW : TeamAccess.EDIT),
+    stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,
+    path: `${DIST_DIR}/${env.name}`,
+    rbacSecurityGroup: spec.rbacSecurityGroup ?? `gke-security-groups@${spec.organization.domain}`,
+    workloadIdentityPool: `${env.gcpProject}.svc.id.goog`,
+    imageRegistries: imageRegistriesOf(resolvedApps),
+    teams: resolveTeams(env, index),
+    apps: resolvedApps,
+  };
+}
+
+/** Apps sorted by name, each with the apps that call it. */
+function withCallers(apps: readonly ResolvedApp[]): ResolvedApp[] {
+  const calledBy = new Map<string, ResolvedPeer[]>();
+  for (const caller of apps) {
+    for (const callee of caller.calls) {
+      const list = calledBy.get(callee.app) ?? [];
+      list.push({ app: caller.name, namespace: caller.namespace, ports: callee.ports });
+      calledBy.set(callee.app, list);
+    }
+  }
+  return apps
+    .map((a) => ({ ...a, calledBy: (calledBy.get(a.name) ?? []).sort((x, y) => x.app.localeCompare(y.app)) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function resolveTeams(env: EnvironmentSpec, index: DeclarationIndex): ResolvedTeam[] {
+  const overrides = recordOr(env.teams);
+  const publicTeams = new Set([...index.apps.values()].filter((a) => a.exposure?.isPublic).map((a) => a.team));
+  return [...index.teams.values()]
+    .map((team) => ({
+      name: team.name,
+      owners: team.owners,
+      codeOwners: team.codeOwners ?? `@${index.spec.organization.name}/${team.name}`,
+      description: team.description,
+      namespaces: [...namespacesOf(team)].sort(),
+      quota: resolveQuota({ ...team.quota, ...overrides[team.name]?.quota }),
+      hasPublicApps: publicTeams.has(team.name),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function resolveQuota(q: QuotaSpec): ResolvedQuota {
+  const requestsCpu = q.requestsCpu ?? DEFAULT_QUOTA.requestsCpu;
+  const requestsMemory = q.requestsMemory ?? DEFAULT_QUOTA.requestsMemory;
+  return {
+    requestsCpu,
+    requestsMemory,
+    limitsCpu: q.limitsCpu ?? formatCpu(2 * (parseCpu(requestsCpu) ?? 0)),
+    limitsMemory: q.limitsMemory ?? formatMemory(2 * (parseMemory(requestsMemory) ?? 0)),
+    pods: q.pods ?? DEFAULT_QUOTA.pods,
+  };
+}
+
+function formatCpu(millicores: number): string {
+  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
+}
+
+function formatMemory(bytes: number): string {
+  const gi = 1024 ** 3;
+  return bytes % gi === 0 ? `${bytes / gi}Gi` : `${Math.ceil(bytes / 1024 ** 2)}Mi`;
+}
+
+/** The Artifact Registry repositories that apps' images come from, distinct and sorted by URL. */
+function imageRegistriesOf(apps: readonly ResolvedApp[]): ResolvedImageRegistry[] {
+  const registries = new Map<string, ResolvedImageRegistry>();
+  for (const app of apps) {
+    const m = ARTIFACT_REGISTRY_IMAGE.exec(app.imageRepository);
+    if (m && !registries.has(m[1])) {
+      registries.set(m[1], { url: m[1], location: m[2], project: m[3], repositoryId: m[4] });
+    }
+  }
+  return [...registries.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+}

@@ -1,0 +1,72 @@
+import type { AppOverride, AppSpec } from '../app';
+import type { EnvironmentSpec } from '../environment';
+import type { ValidationIssue } from '../errors';
+import type { DeclarationIndex } from './declarations';
+import { Report } from './location';
+import { enabledApps, overridable } from './overrides';
+import { isString, recordOr } from './values';
+
+/**
+ * What two environments must not share: a GCP project (blast radius, IAM and
+ * quotas are per project), a DNS domain and the hosts under it (one load
+ * balancer answers for a host), a Terraform state bucket (two stacks in one
+ * state overwrite each other); and within one environment, a host.
+ * The later environment in promotion order is the one reported.
+ */
+export function validateAcrossEnvironments(index: DeclarationIndex): ValidationIssue[] {
+  const report = new Report();
+  const claims = {
+    gcpProject: new Map<string, string>(),
+    domain: new Map<string, string>(),
+    stateBucket: new Map<string, string>(),
+  };
+  const hostOwner = new Map<string, { environment: string; app: string }>();
+  for (const env of index.environments) {
+    const at = report.at('', { environment: env.name, file: index.fileOf(env) });
+    const values = { gcpProject: env.gcpProject, domain: env.domain, stateBucket: env.stateBucket ?? (isString(env.gcpProject) ? `${env.gcpProject}-tfstate` : undefined) };
+    const shared = new Set<string>();
+    for (const field of ['gcpProject', 'domain', 'stateBucket'] as const) {
+      const value = values[field];
+      if (!isString(value)) continue;
+      const other = claims[field].get(value);
+      // A default bucket follows the project: a shared project is the one problem to report.
+      if (other !== undefined && !(field === 'stateBucket' && env.stateBucket === undefined && shared.has('gcpProject'))) {
+        at.field(field).issue(`is also the ${FIELD_NAMES[field]} of environment "${other}"`, value, FIXES[field]);
+        shared.add(field);
+      } else if (other === undefined) {
+        claims[field].set(value, env.name);
+      }
+    }
+    const hosts = new Map<string, string>();
+    for (const app of enabledApps(env, index)) {
+      const host = hostOf(app, env, index);
+      if (host === undefined) continue;
+      const where = at.field('apps').field(app.name).field('host');
+      const same = hosts.get(host);
+      const elsewhere = hostOwner.get(host);
+      if (same !== undefined) {
+        where.issue(`is also the host of app "${same}"`, host, 'give each public app its own subdomain or host');
+      } else if (elsewhere !== undefined && elsewhere.environment !== env.name && !shared.has('domain')) {
+        where.issue(`is also the host of app "${elsewhere.app}" in environment "${elsewhere.environment}"`, host, 'give each environment its own host (one load balancer and certificate answer for a host)');
+      }
+      hosts.set(host, app.name);
+      if (!hostOwner.has(host)) hostOwner.set(host, { environment: env.name, app: app.name });
+    }
+  }
+  return report.issues;
+}
+
+const FIELD_NAMES = { gcpProject: 'project', domain: 'domain', stateBucket: 'Terraform state bucket' } as const;
+const FIXES = {
+  gcpProject: 'give each environment its own GCP project (blast radius, IAM and quotas are per project)',
+  domain: 'give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev"',
+  stateBucket: 'give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate',
+} as const;
+
+/** The host a public app answers on in an environment: its override, or `<subdomain>.<domain>`. */
+export function hostOf(app: AppSpec, env: EnvironmentSpec, index: DeclarationIndex): string | undefined {
+  if (!overridable(app, index) || !app.exposure?.isPublic) return undefined;
+  const o = recordOr<AppOverride>(env.apps)[app.name];
+  const host = o?.host ?? `${app.exposure.subdomain}.${env.domain}`;
+  return isString(host) ? host : undefined;
+}

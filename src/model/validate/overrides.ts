@@ -1,0 +1,118 @@
+import { AppOverride, AppSpec, Workload } from '../app';
+import { EnvironmentSpec, Tier } from '../environment';
+import { type ValidationIssue, asText } from '../errors';
+import { DNS_NAME, suggest } from '../names';
+import { isWellShaped, validateEnv } from './apps';
+import { type DeclarationIndex, releaseFileOf } from './declarations';
+import { validateDelivery } from './delivery';
+import { Location, Report } from './location';
+import { callOf } from './references';
+import { releaseEntries, versionOf } from './releases';
+import { validateResources, validateScaling } from './scaling';
+import { validateSchedule } from './schedule';
+import { isPlainRecord, isString, recordOr } from './values';
+
+/** The apps deployed in an environment: every app not disabled there. */
+export function enabledApps(env: EnvironmentSpec, index: DeclarationIndex): AppSpec[] {
+  const overrides = recordOr<AppOverride>(env.apps);
+  return [...index.apps.values()].filter((a) => overrides[a.name]?.enabled !== false);
+}
+
+/** Whether an app's declaration is whole enough for its environments' overrides to be checked against it. */
+export function overridable(app: AppSpec, index: DeclarationIndex): boolean {
+  return app.workload instanceof Workload && index.teams.has(app.team) && isWellShaped(app);
+}
+
+/**
+ * One app in one environment: it has a version there, what the environment
+ * overrides applies to its workload and is valid, and what it reaches
+ * (endpoints, callees, the app it migrates) exists and is deployed there.
+ * Problems name the environment's file (the release file for versions).
+ */
+export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex): ValidationIssue[] {
+  const report = new Report();
+  const file = index.fileOf(env);
+  const at = report.at(`apps.${app.name}`, { environment: env.name, file });
+  const o = recordOr<AppOverride>(env.apps)[app.name] ?? {};
+  const entries = releaseEntries(env);
+  const production = env.tier instanceof Tier && env.tier.isProduction;
+  // A release file that is not one at all is reported once (validateRelease), not once per app.
+  if (entries && !versionOf(app, entries, index)) {
+    const releaseFile = releaseFileOf(env);
+    report.at(`release.apps.${app.name}`, { environment: env.name, file: releaseFile }).missing(
+      'is missing: the app has no version in this environment',
+      `add "${app.name}": {"tag": "<version>"${production ? ', "digest": "sha256:<digest>"' : ''}} to ${releaseFile}, or set apps["${app.name}"].enabled = false in ${file ?? `environment ${env.name}`}`,
+    );
+  }
+  validateResources(at, o.resources);
+  validateEnv(at, o.env, app);
+  if (app.workload.isLongRunning) {
+    validateScaling(at, o);
+  } else {
+    for (const field of ['replicas', 'autoscaling', 'maxUnavailable', 'host'] as const) {
+      if (o[field] !== undefined) at.field(field).issue(`does not apply to a ${app.workload.kind}`, o[field], 'remove it');
+    }
+  }
+  validateDelivery(at.field('delivery'), o.delivery, app);
+  if (o.schedule !== undefined) {
+    if (app.workload.kind !== 'cron-job') at.field('schedule').issue(`does not apply to a ${app.workload.kind}`, o.schedule, 'remove it');
+    else validateSchedule(at.field('schedule'), o.schedule, { descriptors: true });
+  }
+  if (o.host !== undefined && (!isString(o.host) || !DNS_NAME.test(o.host) || !app.exposure?.isPublic)) {
+    at.field('host').issue(
+      app.exposure?.isPublic ? 'is not a DNS name' : 'is set, but the app is not public',
+      o.host,
+      app.exposure?.isPublic ? 'write e.g. "shop.acme.dev"' : 'remove it, or declare the app with Exposure.public({ subdomain })',
+    );
+  }
+  const endpoints = recordOr(env.endpoints);
+  for (const name of app.egress ?? []) {
+    if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
+      at.field('egress').issue(`names endpoint "${asText(name)}", which this environment does not declare`, name,
+        `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file ?? `environment ${env.name}`} (${suggest(asText(name), Object.keys(endpoints))})`);
+    }
+  }
+  const enabled = new Set(enabledApps(env, index).map((a) => a.name));
+  for (const entry of app.calls ?? []) {
+    const callee = callOf(entry)?.app ?? '';
+    if (index.apps.get(callee)?.workload?.kind === 'service' && !enabled.has(callee)) {
+      at.field('calls').issue(`names "${callee}", which is disabled in this environment`, callee, `enable "${callee}" here, or disable "${app.name}" too`);
+    }
+  }
+  const migrates = app.workload.migration?.migrates;
+  if (migrates && !enabled.has(migrates) && index.apps.has(migrates)) {
+    at.field('workload').field('migrates').issue(`names "${migrates}", which is disabled in this environment`, migrates, `disable "${app.name}" here too`);
+  }
+  validateVariableReferences(at, app, o, file ?? `environment ${env.name}`);
+  return report.issues;
+}
+
+/**
+ * `$(NAME)` in command and args is replaced by Kubernetes with the
+ * container's variable NAME; a variable that does not exist is left as
+ * written, so the program would silently get the text `$(NAME)`. Each one
+ * must be an env variable of the app in this environment, or a secret's.
+ * `$$(NAME)` is Kubernetes' escape for the text itself.
+ */
+function validateVariableReferences(at: Location, app: AppSpec, o: AppOverride, file: string): void {
+  const defined = new Set([
+    ...Object.keys(isPlainRecord(app.env) ? app.env : {}),
+    ...Object.keys(isPlainRecord(o.env) ? o.env : {}),
+    ...(Array.isArray(app.secrets) ? app.secrets.map((x) => x?.envVar) : []),
+  ]);
+  for (const field of ['command', 'args'] as const) {
+    const list = app[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      if (!isString(item)) return;
+      for (const [, name] of item.replace(/\$\$\(/g, '').matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)) {
+        if (defined.has(name)) continue;
+        at.field(`${field}[${i}]`).issue(
+          `refers to $(${name}), which is not one of the app's variables in this environment (Kubernetes would pass the text "$(${name})" as it is)`,
+          item,
+          `set env ${name} for the app (in ${file}, or on the app for every environment), or write $$(${name}) for the text itself`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import type { ValidationIssue } from '../errors';
+import { DNS1123_LABEL, EMAIL, RESERVED_NAMESPACES } from '../names';
+import { parseCpu, parseMemory } from '../quantity';
+import type { QuotaSpec } from '../team';
+import type { DeclarationIndex } from './declarations';
+import { Location, Report } from './location';
+import { GITHUB_OWNER, isPositiveInt, isString, listOr } from './values';
+
+/** Each team: a unique name, an owners group, namespaces it alone owns, a quota and a CODEOWNERS handle. */
+export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
+  const report = new Report();
+  const seen = new Set<string>();
+  listOr(index.spec.teams).forEach((team, i) => {
+    const file = index.fileOf(team);
+    if (!isString(team?.name) || !DNS1123_LABEL.test(team.name) || team.name.length > 40) {
+      report.at(`teams[${i}].name`, { file }).issue('must be a DNS label of at most 40 characters', team?.name, 'use lowercase letters, digits and "-", e.g. "payments"');
+      return;
+    }
+    const at = report.at(`teams.${team.name}`, { file });
+    if (seen.has(team.name)) {
+      at.issue('is declared twice', team.name, 'give each team a unique name, or merge the two declarations');
+      return;
+    }
+    seen.add(team.name);
+    if (!isString(team.owners) || !EMAIL.test(team.owners)) {
+      at.field('owners').issue('must be the email of a Google group', team.owners, `set it to the team's group, e.g. "${team.name}@example.com"`);
+    }
+    const namespaces = team.namespaces ?? [team.name];
+    if (!Array.isArray(namespaces) || namespaces.length === 0) {
+      at.field('namespaces').issue('must list at least one namespace', team.namespaces, `omit it to get ["${team.name}"], or list namespaces`);
+      return;
+    }
+    const own = new Set<string>();
+    for (const ns of namespaces) {
+      const owner = index.namespaceOwner.get(ns);
+      if (!isString(ns) || !DNS1123_LABEL.test(ns) || ns.length > 50) {
+        at.field('namespaces').issue('holds a name that is not a DNS label of at most 50 characters (preview environments prefix it)', ns, 'use lowercase letters, digits and "-"');
+      } else if (RESERVED_NAMESPACES.includes(ns)) {
+        at.field('namespaces').issue('holds a namespace reserved for the system', ns, `choose another name; reserved: ${RESERVED_NAMESPACES.join(', ')}`);
+      } else if (owner !== undefined && owner !== team.name) {
+        at.field('namespaces').issue(`holds namespace "${ns}", which team "${owner}" already owns`, ns, 'a namespace belongs to exactly one team: rename one of them');
+      } else if (own.has(ns)) {
+        at.field('namespaces').issue(`lists namespace "${ns}" twice`, ns, 'list each namespace once');
+      }
+      own.add(ns);
+    }
+    validateQuota(at.field('quota'), team.quota);
+    if (team.codeOwners !== undefined && (!isString(team.codeOwners) || !GITHUB_OWNER.test(team.codeOwners))) {
+      at.field('codeOwners').issue('is not a GitHub user or team handle', team.codeOwners, 'write e.g. "@acme/payments"');
+    }
+  });
+  return report.issues;
+}
+
+/** A quota's quantities parse, and its pod count is a whole number. */
+export function validateQuota(at: Location, quota: QuotaSpec | undefined): void {
+  if (quota === undefined) return;
+  for (const field of ['requestsCpu', 'limitsCpu'] as const) {
+    if (quota[field] !== undefined && parseCpu(quota[field]) === undefined) {
+      at.field(field).issue('is not a CPU quantity', quota[field], 'write cores ("4", "0.5") or millicores ("500m")');
+    }
+  }
+  for (const field of ['requestsMemory', 'limitsMemory'] as const) {
+    if (quota[field] !== undefined && parseMemory(quota[field]) === undefined) {
+      at.field(field).issue('is not a memory quantity', quota[field], 'write e.g. "512Mi" or "8Gi"');
+    }
+  }
+  if (quota.pods !== undefined && !isPositiveInt(quota.pods)) {
+    at.field('pods').issue('must be a positive whole number', quota.pods, 'set e.g. pods: 50');
+  }
+}
