@@ -15,7 +15,7 @@ export class Workload {
    * @param options.schedule cron expression, five fields, in `timeZone`
    */
   public static cronJob(options: CronJobOptions): Workload {
-    return new Workload('cron-job', options);
+    return new Workload('cron-job', { cron: options });
   }
 
   /**
@@ -23,17 +23,22 @@ export class Workload {
    * migrates: it runs, and must succeed, before that app's new version is applied.
    */
   public static migration(options: MigrationOptions): Workload {
-    return new Workload('migration', undefined, options);
+    return new Workload('migration', { migration: options });
   }
+
+  /** Set for `cron-job`: its options as declared. */
+  public readonly cron?: CronJobOptions;
+  /** Set for `migration`: its options as declared. */
+  public readonly migration?: MigrationOptions;
 
   private constructor(
     /** `service`, `worker`, `cron-job` or `migration`. */
     public readonly kind: WorkloadKind,
-    /** Set for `cron-job`. */
-    public readonly cron?: CronJobOptions,
-    /** Set for `migration`. */
-    public readonly migration?: MigrationOptions,
-  ) {}
+    options: { readonly cron?: CronJobOptions; readonly migration?: MigrationOptions } = {},
+  ) {
+    this.cron = options.cron;
+    this.migration = options.migration;
+  }
 
   /** Whether this workload runs continuously (and so has replicas, probes and a disruption budget). */
   public get isLongRunning(): boolean {
@@ -137,44 +142,71 @@ export class Exposure {
    * Reachable from the internet through the Google external HTTPS load balancer
    * at `<subdomain>.<environment domain>` (or the environment's `host` override).
    */
-  public static public(options: { readonly subdomain: string; readonly port?: string; readonly path?: string }): Exposure {
-    return new Exposure(true, options.subdomain, options.port, options.path, options);
+  public static public(options: PublicExposureOptions): Exposure {
+    return new Exposure(true, options);
   }
 
   private constructor(
     public readonly isPublic: boolean,
-    public readonly subdomain?: string,
-    /** Port name the load balancer sends traffic to. @default the app's first port */
-    public readonly port?: string,
-    /** Path prefix routed to the app. @default '/' */
-    public readonly path?: string,
-    /** The options as declared, for the check of unknown fields. */
-    public readonly declared?: object,
+    /** The options as declared (for a public app). */
+    public readonly declared?: PublicExposureOptions,
   ) {}
+
+  /** The subdomain of a public app. */
+  public get subdomain(): string | undefined {
+    return this.declared?.subdomain;
+  }
+
+  /** The port name a public app's load balancer sends traffic to. */
+  public get port(): string | undefined {
+    return this.declared?.port;
+  }
+
+  /** The path prefix routed to a public app. */
+  public get path(): string | undefined {
+    return this.declared?.path;
+  }
+}
+
+/** Where a public app is reachable. */
+export interface PublicExposureOptions {
+  /** Host name under the environment's domain: `<subdomain>.<domain>`. */
+  readonly subdomain: string;
+  /** Port name the load balancer sends traffic to. @default - the app's first port */
+  readonly port?: string;
+  /** Path prefix routed to the app. @default '/' */
+  readonly path?: string;
 }
 
 /** One step of a canary rollout. */
 export class CanaryStep {
   /** Send `percent` of the pods (and so of the traffic) to the new version. */
   public static weight(percent: number): CanaryStep {
-    return new CanaryStep(percent, undefined, false);
+    return new CanaryStep({ weight: percent });
   }
 
   /** Wait `duration` (e.g. `'5m'`, `'1h'`) before the next step. */
   public static pause(duration: string): CanaryStep {
-    return new CanaryStep(undefined, duration, false);
+    return new CanaryStep({ pauseDuration: duration });
   }
 
   /** Wait until a person promotes the rollout (`kubectl argo rollouts promote <app>`). */
   public static pauseUntilPromoted(): CanaryStep {
-    return new CanaryStep(undefined, undefined, true);
+    return new CanaryStep({ manualPause: true });
   }
 
-  private constructor(
-    public readonly weight?: number,
-    public readonly pauseDuration?: string,
-    public readonly manualPause?: boolean,
-  ) {}
+  /** Share of pods, in percent, for a weight step. */
+  public readonly weight?: number;
+  /** How long a timed pause lasts. */
+  public readonly pauseDuration?: string;
+  /** Whether this pause waits for a person. */
+  public readonly manualPause: boolean;
+
+  private constructor(step: { readonly weight?: number; readonly pauseDuration?: string; readonly manualPause?: boolean }) {
+    this.weight = step.weight;
+    this.pauseDuration = step.pauseDuration;
+    this.manualPause = step.manualPause ?? false;
+  }
 }
 
 /** Automated analysis of a canary: a Prometheus query whose result must meet a condition. */
@@ -191,11 +223,35 @@ export interface CanaryAnalysis {
   readonly failureLimit?: number;
 }
 
+/** A Deployment's rolling update. */
+export interface RollingUpdateOptions {
+  /** Extra pods while a rollout runs: a number or a percentage. @default 1 */
+  readonly maxSurge?: number | string;
+  /** Pods that may be missing while a rollout runs: a number or a percentage. @default 0 */
+  readonly maxUnavailable?: number | string;
+}
+
+/** An Argo Rollouts canary. */
+export interface CanaryOptions {
+  /** The steps, e.g. weight 10, pause 5m, weight 50, pause 10m. */
+  readonly steps: readonly CanaryStep[];
+  /** Automated analysis that aborts a failing canary. @default - none: the steps alone decide */
+  readonly analysis?: CanaryAnalysis;
+}
+
+/** An Argo Rollouts blue-green. */
+export interface BlueGreenOptions {
+  /** Whether the new version takes over without a person promoting it. @default false */
+  readonly autoPromote?: boolean;
+  /** Seconds the old version keeps running after the switch, for a quick abort. @default 30 */
+  readonly scaleDownDelaySeconds?: number;
+}
+
 /** How a new version replaces the old one. */
 export class Delivery {
   /** A Deployment rolling update: `maxSurge` extra pods at a time, at most `maxUnavailable` missing. */
-  public static rollingUpdate(options: { readonly maxSurge?: number | string; readonly maxUnavailable?: number | string } = {}): Delivery {
-    return new Delivery('rolling-update', options.maxSurge ?? 1, options.maxUnavailable ?? 0, undefined, undefined, undefined, undefined, options);
+  public static rollingUpdate(options: RollingUpdateOptions = {}): Delivery {
+    return new Delivery('rolling-update', options);
   }
 
   /**
@@ -203,29 +259,53 @@ export class Delivery {
    * through `steps`, optionally gated by automated analysis; aborting returns
    * to the stable version.
    */
-  public static canary(options: { readonly steps: readonly CanaryStep[]; readonly analysis?: CanaryAnalysis }): Delivery {
-    return new Delivery('canary', undefined, undefined, options.steps, options.analysis, undefined, undefined, options);
+  public static canary(options: CanaryOptions): Delivery {
+    return new Delivery('canary', options);
   }
 
   /**
    * An Argo Rollouts blue-green: the new version runs beside the old one behind
    * a preview Service, and takes over the active Service when promoted.
    */
-  public static blueGreen(options: { readonly autoPromote?: boolean; readonly scaleDownDelaySeconds?: number } = {}): Delivery {
-    return new Delivery('blue-green', undefined, undefined, undefined, undefined, options.autoPromote ?? false, options.scaleDownDelaySeconds ?? 30, options);
+  public static blueGreen(options: BlueGreenOptions = {}): Delivery {
+    return new Delivery('blue-green', options);
   }
 
   private constructor(
     public readonly kind: 'rolling-update' | 'canary' | 'blue-green',
-    public readonly maxSurge?: number | string,
-    public readonly maxUnavailable?: number | string,
-    public readonly steps?: readonly CanaryStep[],
-    public readonly analysis?: CanaryAnalysis,
-    public readonly autoPromote?: boolean,
-    public readonly scaleDownDelaySeconds?: number,
-    /** The options as declared, for the check of unknown fields. */
-    public readonly declared?: object,
+    /** The options as declared; defaults are applied when the platform resolves. */
+    public readonly declared: RollingUpdateOptions | CanaryOptions | BlueGreenOptions,
   ) {}
+
+  /** A rolling update's declared maxSurge. */
+  public get maxSurge(): number | string | undefined {
+    return this.kind === 'rolling-update' ? (this.declared as RollingUpdateOptions).maxSurge : undefined;
+  }
+
+  /** A rolling update's declared maxUnavailable. */
+  public get maxUnavailable(): number | string | undefined {
+    return this.kind === 'rolling-update' ? (this.declared as RollingUpdateOptions).maxUnavailable : undefined;
+  }
+
+  /** A canary's steps. */
+  public get steps(): readonly CanaryStep[] | undefined {
+    return this.kind === 'canary' ? (this.declared as CanaryOptions).steps : undefined;
+  }
+
+  /** A canary's analysis. */
+  public get analysis(): CanaryAnalysis | undefined {
+    return this.kind === 'canary' ? (this.declared as CanaryOptions).analysis : undefined;
+  }
+
+  /** A blue-green's declared autoPromote. */
+  public get autoPromote(): boolean | undefined {
+    return this.kind === 'blue-green' ? (this.declared as BlueGreenOptions).autoPromote : undefined;
+  }
+
+  /** A blue-green's declared scale-down delay. */
+  public get scaleDownDelaySeconds(): number | undefined {
+    return this.kind === 'blue-green' ? (this.declared as BlueGreenOptions).scaleDownDelaySeconds : undefined;
+  }
 }
 
 /** CPU and memory of one container. */

@@ -56,29 +56,57 @@ export interface RetrySpec {
   readonly backoffMaxDuration?: string;
 }
 
+/** Options of an automated sync. */
+export interface AutomatedSyncOptions {
+  /** Delete what Git no longer has. @default true */
+  readonly prune?: boolean;
+  /** Revert hand edits. @default true */
+  readonly selfHeal?: boolean;
+  /** How a failed sync is retried. @default - see RetrySpec */
+  readonly retry?: RetrySpec;
+}
+
+/** Options of a manual sync. */
+export interface ManualSyncOptions {
+  /** How a failed sync is retried. @default - see RetrySpec */
+  readonly retry?: RetrySpec;
+}
+
 /** How Argo CD keeps an environment in step with Git. */
 export class SyncPolicy {
   /**
    * Argo CD syncs on every commit, deletes what Git no longer has (prune) and
    * reverts hand edits (self-heal).
    */
-  public static automated(options: { readonly prune?: boolean; readonly selfHeal?: boolean; readonly retry?: RetrySpec } = {}): SyncPolicy {
-    return new SyncPolicy(true, options.prune ?? true, options.selfHeal ?? true, options.retry ?? {}, options);
+  public static automated(options: AutomatedSyncOptions = {}): SyncPolicy {
+    return new SyncPolicy(true, options);
   }
 
   /** A person presses sync in Argo CD; drift is reported, not corrected. */
-  public static manual(options: { readonly retry?: RetrySpec } = {}): SyncPolicy {
-    return new SyncPolicy(false, false, false, options.retry ?? {}, options);
+  public static manual(options: ManualSyncOptions = {}): SyncPolicy {
+    return new SyncPolicy(false, options);
   }
 
   private constructor(
     public readonly automated: boolean,
-    public readonly prune: boolean,
-    public readonly selfHeal: boolean,
-    public readonly retry: RetrySpec,
-    /** The options as declared, for the check of unknown fields. */
-    public readonly declared?: object,
+    /** The options as declared; defaults are applied when the platform resolves. */
+    public readonly declared: AutomatedSyncOptions | ManualSyncOptions,
   ) {}
+
+  /** Declared prune of an automated sync; a manual sync never prunes. */
+  public get prune(): boolean | undefined {
+    return this.automated ? (this.declared as AutomatedSyncOptions).prune : false;
+  }
+
+  /** Declared self-heal of an automated sync; a manual sync never self-heals. */
+  public get selfHeal(): boolean | undefined {
+    return this.automated ? (this.declared as AutomatedSyncOptions).selfHeal : false;
+  }
+
+  /** The retry policy as declared. */
+  public get retry(): RetrySpec {
+    return this.declared.retry ?? {};
+  }
 }
 
 /** When Argo CD may (allow) or may not (deny) sync the teams' apps. */

@@ -11,11 +11,11 @@
  * the compilation.
  */
 import type {
-  AppOverride, AppSpec, AutoscalingSpec, CallSpec, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MetricsSpec, MigrationOptions,
+  AppOverride, AppSpec, AutoscalingSpec, BlueGreenOptions, CallSpec, CanaryOptions, PublicExposureOptions, RollingUpdateOptions, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MetricsSpec, MigrationOptions,
   NamespaceCallerSpec, PortSpec, ProbeTiming, ResourcesSpec, SecretRef,
 } from './app';
 import type {
-  AuthorizedNetwork, ClusterSpec, EndpointSpec, EnvironmentSpec, NodePoolSpec, PreviewSpec, RetrySpec, SyncWindowSpec,
+  AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, ManualSyncOptions, EndpointSpec, EnvironmentSpec, NodePoolSpec, PreviewSpec, RetrySpec, SyncWindowSpec,
 } from './environment';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';
@@ -161,18 +161,18 @@ export const WORKLOAD_OPTIONS = {
   migration: fields<MigrationOptions>('Workload.migration options', { migrates: true, activeDeadlineSeconds: true, backoffLimit: true }),
 };
 export const PROBE_TIMING = fields<ProbeTiming>('probe timing', { initialDelaySeconds: true, periodSeconds: true, timeoutSeconds: true, failureThreshold: true });
-export const EXPOSURE_OPTIONS = new ObjectFields('Exposure.public options', { subdomain: true, port: true, path: true });
+export const EXPOSURE_OPTIONS = fields<PublicExposureOptions>('Exposure.public options', { subdomain: true, port: true, path: true });
 export const DELIVERY_OPTIONS = {
-  'rolling-update': new ObjectFields('Delivery.rollingUpdate options', { maxSurge: true, maxUnavailable: true }),
-  'canary': new ObjectFields('Delivery.canary options', {
+  'rolling-update': fields<RollingUpdateOptions>('Delivery.rollingUpdate options', { maxSurge: true, maxUnavailable: true }),
+  'canary': fields<CanaryOptions>('Delivery.canary options', {
     steps: true,
     analysis: fields<CanaryAnalysis>('a canary analysis', { query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true }),
   }),
-  'blue-green': new ObjectFields('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true }),
+  'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true }),
 };
 export const SYNC_OPTIONS = {
-  automated: new ObjectFields('SyncPolicy.automated options', { prune: true, selfHeal: true, retry: RETRY }),
-  manual: new ObjectFields('SyncPolicy.manual options', { retry: RETRY }),
+  automated: fields<AutomatedSyncOptions>('SyncPolicy.automated options', { prune: true, selfHeal: true, retry: RETRY }),
+  manual: fields<ManualSyncOptions>('SyncPolicy.manual options', { retry: RETRY }),
 };
 
 /** A field that `shape` does not know, where it is, and the closest known one. */

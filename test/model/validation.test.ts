@@ -496,3 +496,89 @@ test('asText never throws, even on a Proxy whose every read throws', () => {
   expect(asText({ toString: [] })).toBe('[object Object]');
   expect(asText('text')).toBe('text');
 });
+
+describe('refused at synth as the cluster or Argo CD would refuse it', () => {
+  const cron = (schedule: string, timeZone?: string) => service('report', {
+    workload: Workload.cronJob({ schedule, timeZone }), ports: [], probes: {},
+  });
+
+  test.each([
+    ['0 25 * * *', 'hour "25": 25 is above the maximum 23'],
+    ['0 2 32 * *', 'day of month "32": 32 is above the maximum 31'],
+    ['61 * * * *', 'minute "61": 61 is above the maximum 59'],
+    ['0 2 * 13 *', 'month "13": 13 is above the maximum 12'],
+    ['0 2 * * 7', 'day of week "7": 7 is above the maximum 6'],
+    ['0 2 0 * *', 'day of month "0": 0 is below the minimum 1'],
+    ['*/0 * * * *', 'minute "*/0": the step must be a positive number'],
+    ['5-1 * * * *', 'minute "5-1": the range starts at 5, after its end 1'],
+    ['0 2 * * mun', 'day of week "mun": "mun" is not a number or a name'],
+    ['CRON_TZ=UTC 0 2 * * *', 'holds TZ= or CRON_TZ=, which the API server refuses'],
+    ['@fortnightly', 'is not one of the descriptors'],
+  ])('a CronJob schedule %j', (schedule, problem) => {
+    const [issue] = issuesOf(platform({ apps: [cron(schedule)], environments: [environment('dev', ['report'])] }));
+    expect(issue.path).toBe('apps.report.workload.schedule');
+    expect(issue.file).toBe('src/apps/report.ts');
+    expect(formatIssue(issue)).toContain(problem);
+  });
+
+  test.each(['0 2 * * *', '*/15 1-5 * jan-mar mon-fri', '0 0 1,15 * ?', '@daily', '@every 1h30m', '0 2 * * SUN'])('a valid CronJob schedule %j', (schedule) => {
+    expect(() => resolvePlatform(platform({ apps: [cron(schedule)], environments: [environment('dev', ['report'])] }))).not.toThrow();
+  });
+
+  test('a time zone that is not an IANA name, with the closest one', () => {
+    const [issue] = issuesOf(platform({ apps: [cron('0 2 * * *', 'Europe/Pariss')], environments: [environment('dev', ['report'])] }));
+    expect(formatIssue(issue)).toBe('apps.report.workload.timeZone: is not an IANA time zone (received "Europe/Pariss"); write "Europe/Paris" [src/apps/report.ts]');
+    const [wrongCase] = issuesOf(platform({ apps: [cron('0 2 * * *', 'europe/paris')], environments: [environment('dev', ['report'])] }));
+    expect(formatIssue(wrongCase)).toContain('is not spelt as the tz database spells it ("Europe/Paris")');
+    for (const zone of ['Etc/UTC', 'UTC', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata']) {
+      expect(() => resolvePlatform(platform({ apps: [cron('0 2 * * *', zone)], environments: [environment('dev', ['report'])] }))).not.toThrow();
+    }
+  });
+
+  test('a sync window: no descriptors (Argo CD\'s parser), ranges and time zone checked; the environment\'s file named', () => {
+    const messages = messagesOf(platform({
+      environments: [environment('dev', ['web'], {
+        syncWindows: [
+          { kind: 'deny', schedule: '@daily', duration: '1h' },
+          { kind: 'deny', schedule: '0 16 * * 8', duration: '1h', timeZone: 'Europe/Pariss' },
+        ],
+      })],
+    }));
+    expect(messages).toEqual([
+      expect.stringMatching(/^syncWindows\[0\]\.schedule in dev: is not a valid cron schedule: is a descriptor, which Argo CD's sync windows do not accept .*\[environments\/dev\.ts\]$/),
+      expect.stringMatching(/^syncWindows\[1\]\.schedule in dev: is not a valid cron schedule: day of week "8": 8 is above the maximum 6 .*\[environments\/dev\.ts\]$/),
+      expect.stringMatching(/^syncWindows\[1\]\.timeZone in dev: is not an IANA time zone \(received "Europe\/Pariss"\); write "Europe\/Paris" \[environments\/dev\.ts\]$/),
+    ]);
+  });
+
+  test('an environment claiming another\'s host, domain or state bucket; each once, in the later environment\'s file', () => {
+    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+    const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example', stateBucket: 'acme-tf' });
+    const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', stateBucket: 'acme-tf', apps: { shop: { host: 'shop.acme.example' } } });
+    expect(messagesOf(platform({ apps: [shop], environments: [staging, prod] }))).toEqual([
+      'stateBucket in prod: is also the Terraform state bucket of environment "staging" (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
+      'apps.shop.host in prod: is also the host of app "shop" in environment "staging" (received "shop.acme.example"); give each environment its own host (one load balancer and certificate answer for a host) [environments/prod.ts]',
+    ]);
+    const sameDomain = environment('staging', ['shop'], { domain: 'acme.example' });
+    expect(messagesOf(platform({ apps: [shop], environments: [sameDomain, environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example' })] }))).toEqual([
+      'domain in prod: is also the domain of environment "staging" (received "acme.example"); give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev" [environments/prod.ts]',
+    ]);
+  });
+});
+
+describe('one root problem, one error', () => {
+  test('an unknown team does not drag its migration along', () => {
+    const api = service('api', { team: 'alhpa' });
+    const migrate = { ...service('api-migrate'), workload: Workload.migration({ migrates: 'api' }), ports: [], probes: {} };
+    expect(messagesOf(platform({ apps: [api, migrate], environments: [environment('dev', ['api', 'api-migrate'])] }))).toEqual([
+      'apps.api.team: names a team that is not declared (received "alhpa"); use a declared team (did you mean "alpha"?) [src/apps/api.ts]',
+    ]);
+  });
+
+  test('a number written as a string says it is a string', () => {
+    const dev = environment('dev', ['web'], { apps: { web: { replicas: '2' as never } } });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual([
+      'apps.web.replicas in dev: must be a whole number of at least 1, but is a string (received "2"); write it as a number, without quotes: replicas: 2 [environments/dev.ts]',
+    ]);
+  });
+});

@@ -24,6 +24,8 @@ export const DEFAULT_MAINTENANCE_START = '03:00';
 
 export const DEFAULT_NODE_POOL = { name: 'general', machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3, diskSizeGb: 100, spot: false } as const;
 
+export const DEFAULT_AUTOMATED_SYNC = { prune: true, selfHeal: true } as const;
+
 export const DEFAULT_RETRY = { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' } as const;
 
 /** Probe timing: an unset initial delay depends on the probe. */

@@ -7,7 +7,7 @@ import type { QuotaSpec } from '../team';
 import { resolveApp } from './app';
 import { resolveCluster } from './cluster';
 import {
-  DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
+  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
 import { recordOr } from '../validate/values';
@@ -35,8 +35,8 @@ export function resolveEnvironment(
     cluster: resolveCluster(env, spec.organization.name),
     sync: {
       automated: sync.automated,
-      prune: sync.prune,
-      selfHeal: sync.selfHeal,
+      prune: sync.prune ?? DEFAULT_AUTOMATED_SYNC.prune,
+      selfHeal: sync.selfHeal ?? DEFAULT_AUTOMATED_SYNC.selfHeal,
       retry: {
         limit: sync.retry.limit ?? DEFAULT_RETRY.limit,
         backoffDuration: sync.retry.backoffDuration ?? DEFAULT_RETRY.backoffDuration,

@@ -1,7 +1,9 @@
 import { AppSpec, CanaryStep, Delivery } from '../app';
 import { DELIVERY_OPTIONS } from '../fields';
 import type { Location } from './location';
-import { DURATION, isString } from './values';
+import { checkBoolean, checkValue } from './typed';
+import { DURATION, isNonNegativeInt, isString } from './values';
+import { DEFAULT_ROLLING_UPDATE } from '../resolve/defaults';
 
 /** A delivery strategy (an app's, or an environment's override of it) that the app's workload can run. */
 export function validateDelivery(at: Location, delivery: Delivery | undefined, app: AppSpec): void {
@@ -22,18 +24,21 @@ export function validateDelivery(at: Location, delivery: Delivery | undefined, a
   }
   if (delivery.kind === 'rolling-update') validateRollingUpdate(at, delivery);
   if (delivery.kind === 'canary') validateCanary(at, delivery);
-  if (delivery.kind === 'blue-green' && !(Number.isInteger(delivery.scaleDownDelaySeconds) && (delivery.scaleDownDelaySeconds as number) >= 0)) {
-    at.field('scaleDownDelaySeconds').issue('must be a whole number of seconds', delivery.scaleDownDelaySeconds, 'write e.g. 30');
+  if (delivery.kind === 'blue-green') {
+    checkValue(at.field('scaleDownDelaySeconds'), delivery.scaleDownDelaySeconds, (v) => v === undefined || isNonNegativeInt(v), 'must be a whole number of seconds', 'write e.g. 30');
+    checkBoolean(at.field('autoPromote'), delivery.autoPromote, 'write autoPromote: true, or omit it');
   }
 }
 
 const surgeOk = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v));
 
 function validateRollingUpdate(at: Location, delivery: Delivery): void {
-  if (!surgeOk(delivery.maxSurge)) at.field('maxSurge').issue('is not a whole number or a percentage', delivery.maxSurge, 'write e.g. 1 or "25%"');
-  if (!surgeOk(delivery.maxUnavailable)) at.field('maxUnavailable').issue('is not a whole number or a percentage', delivery.maxUnavailable, 'write e.g. 0 or "25%"');
-  if ((delivery.maxSurge === 0 || delivery.maxSurge === '0%') && (delivery.maxUnavailable === 0 || delivery.maxUnavailable === '0%')) {
-    at.issue('allows neither an extra nor a missing pod, so a rollout can never progress', { maxSurge: delivery.maxSurge, maxUnavailable: delivery.maxUnavailable }, 'set maxSurge >= 1 or maxUnavailable >= 1');
+  const maxSurge = delivery.maxSurge ?? DEFAULT_ROLLING_UPDATE.maxSurge;
+  const maxUnavailable = delivery.maxUnavailable ?? DEFAULT_ROLLING_UPDATE.maxUnavailable;
+  if (!surgeOk(maxSurge)) at.field('maxSurge').issue('is not a whole number or a percentage', maxSurge, 'write e.g. 1 or "25%"');
+  if (!surgeOk(maxUnavailable)) at.field('maxUnavailable').issue('is not a whole number or a percentage', maxUnavailable, 'write e.g. 0 or "25%"');
+  if ((maxSurge === 0 || maxSurge === '0%') && (maxUnavailable === 0 || maxUnavailable === '0%')) {
+    at.issue('allows neither an extra nor a missing pod, so a rollout can never progress', { maxSurge, maxUnavailable }, 'set maxSurge >= 1 or maxUnavailable >= 1');
   }
 }
 
