@@ -11,11 +11,13 @@
  * the compilation.
  */
 import type {
-  AppOverride, AppSpec, AutoscalingSpec, BlueGreenOptions, CallSpec, CanaryOptions, PublicExposureOptions, RollingUpdateOptions, CanaryAnalysis, CloudIdentitySpec, CronJobOptions, ExemptionSpec, MetricsSpec, MigrationOptions,
-  NamespaceCallerSpec, PortSpec, ProbeTiming, ResourcesSpec, SecretRef,
+  AppOverride, AppSpec, AutoscalingSpec, BlueGreenOptions, CallSpec, CanaryAnalysis, CanaryOptions, CloudIdentitySpec, CronJobOptions,
+  ExemptionSpec, MetricsSpec, MigrationOptions, NamespaceCallerSpec, PortSpec, ProbeTiming, PublicExposureOptions, ResourcesSpec,
+  RollingUpdateOptions, SecretRef,
 } from './app';
 import type {
-  AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, ManualSyncOptions, EndpointSpec, EnvironmentSpec, NodePoolSpec, PreviewSpec, RetrySpec, SyncWindowSpec,
+  AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, EndpointSpec, EnvironmentSpec, ManualSyncOptions, NodePoolSpec, PreviewSpec,
+  RetrySpec, SyncWindowSpec,
 } from './environment';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';

@@ -7,7 +7,8 @@ import type { QuotaSpec } from '../team';
 import { resolveApp } from './app';
 import { resolveCluster } from './cluster';
 import {
-  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
+  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW,
+  PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
 import { recordOr } from '../validate/values';
