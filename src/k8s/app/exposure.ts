@@ -1,0 +1,34 @@
+import type { Construct } from 'constructs';
+import { k8s } from '../imports';
+import { kube } from '../kube-object';
+import type { AppRenderContext } from './context';
+
+/**
+ * A public app's Ingress for the Google external HTTPS load balancer, on the
+ * static address and certificate the cloud layer creates. A preview gets an
+ * ephemeral address and plain HTTP: its host changes with every pull request.
+ */
+export function renderExposure(scope: Construct, ctx: AppRenderContext): void {
+  const { app } = ctx;
+  if (!app.exposure.isPublic) return;
+  const { host, port, path, addressName, certificateName } = app.exposure;
+  kube(k8s.KubeIngress, scope, 'ingress', {
+    metadata: {
+      ...ctx.meta(app.name),
+      annotations: ctx.preview
+        ? { 'kubernetes.io/ingress.class': 'gce' }
+        : {
+          'kubernetes.io/ingress.class': 'gce',
+          'kubernetes.io/ingress.allow-http': 'false',
+          'kubernetes.io/ingress.global-static-ip-name': addressName,
+          'ingress.gcp.kubernetes.io/pre-shared-cert': certificateName,
+        },
+    },
+    spec: {
+      rules: [{
+        host,
+        http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: app.name, port: { name: port.name } } } }] },
+      }],
+    },
+  });
+}
