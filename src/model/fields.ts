@@ -11,9 +11,9 @@
  * the compilation.
  */
 import type {
-  AppOverride, AppSpec, AutoscalingSpec, BlueGreenOptions, CallSpec, CanaryAnalysis, CanaryOptions, CloudIdentitySpec, CronJobOptions,
-  ExemptionSpec, MetricsSpec, MigrationOptions, NamespaceCallerSpec, PortSpec, ProbeTiming, PublicExposureOptions, ResourcesSpec,
-  RollingUpdateOptions, SecretRef,
+  AppOverride, AutoscalingSpec, BlueGreenOptions, CanaryAnalysis, CanaryOptions, CronJobOptions,
+  ExemptionSpec, MigrationOptions, ProbeTiming, PublicExposureOptions, ResourcesSpec,
+  RollingUpdateOptions,
 } from './app';
 import type {
   AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, EndpointSpec, EnvironmentSpec, ManualSyncOptions, NodePoolSpec, PreviewSpec,
@@ -45,49 +45,18 @@ export class ObjectFields {
 /** Every field of `T`, optional ones included, and no other. */
 export type Fields<T> = { readonly [K in keyof Required<T>]: FieldShape };
 
-function fields<T>(what: string, shape: Fields<T>): ObjectFields {
+export function fields<T>(what: string, shape: Fields<T>): ObjectFields {
   return new ObjectFields(what, shape as Readonly<Record<string, FieldShape>>);
 }
 
 export const QUOTA = fields<QuotaSpec>('a quota', { requestsCpu: true, requestsMemory: true, limitsCpu: true, limitsMemory: true, pods: true });
-const RESOURCES = fields<ResourcesSpec>('resources', { cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true });
-const AUTOSCALING = fields<AutoscalingSpec>('autoscaling', { minReplicas: true, maxReplicas: true, targetCpuUtilization: true });
-const EXEMPTION = fields<ExemptionSpec>('an exemption', { rule: true, reason: true, expires: true, environments: true });
+export const RESOURCES = fields<ResourcesSpec>('resources', { cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true });
+export const AUTOSCALING = fields<AutoscalingSpec>('autoscaling', { minReplicas: true, maxReplicas: true, targetCpuUtilization: true });
+export const EXEMPTION = fields<ExemptionSpec>('an exemption', { rule: true, reason: true, expires: true, environments: true });
 
 export const TEAM = fields<TeamSpec>('a team', { name: true, owners: true, namespaces: true, quota: QUOTA, description: true, codeOwners: true });
 
 export const OBJECT_EXEMPTION = new ObjectFields('an exemption', { ...EXEMPTION.known, kind: true, name: true });
-
-export const APP = fields<AppSpec>('an app', {
-  name: true,
-  team: true,
-  workload: true, // a Workload: its options are checked with WORKLOAD_OPTIONS
-  description: true,
-  namespace: true,
-  image: true,
-  command: true,
-  args: true,
-  ports: new ListOf(fields<PortSpec>('a port', { name: true, port: true, protocol: true })),
-  resources: RESOURCES,
-  probes: new ObjectFields('probes', { readiness: true, liveness: true, startup: true }), // Probes: timings checked with PROBE_TIMING
-  env: true,
-  configFiles: true,
-  configMountPath: true,
-  secrets: new ListOf(fields<SecretRef>('a secret', { name: true, envVar: true })),
-  identity: fields<CloudIdentitySpec>('a cloud identity', { roles: true, accountId: true }),
-  exposure: true, // an Exposure: options checked with EXPOSURE_OPTIONS
-  calls: new ListOf(fields<CallSpec>('a call', { app: true, ports: true })),
-  calledFrom: new ListOf(fields<NamespaceCallerSpec>('a caller namespace', { namespace: true, ports: true })),
-  internetEgress: true,
-  egress: true,
-  replicas: true,
-  autoscaling: AUTOSCALING,
-  maxUnavailable: true,
-  exemptions: new ListOf(EXEMPTION),
-  metrics: fields<MetricsSpec>('metrics', { port: true, path: true, interval: true }),
-  sourceFile: true,
-  delivery: true, // a Delivery: options checked with DELIVERY_OPTIONS
-});
 
 export const APP_OVERRIDE = fields<AppOverride>('an app override', {
   enabled: true,

@@ -1,8 +1,10 @@
 import { createHash } from 'crypto';
-import { AppOverride, AppSpec, Delivery, Exposure, Probe } from '../app';
+import { AppOverride, AppSpec, Delivery, Exposure, Probe, WorkloadKind } from '../app';
 import type { EnvironmentSpec } from '../environment';
 import type { ReleaseEntry } from '../release';
-import type { ResolvedApp, ResolvedDelivery, ResolvedPeer, ResolvedPort, ResolvedProbe } from '../resolved';
+import type {
+  ResolvedDelivery, ResolvedExemption, ResolvedIdentity, ResolvedPeer, ResolvedPort, ResolvedProbe, ResolvedSecret,
+} from '../resolved';
 import {
   DEFAULT_ANALYSIS, DEFAULT_BLUE_GREEN, DEFAULT_CRON, DEFAULT_METRICS, DEFAULT_MIGRATION, DEFAULT_PROBE_INITIAL_DELAY, DEFAULT_PROBE_TIMING,
   DEFAULT_RESOURCES, DEFAULT_ROLLING_UPDATE, DEFAULT_TARGET_CPU_UTILIZATION,
@@ -10,6 +12,66 @@ import {
 import { type DeclarationIndex, namespaceOf } from '../validate/declarations';
 import { callOf } from '../validate/references';
 import { recordOr } from '../validate/values';
+
+/** An app in one environment, as the renderers read it: every default and override applied. */
+export interface ResolvedApp {
+  readonly name: string;
+  readonly team: string;
+  readonly namespace: string;
+  readonly kind: WorkloadKind;
+  readonly description?: string;
+  readonly imageRepository: string;
+  readonly tag: string;
+  readonly digest?: string;
+  /** `repository:tag` or `repository:tag@digest`. */
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly ports: readonly ResolvedPort[];
+  readonly resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string };
+  /** Long-running workloads' probes, with their timing; none for jobs. */
+  readonly probes: { readonly readiness?: ResolvedProbe; readonly liveness?: ResolvedProbe; readonly startup?: ResolvedProbe };
+  /** Sorted by name. */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  /** Sorted by file name. */
+  readonly configFiles: readonly { readonly name: string; readonly content: string }[];
+  readonly configMountPath: string;
+  /** `<app>-config-<hash of content>`, when the app has config files. */
+  readonly configMapName?: string;
+  readonly secrets: readonly ResolvedSecret[];
+  readonly identity?: ResolvedIdentity;
+  readonly serviceAccountName: string;
+  readonly exposure: { readonly isPublic: false } | {
+    readonly isPublic: true;
+    readonly host: string;
+    readonly port: ResolvedPort;
+    readonly path: string;
+    /** The global static IP address of the app's load balancer (created by the cloud layer). */
+    readonly addressName: string;
+    /** The Google-managed certificate for `host` (created by the cloud layer). */
+    readonly certificateName: string;
+  };
+  readonly calls: readonly ResolvedPeer[];
+  readonly calledBy: readonly ResolvedPeer[];
+  /** Namespaces whose pods may call the app (callers that are not apps of the platform), with the ports they may call. */
+  readonly calledFrom: readonly { readonly namespace: string; readonly ports: readonly ResolvedPort[] }[];
+  readonly internetEgress: boolean;
+  /** Endpoints outside the cluster the app may reach, with this environment's addresses. */
+  readonly egress: readonly { readonly name: string; readonly cidr: string; readonly ports: readonly number[] }[];
+  readonly replicas: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization: number };
+  /** Prometheus metrics scraped from the app's pods (a PodMonitoring), if any. */
+  readonly metrics?: { readonly port: ResolvedPort; readonly path: string; readonly interval: string };
+  readonly maxUnavailable: number;
+  readonly cron?: { readonly schedule: string; readonly timeZone: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
+  readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
+  /** The Argo CD Application (and `dist/<env>/apps/<dir>`) that carries this app's objects: a migration rides with the app it migrates. */
+  readonly deployedWith: string;
+  /** How a new version replaces the old one here. */
+  readonly delivery: ResolvedDelivery;
+  /** Guardrail exemptions of this app in this environment. */
+  readonly exemptions: readonly ResolvedExemption[];
+}
 
 /**
  * One valid app in one valid environment, with every default and override

@@ -1,7 +1,11 @@
-import { AppSpec, Exposure, Probe, Workload } from '../app';
+import {
+  AppSpec, CallSpec, CloudIdentitySpec, Exposure, MetricsSpec, NamespaceCallerSpec, PortSpec, Probe, SecretRef, Workload,
+} from '../app';
 import type { ValidationIssue } from '../errors';
 import { asText } from '../errors';
-import { APP, EXPOSURE_OPTIONS, PROBE_TIMING, WORKLOAD_OPTIONS } from '../fields';
+import {
+  AUTOSCALING, EXEMPTION, EXPOSURE_OPTIONS, ListOf, ObjectFields, PROBE_TIMING, RESOURCES, WORKLOAD_OPTIONS, fields,
+} from '../fields';
 import { CONFIG_KEY, DNS1123_LABEL, ENV_VAR_NAME, GCP_SERVICE_ACCOUNT_ID, suggest } from '../names';
 import { type DeclarationIndex, namespacesOf } from './declarations';
 import { validateDelivery } from './delivery';
@@ -12,6 +16,41 @@ import { validateResources, validateScaling } from './scaling';
 import { validateSchedule, validateTimeZone } from './schedule';
 import { checkBoolean, checkValue } from './typed';
 import { IMAGE_REPOSITORY, isNonNegativeInt, isString } from './values';
+
+/**
+ * The fields an app may hold, for the unknown-field check (typed against
+ * AppSpec: a field added there and not here fails the compilation).
+ */
+export const APP = fields<AppSpec>('an app', {
+  name: true,
+  team: true,
+  workload: true, // a Workload: its options are checked with WORKLOAD_OPTIONS
+  description: true,
+  namespace: true,
+  image: true,
+  command: true,
+  args: true,
+  ports: new ListOf(fields<PortSpec>('a port', { name: true, port: true, protocol: true })),
+  resources: RESOURCES,
+  probes: new ObjectFields('probes', { readiness: true, liveness: true, startup: true }), // Probes: timings checked with PROBE_TIMING
+  env: true,
+  configFiles: true,
+  configMountPath: true,
+  secrets: new ListOf(fields<SecretRef>('a secret', { name: true, envVar: true })),
+  identity: fields<CloudIdentitySpec>('a cloud identity', { roles: true, accountId: true }),
+  exposure: true, // an Exposure: options checked with EXPOSURE_OPTIONS
+  calls: new ListOf(fields<CallSpec>('a call', { app: true, ports: true })),
+  calledFrom: new ListOf(fields<NamespaceCallerSpec>('a caller namespace', { namespace: true, ports: true })),
+  internetEgress: true,
+  egress: true,
+  replicas: true,
+  autoscaling: AUTOSCALING,
+  maxUnavailable: true,
+  exemptions: new ListOf(EXEMPTION),
+  metrics: fields<MetricsSpec>('metrics', { port: true, path: true, interval: true }),
+  sourceFile: true,
+  delivery: true, // a Delivery: options checked with DELIVERY_OPTIONS
+});
 
 /** Lists and maps of an app: when one has the wrong shape, nothing else of the app is checked (each check reads them). */
 const LIST_FIELDS = ['ports', 'calls', 'secrets', 'command', 'args', 'exemptions', 'egress'] as const;
