@@ -68,7 +68,7 @@ export function podSpec(env: ResolvedEnvironment, app: ResolvedApp): k8s.PodSpec
     containers: [container],
     volumes,
     restartPolicy: longRunning ? 'Always' : 'Never',
-    terminationGracePeriodSeconds: 30,
+    terminationGracePeriodSeconds: app.terminationGracePeriodSeconds,
     topologySpreadConstraints: longRunning ? topologySpread(env, app) : undefined,
   };
 }

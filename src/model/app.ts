@@ -433,6 +433,12 @@ export interface AppSpec {
   readonly autoscaling?: AutoscalingSpec;
   /** Pods that may be down at once during voluntary disruptions. @default 1 */
   readonly maxUnavailable?: number;
+  /**
+   * Seconds a stopping pod gets between SIGTERM and SIGKILL, to finish its requests or its run.
+   * @default 30
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+   */
+  readonly terminationGracePeriodSeconds?: number;
   /** Guardrail rules this app is exempt from, each with a reason. @default [] */
   readonly exemptions?: readonly ExemptionSpec[];
   /** The file that declares the app, named in its errors. @default `src/apps/<name>.ts` */

@@ -63,6 +63,8 @@ export interface ResolvedApp {
   /** Prometheus metrics scraped from the app's pods (a PodMonitoring), if any. */
   readonly metrics?: { readonly port: ResolvedPort; readonly path: string; readonly interval: string };
   readonly maxUnavailable: number;
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly terminationGracePeriodSeconds: number;
   readonly cron?: { readonly schedule: string; readonly timeZone: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
   readonly migration?: { readonly migrates: string; readonly activeDeadlineSeconds: number; readonly backoffLimit: number };
   /** The Argo CD Application (and `dist/<env>/apps/<dir>`) that carries this app's objects: a migration rides with the app it migrates. */
@@ -144,6 +146,7 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
       }
       : undefined,
     maxUnavailable: o.maxUnavailable ?? app.maxUnavailable ?? 1,
+    terminationGracePeriodSeconds: app.terminationGracePeriodSeconds ?? 30,
     metrics: app.metrics
       ? {
         port: ports.find((p) => p.name === app.metrics!.port)!,

@@ -46,6 +46,7 @@ export const APP = fields<AppSpec>('an app', {
   replicas: true,
   autoscaling: AUTOSCALING,
   maxUnavailable: true,
+  terminationGracePeriodSeconds: true,
   exemptions: new ListOf(EXEMPTION),
   metrics: fields<MetricsSpec>('metrics', { port: true, path: true, interval: true }),
   sourceFile: true,
@@ -103,6 +104,8 @@ export function validateApp(app: AppSpec, index: DeclarationIndex): ValidationIs
   validateScaling(at, app);
   validateDelivery(at.field('delivery'), app.delivery, app);
   checkBoolean(at.field('internetEgress'), app.internetEgress, 'write internetEgress: true, or omit it');
+  checkValue(at.field('terminationGracePeriodSeconds'), app.terminationGracePeriodSeconds, (v) => v === undefined || isNonNegativeInt(v),
+    'must be a whole number of seconds, at least 0', 'write e.g. terminationGracePeriodSeconds: 60, or omit it for 30');
   (Array.isArray(app.exemptions) ? app.exemptions : []).forEach((e, i) => validateExemption(at.field(`exemptions[${i}]`), e, index.environmentNames));
   return report.issues;
 }
