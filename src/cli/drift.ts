@@ -2,7 +2,7 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
+import { ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
 import { withFailureNote } from './synth';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
@@ -45,7 +45,7 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
     out.log(`${where}/ is up to date: its ${expected.files.size} files are exactly what the sources render.`);
     if (options.projectDir) {
       for (const env of expected.resolved.environments) {
-        const commit = lastChange(options.projectDir, path.join(path.relative(options.projectDir, options.outDir), env.name, PROVENANCE_FILE));
+        const commit = lastChange(options.projectDir, path.join(path.relative(options.projectDir, options.outDir), env.name));
         if (commit) out.log(`  ${env.name.padEnd(10)} output last changed by ${commit}`);
       }
     }

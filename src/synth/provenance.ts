@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedPlatform } from '../model';
@@ -33,10 +32,6 @@ export interface Provenance {
   readonly environment: string;
   readonly tier: string;
   readonly production: boolean;
-  /** Files of the environment directory, this one excluded. */
-  readonly files: number;
-  /** SHA-256 over the path and content of every other file of the environment directory. */
-  readonly contentSha256: string;
   readonly renderedBy: ToolVersions;
 }
 
@@ -48,38 +43,29 @@ export interface ProvenanceOptions {
 }
 
 /**
- * The rendered files plus one `<env>/PROVENANCE.json` per environment:
- * environment, tier, a hash of the environment's content and the versions
- * of the tools that rendered it. Deterministic: it changes only when the
- * environment's output or a rendering package changes, so a commit that does
- * not change an environment does not touch its file, and the commit that last
- * changed the file is the source commit of the output (`git log -1 --
- * dist/<env>/PROVENANCE.json`). No commit id is written: the commit being
- * made cannot be known before it exists, and writing HEAD would change the
- * file on every commit.
+ * The rendered files plus one `<env>/PROVENANCE.json` per environment: the
+ * environment, its tier and the versions of the tools that rendered it.
+ * Nothing in it depends on the rendered content, so a promotion or its
+ * revert never touches it and `git revert` of any promotion commit applies
+ * cleanly; the source commit of an environment's output is the last commit
+ * that changed its directory (`git log -1 -- dist/<env>`). No commit id is
+ * written: the commit being made cannot be known before it exists.
  *
- * The Node.js major version is the one exception to "a function of the
- * source": it is taken from `previous` while the content and the packages are
- * unchanged, so rendering on another Node.js does not rewrite the file.
+ * The Node.js major version is kept from `previous` while the rendering
+ * packages are unchanged, so rendering on another Node.js does not rewrite
+ * the file.
  */
 export function withProvenance(files: FileTree, platform: ResolvedPlatform, options: ProvenanceOptions = {}): FileTree {
   const tools = options.tools ?? installedToolVersions();
   const out = new Map(files);
   for (const env of platform.environments) {
-    const prefix = `${env.name}/`;
-    const mine = [...files.keys()].filter((f) => f.startsWith(prefix) && f !== `${prefix}${PROVENANCE_FILE}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const hash = createHash('sha256');
-    for (const f of mine) hash.update(f.slice(prefix.length)).update('\0').update(files.get(f)!).update('\0');
-    const contentSha256 = hash.digest('hex');
     const record: Provenance = {
       environment: env.name,
       tier: env.tier.name,
       production: env.tier.isProduction,
-      files: mine.length,
-      contentSha256,
-      renderedBy: keepNodeVersion(tools, parse(options.previous?.(env.name)), contentSha256),
+      renderedBy: keepNodeVersion(tools, parse(options.previous?.(env.name))),
     };
-    out.set(`${prefix}${PROVENANCE_FILE}`, format(record, env.path));
+    out.set(`${env.name}/${PROVENANCE_FILE}`, format(record, env.path));
   }
   return out;
 }
@@ -94,10 +80,10 @@ function parse(text: string | undefined): Partial<Provenance> | undefined {
   }
 }
 
-/** `tools`, with the previous record's Node.js major when nothing else changed. */
-function keepNodeVersion(tools: ToolVersions, previous: Partial<Provenance> | undefined, contentSha256: string): ToolVersions {
+/** `tools`, with the previous record's Node.js major when no rendering package changed. */
+function keepNodeVersion(tools: ToolVersions, previous: Partial<Provenance> | undefined): ToolVersions {
   const before = previous?.renderedBy;
-  if (previous?.contentSha256 !== contentSha256 || typeof before !== 'object' || before === null) return tools;
+  if (typeof before !== 'object' || before === null) return tools;
   const node = before.node;
   const others = (t: ToolVersions) => JSON.stringify(Object.entries(t).filter(([k]) => k !== 'node').sort());
   if (typeof node !== 'string' || !/^\d+$/.test(node) || others(before) !== others(tools)) return tools;
@@ -106,7 +92,7 @@ function keepNodeVersion(tools: ToolVersions, previous: Partial<Provenance> | un
 
 function format(record: Provenance, envPath: string): string {
   const ordered = {
-    '//': `Rendered by \`npm run synth\`; do not edit. The source commit of this output is the commit that last changed this file: git log -1 -- ${envPath}/${PROVENANCE_FILE}`,
+    '//': `Rendered by \`npm run synth\`; do not edit. The source commit of this output is the last commit that changed its directory: git log -1 -- ${envPath}`,
     ...record,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;

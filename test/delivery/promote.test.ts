@@ -42,7 +42,6 @@ test('promoting an app from staging to prod changes only prod\'s release file an
   const { code, text } = promote({ apps: ['storefront-web'], to: 'prod' });
   expect(code).toBe(0);
   expect(changedFiles(before, snapshot())).toEqual([
-    'dist/prod/PROVENANCE.json',
     'dist/prod/apps/storefront-web/rollout-storefront-web.yaml',
     'environments/releases/prod.json',
   ]);

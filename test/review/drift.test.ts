@@ -68,11 +68,11 @@ describe('the drift check', () => {
 
   test('fails on a change to a comment only, and on an edited PROVENANCE.json', async () => {
     edit('dev/apps/web/service-web.yaml', (t) => `${t}# note\n`);
-    edit(`prod/${PROVENANCE_FILE}`, (t) => t.replace(/"contentSha256": "[0-9a-f]+"/, '"contentSha256": "0"'));
+    edit(`prod/${PROVENANCE_FILE}`, (t) => t.replace(/"tier": "[a-z]+"/, '"tier": "development"'));
     const { code, text } = await check();
     expect(code).toBe(1);
     expect(text).toContain('  changed  dist/dev/apps/web/service-web.yaml\n             only comments or formatting differ');
-    expect(text).toContain(`  changed  dist/prod/${PROVENANCE_FILE}\n             prod PROVENANCE.json: 1 field differs\n               contentSha256: dist/ has "0", the sources render "`);
+    expect(text).toContain(`  changed  dist/prod/${PROVENANCE_FILE}\n             prod PROVENANCE.json: 1 field differs\n               tier: dist/ has "development", the sources render "production"`);
   });
 
   test('reports a declaration that does not render instead of comparing', async () => {
