@@ -13,9 +13,11 @@ import type { ProjectServices } from './services';
 /** Account id of the nodes' Google service account; no app identity may take it. */
 export const NODE_SERVICE_ACCOUNT_ID = 'gke-nodes';
 
-/** What the nodes themselves need: write logs and metrics, read images. Nothing else. */
+/**
+ * What the nodes themselves need on the project: write logs and metrics. Nothing else:
+ * image pulls are granted on each registry repository the environment uses (below), not project-wide.
+ */
 export const NODE_ROLES = [
-  'roles/artifactregistry.reader',
   'roles/logging.logWriter',
   'roles/monitoring.metricWriter',
   'roles/monitoring.viewer',

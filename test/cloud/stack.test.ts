@@ -251,6 +251,8 @@ describe('node pools', () => {
     const roles = resources(synthesized, 'google_project_iam_member').filter((r) => r.config.member === member).map((r) => r.config.role);
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
     expect(roles).not.toContain('roles/editor');
+    // Image pulls are granted per repository only, never on the whole project.
+    expect(roles).not.toContain('roles/artifactregistry.reader');
     const pulls = resources(synthesized, 'google_artifact_registry_repository_iam_member');
     expect(env.imageRegistries.length).toBeGreaterThan(0);
     expect(pulls.map((p) => p.config)).toEqual(env.imageRegistries.map((r) => ({
