@@ -163,6 +163,7 @@ describe('GKE cluster', () => {
       networking_mode: 'VPC_NATIVE',
       workload_identity_config: { workload_pool: env.workloadIdentityPool },
       datapath_provider: 'ADVANCED_DATAPATH',
+      enable_intranode_visibility: true,
       enable_shielded_nodes: true,
       enable_legacy_abac: false,
       master_auth: { client_certificate_config: { issue_client_certificate: false } },
