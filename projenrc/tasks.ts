@@ -98,10 +98,19 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     exec: runTs('src/check.ts'),
   });
 
+  // Issue #18: checkov (pinned, installed from PyPI into a cached virtualenv outside the repository)
+  // over every environment's Terraform JSON and Kubernetes YAML, against a reasoned baseline.
+  project.addTask('checkov', {
+    description: 'Run checkov over dist/ against conformance/checkov/baseline.yaml (fails on new failures and stale entries); -- --self-test proves it on fixtures',
+    exec: runTs('conformance/checkov/run.ts'),
+    receiveArgs: true,
+  });
+  project.eslint?.addLintPattern('conformance');
+
   // `npm run <task>` runs these entry points directly, without projen's task
   // runner in between (about 0.5 s of every run); `npx projen <task>` runs the
   // same command through it.
-  for (const name of ['synth', 'diff', 'check', 'check:drift', 'check:guardrails', 'promote', 'codeowners']) {
+  for (const name of ['synth', 'diff', 'check', 'check:drift', 'check:guardrails', 'promote', 'codeowners', 'checkov']) {
     const exec = project.tasks.tryFind(name)?.steps[0]?.exec;
     if (!exec?.startsWith(runTs(''))) throw new Error(`task ${name} does not run an entry point with runTs(): ${exec}`);
     project.package.setScript(name, exec);

@@ -13,9 +13,11 @@ import type { ProjectServices } from './services';
 /** Account id of the nodes' Google service account; no app identity may take it. */
 export const NODE_SERVICE_ACCOUNT_ID = 'gke-nodes';
 
-/** What the nodes themselves need: write logs and metrics, read images. Nothing else. */
+/**
+ * What the nodes themselves need on the project: write logs and metrics. Nothing else:
+ * image pulls are granted on each registry repository the environment uses (below), not project-wide.
+ */
 export const NODE_ROLES = [
-  'roles/artifactregistry.reader',
   'roles/logging.logWriter',
   'roles/monitoring.metricWriter',
   'roles/monitoring.viewer',
@@ -51,7 +53,7 @@ export interface GkeClusterProps {
  * The environment's GKE cluster, hardened along the CIS GKE benchmark:
  * private nodes, a control plane reachable only from the declared networks,
  * VPC-native, Workload Identity, Dataplane V2 (which enforces the
- * NetworkPolicies), shielded nodes, no legacy ABAC or client certificate,
+ * NetworkPolicies), intranode visibility, shielded nodes, no legacy ABAC or client certificate,
  * and node pools that run as a least-privilege service account.
  */
 export class GkeCluster extends Construct {
@@ -113,6 +115,9 @@ export class GkeCluster extends Construct {
         cidrBlocks: c.authorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })),
       },
       datapathProvider: 'ADVANCED_DATAPATH',
+      // Pod-to-pod traffic inside a node goes through the VPC too, so the subnet's flow logs
+      // and firewall rules see all of it (CIS GKE 5.6.1, checkov CKV_GCP_61).
+      enableIntranodeVisibility: true,
 
       workloadIdentityConfig: { workloadPool: env.workloadIdentityPool },
       enableShieldedNodes: true,

@@ -163,6 +163,7 @@ describe('GKE cluster', () => {
       networking_mode: 'VPC_NATIVE',
       workload_identity_config: { workload_pool: env.workloadIdentityPool },
       datapath_provider: 'ADVANCED_DATAPATH',
+      enable_intranode_visibility: true,
       enable_shielded_nodes: true,
       enable_legacy_abac: false,
       master_auth: { client_certificate_config: { issue_client_certificate: false } },
@@ -251,6 +252,8 @@ describe('node pools', () => {
     const roles = resources(synthesized, 'google_project_iam_member').filter((r) => r.config.member === member).map((r) => r.config.role);
     expect(roles.sort()).toEqual([...NODE_ROLES].sort());
     expect(roles).not.toContain('roles/editor');
+    // Image pulls are granted per repository only, never on the whole project.
+    expect(roles).not.toContain('roles/artifactregistry.reader');
     const pulls = resources(synthesized, 'google_artifact_registry_repository_iam_member');
     expect(env.imageRegistries.length).toBeGreaterThan(0);
     expect(pulls.map((p) => p.config)).toEqual(env.imageRegistries.map((r) => ({
