@@ -148,12 +148,21 @@ export class ArgoRollout extends KubeObject {
     /** The pod template, already as JSON. */
     readonly template: unknown;
     readonly strategy: unknown;
+    /** Rollbacks to one of this many previous revisions skip the strategy's steps. */
+    readonly rollbackWindow: number;
   }) {
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
       metadata: props.metadata,
-      spec: { replicas: props.replicas, revisionHistoryLimit: 5, selector: props.selector, template: props.template, strategy: props.strategy },
+      spec: {
+        replicas: props.replicas,
+        revisionHistoryLimit: 5,
+        rollbackWindow: props.rollbackWindow > 0 ? { revisions: props.rollbackWindow } : undefined,
+        selector: props.selector,
+        template: props.template,
+        strategy: props.strategy,
+      },
     });
   }
 }

@@ -237,6 +237,12 @@ export interface CanaryOptions {
   readonly steps: readonly CanaryStep[];
   /** Automated analysis that aborts a failing canary. @default - none: the steps alone decide */
   readonly analysis?: CanaryAnalysis;
+  /**
+   * Rolling back to one of this many previous versions skips the steps (the version ran before).
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/rollback/
+   */
+  readonly rollbackWindow?: number;
 }
 
 /** An Argo Rollouts blue-green. */
@@ -245,6 +251,12 @@ export interface BlueGreenOptions {
   readonly autoPromote?: boolean;
   /** Seconds the old version keeps running after the switch, for a quick abort. @default 30 */
   readonly scaleDownDelaySeconds?: number;
+  /**
+   * Rolling back to one of this many previous versions switches at once, without waiting for promotion.
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/rollback/
+   */
+  readonly rollbackWindow?: number;
 }
 
 /** How a new version replaces the old one. */
@@ -300,6 +312,11 @@ export class Delivery {
   /** A blue-green's declared autoPromote. */
   public get autoPromote(): boolean | undefined {
     return this.kind === 'blue-green' ? (this.declared as BlueGreenOptions).autoPromote : undefined;
+  }
+
+  /** A canary's or blue-green's declared rollback window, in versions. */
+  public get rollbackWindow(): number | undefined {
+    return this.kind === 'rolling-update' ? undefined : (this.declared as CanaryOptions | BlueGreenOptions).rollbackWindow;
   }
 
   /** A blue-green's declared scale-down delay. */

@@ -21,7 +21,7 @@ import type {
 } from './environment';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';
-import type { ReleaseEntry } from './release';
+import type { BadVersion, ReleaseEntry } from './release';
 import type { QuotaSpec, TeamOverride, TeamSpec } from './team';
 
 /** A list whose object items hold these fields (other items are left to the other checks). */
@@ -31,7 +31,7 @@ export class ListOf {
 
 /** A map whose object values hold these fields. */
 export class MapOf {
-  constructor(public readonly value: ObjectFields) {}
+  constructor(public readonly value: FieldShape) {}
 }
 
 /** What one field holds: anything (checked elsewhere), an object of known fields, a list or a map of such objects. */
@@ -109,6 +109,7 @@ export const RELEASE_FILE = new ObjectFields('a release file', {
   // A JSON schema reference, for editors.
   $schema: true,
   apps: new MapOf(fields<ReleaseEntry>('a release entry', { tag: true, digest: true })),
+  bad: new MapOf(new ListOf(fields<BadVersion>('a bad version', { tag: true, digest: true, reason: true }))),
 });
 
 /** The platform's own fields; its apps and environments are checked one by one (APP, ENVIRONMENT). */
@@ -137,9 +138,10 @@ export const DELIVERY_OPTIONS = {
   'rolling-update': fields<RollingUpdateOptions>('Delivery.rollingUpdate options', { maxSurge: true, maxUnavailable: true }),
   'canary': fields<CanaryOptions>('Delivery.canary options', {
     steps: true,
+    rollbackWindow: true,
     analysis: fields<CanaryAnalysis>('a canary analysis', { query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true }),
   }),
-  'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true }),
+  'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true, rollbackWindow: true }),
 };
 export const SYNC_OPTIONS = {
   automated: fields<AutomatedSyncOptions>('SyncPolicy.automated options', { prune: true, selfHeal: true, retry: RETRY }),

@@ -151,6 +151,8 @@ export type ResolvedDelivery =
   | { readonly kind: 'rolling-update'; readonly maxSurge: number | string; readonly maxUnavailable: number | string }
   | {
     readonly kind: 'canary';
+    /** Rollbacks to one of this many previous revisions skip the steps. */
+    readonly rollbackWindow: number;
     readonly steps: readonly ({ readonly setWeight: number } | { readonly pause: { readonly duration?: string } })[];
     readonly analysis?: {
       readonly templateName: string;
@@ -161,7 +163,14 @@ export type ResolvedDelivery =
       readonly failureLimit: number;
     };
   }
-  | { readonly kind: 'blue-green'; readonly previewService: string; readonly autoPromote: boolean; readonly scaleDownDelaySeconds: number };
+  | {
+    readonly kind: 'blue-green';
+    /** Rollbacks to one of this many previous revisions switch at once. */
+    readonly rollbackWindow: number;
+    readonly previewService: string;
+    readonly autoPromote: boolean;
+    readonly scaleDownDelaySeconds: number;
+  };
 
 /** A probe with every timing default applied. */
 export type ResolvedProbe = (

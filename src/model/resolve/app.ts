@@ -7,7 +7,7 @@ import type {
 } from '../resolved';
 import {
   DEFAULT_ANALYSIS, DEFAULT_BLUE_GREEN, DEFAULT_CRON, DEFAULT_METRICS, DEFAULT_MIGRATION, DEFAULT_PROBE_INITIAL_DELAY, DEFAULT_PROBE_TIMING,
-  DEFAULT_RESOURCES, DEFAULT_ROLLING_UPDATE, DEFAULT_TARGET_CPU_UTILIZATION,
+  DEFAULT_RESOURCES, DEFAULT_ROLLBACK_WINDOW, DEFAULT_ROLLING_UPDATE, DEFAULT_TARGET_CPU_UTILIZATION,
 } from './defaults';
 import { type DeclarationIndex, namespaceOf } from '../validate/declarations';
 import { callOf } from '../validate/references';
@@ -239,6 +239,7 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     case 'canary':
       return {
         kind: 'canary',
+        rollbackWindow: d.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW,
         steps: (d.steps ?? []).map((s) => (s.weight !== undefined
           ? { setWeight: s.weight }
           : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),
@@ -256,6 +257,7 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     case 'blue-green':
       return {
         kind: 'blue-green',
+        rollbackWindow: d.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW,
         previewService: `${app}-preview`,
         autoPromote: d.autoPromote ?? DEFAULT_BLUE_GREEN.autoPromote,
         scaleDownDelaySeconds: d.scaleDownDelaySeconds ?? DEFAULT_BLUE_GREEN.scaleDownDelaySeconds,

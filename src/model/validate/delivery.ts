@@ -22,6 +22,10 @@ export function validateDelivery(at: Location, delivery: Delivery | undefined, a
     const why = delivery.kind === 'canary' ? 'traffic reaches the canary through the app\'s Service' : 'the preview Service shows the new version before promotion';
     at.issue(`is a ${delivery.kind}, which needs a service (${why})`, delivery.kind, 'use Delivery.rollingUpdate() for a worker');
   }
+  if (delivery.kind !== 'rolling-update') {
+    checkValue(at.field('rollbackWindow'), delivery.rollbackWindow, (v) => v === undefined || isNonNegativeInt(v),
+      'must be a whole number of versions, at least 0', 'write e.g. rollbackWindow: 3, or 0 to run every rollback through the steps');
+  }
   if (delivery.kind === 'rolling-update') validateRollingUpdate(at, delivery);
   if (delivery.kind === 'canary') validateCanary(at, delivery);
   if (delivery.kind === 'blue-green') {
