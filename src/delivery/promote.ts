@@ -1,4 +1,4 @@
-import { EnvironmentSpec, PlatformSpec, ReleaseEntry, releaseFile, suggest } from '../model';
+import { EnvironmentSpec, PlatformSpec, ReleaseEntry, badVersionsIn, isBadVersion, releaseFile, suggest } from '../model';
 
 /** Why a promotion was refused; nothing is changed. */
 export class PromotionRefused extends Error {
@@ -35,7 +35,7 @@ export interface PromotionPlan {
   readonly promoted: readonly PromotedApp[];
   /** Apps already at the source's version. */
   readonly unchanged: readonly string[];
-  /** With `all`: apps left out, and why (disabled in the target or not running in the source). Named apps are refused instead. */
+  /** With `all`: apps left out, and why (disabled in the target or the source, not running in the source, a version marked bad). Named apps are refused instead. */
   readonly skipped: ReadonlyArray<{ readonly app: string; readonly reason: string }>;
   /** The target's release file path and its new text. */
   readonly releaseFile: string;
@@ -70,6 +70,7 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
   const targetContent = (target.release.content ?? {}) as ReleaseContent;
   const targetApps = releaseApps(target);
   const declared = new Set(platform.apps.map((a) => a.name));
+  const bad = badVersionsIn(envs);
 
   const apps = request.all ? Object.keys(sourceApps).sort() : [...request.apps];
   if (apps.length === 0) throw new PromotionRefused('name the apps to promote, or pass --all');
@@ -96,6 +97,15 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
     }
     if (target.tier?.isProduction && !entry.digest) {
       throw new PromotionRefused(`"${app}" ${entry.tag} has no digest in ${source.release.file}; "${target.name}" is production and runs images by digest only. Add the digest the registry reports (sha256:…) in "${source.name}" first`);
+    }
+    const marked = bad.find((b) => b.app === app && isBadVersion(entry, b));
+    if (marked) {
+      const why = `${entry.tag} is marked bad in ${marked.file}: ${marked.reason}`;
+      if (request.all) {
+        skipped.push({ app, reason: why });
+        continue;
+      }
+      throw new PromotionRefused(`"${app}" ${why}. Ship a fixed version to "${source.name}" first, or remove the mark if it was wrong`);
     }
     const previous = targetApps[app];
     if (previous && previous.tag === entry.tag && previous.digest === entry.digest) {

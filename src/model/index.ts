@@ -7,3 +7,4 @@ export * from './resolved';
 export * from './team';
 export { suggest } from './names';
 export { parseCpu, parseMemory } from './quantity';
+export { badVersionsIn, isBadVersion } from './validate/releases';
