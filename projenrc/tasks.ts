@@ -81,6 +81,11 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     },
   });
 
+  // npm prints a banner (`> pkg@version task`) to stdout before every `npm run`; in JSON mode it goes to
+  // stderr (npm's lib/utils/display.js), so `npm run promote > body.md` holds only the pull-request body.
+  // The cost: npm's own summaries (npm ci, npm ls) print as JSON in this repository.
+  project.npmrc.addConfig('json', 'true');
+
   project.addTask('promote', {
     description: 'Promote apps to the next environment: npm run promote -- <app> --to <env> (or --all --to <env>)',
     exec: runTs('src/promote.ts'),
