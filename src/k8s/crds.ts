@@ -130,11 +130,21 @@ export class ExternalSecret extends KubeObject {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { kind: 'SecretStore', name: props.storeName },
         target: { name: props.targetName, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-        data: [{ secretKey: SECRET_KEY, remoteRef: { key: props.remoteKey, version: 'latest' } }],
+        data: [{ secretKey: SECRET_KEY, remoteRef: { key: props.remoteKey, version: 'latest', ...REMOTE_REF_DEFAULTS } }],
       },
     });
   }
 }
+
+/**
+ * What External Secrets defaults in each `spec.data[].remoteRef` (its CRD
+ * and webhook: conversionStrategy Default, decodingStrategy None,
+ * metadataPolicy None, nullBytePolicy Ignore), written out: Argo CD diffs
+ * a custom resource's lists whole, so a list the server filled in differs
+ * from ours forever and self-heal re-applies it endlessly (argo-cd
+ * `docs/user-guide/diffing.md`, known types vs custom resources).
+ */
+export const REMOTE_REF_DEFAULTS = { conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None', nullBytePolicy: 'Ignore' } as const;
 
 /** The key under which each synced Secret holds its value. */
 export const SECRET_KEY = 'value';
@@ -180,7 +190,12 @@ export class PrometheusAnalysisTemplate extends KubeObject {
     readonly successCondition: string;
     readonly interval: string;
     readonly failureLimit: number;
+    readonly initialDelay: string;
+    readonly inconclusiveLimit: number;
   }) {
+    // A measurement with no number (no series yet; 0/0 with no traffic) meets neither condition, so Argo Rollouts
+    // counts it inconclusive, not failed (its analysis docs: "Handling Metric Results", empty results and NaN).
+    const measured = 'len(result) > 0 && !isNaN(result[0])';
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
@@ -190,9 +205,12 @@ export class PrometheusAnalysisTemplate extends KubeObject {
         args: [{ name: CANARY_HASH_ARG }],
         metrics: [{
           name: props.metric,
+          initialDelay: props.initialDelay,
           interval: props.interval,
           failureLimit: props.failureLimit,
-          successCondition: props.successCondition,
+          inconclusiveLimit: props.inconclusiveLimit,
+          successCondition: `${measured} && (${props.successCondition})`,
+          failureCondition: `${measured} && !(${props.successCondition})`,
           provider: { prometheus: { address: props.address, query: props.query } },
         }],
       },

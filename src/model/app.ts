@@ -213,7 +213,10 @@ export class CanaryStep {
 export interface CanaryAnalysis {
   /** PromQL returning one number, e.g. the share of non-5xx responses. */
   readonly query: string;
-  /** Condition on `result[0]`, e.g. `result[0] >= 0.99`. */
+  /**
+   * Condition on `result[0]`, e.g. `result[0] >= 0.99`. A measurement with no number (no series yet, or
+   * 0/0 = NaN with no traffic) is neither a success nor a failure: it is inconclusive (see inconclusiveLimit).
+   */
   readonly successCondition: string;
   /** Prometheus address. @default 'http://frontend.gmp-system.svc.cluster.local:9090' (Google Managed Prometheus frontend) */
   readonly prometheusAddress?: string;
@@ -221,6 +224,18 @@ export interface CanaryAnalysis {
   readonly interval?: string;
   /** Failed measurements before the rollout aborts. @default 2 */
   readonly failureLimit?: number;
+  /**
+   * How long after the canary starts the first measurement is taken, so that its series exist.
+   * @default '2m'
+   */
+  readonly initialDelay?: string;
+  /**
+   * Measurements without a number (no traffic to judge) tolerated before the analysis is inconclusive,
+   * which pauses the rollout for a person to promote or abort, instead of aborting it.
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/analysis/
+   */
+  readonly inconclusiveLimit?: number;
 }
 
 /** A Deployment's rolling update. */

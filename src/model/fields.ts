@@ -139,7 +139,9 @@ export const DELIVERY_OPTIONS = {
   'canary': fields<CanaryOptions>('Delivery.canary options', {
     steps: true,
     rollbackWindow: true,
-    analysis: fields<CanaryAnalysis>('a canary analysis', { query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true }),
+    analysis: fields<CanaryAnalysis>('a canary analysis', {
+      query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true, initialDelay: true, inconclusiveLimit: true,
+    }),
   }),
   'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true, rollbackWindow: true }),
 };

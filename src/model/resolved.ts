@@ -161,6 +161,8 @@ export type ResolvedDelivery =
       readonly prometheusAddress: string;
       readonly interval: string;
       readonly failureLimit: number;
+      readonly initialDelay: string;
+      readonly inconclusiveLimit: number;
     };
   }
   | {

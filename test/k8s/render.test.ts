@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { RenderError, RenderedObject } from '../../src/k8s';
+import { REMOTE_REF_DEFAULTS, RenderError, RenderedObject } from '../../src/k8s';
 import { PlatformValidationError } from '../../src/model';
 import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
@@ -132,7 +132,7 @@ describe('the example platform', () => {
       for (const app of env.apps) {
         for (const secret of app.secrets) {
           const es = objects.find((o) => o.environment === env.name && o.manifest.kind === 'ExternalSecret' && o.manifest.metadata.name === secret.kubernetesSecretName)!;
-          expect(m(es).spec.data).toEqual([{ secretKey: 'value', remoteRef: { key: secret.secretId, version: 'latest' } }]);
+          expect(m(es).spec.data).toEqual([{ secretKey: 'value', remoteRef: { key: secret.secretId, version: 'latest', ...REMOTE_REF_DEFAULTS } }]);
           const store = objects.find((o) => o.environment === env.name && o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === m(es).spec.secretStoreRef.name)!;
           expect(m(store).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name).toBe(app.serviceAccountName);
           expect(m(store).spec.provider.gcpsm.projectID).toBe(env.gcpProject);

@@ -111,6 +111,8 @@ function renderLongRunning(
         successCondition: d.analysis.successCondition,
         interval: d.analysis.interval,
         failureLimit: d.analysis.failureLimit,
+        initialDelay: d.analysis.initialDelay,
+        inconclusiveLimit: d.analysis.inconclusiveLimit,
       });
     }
   } else {

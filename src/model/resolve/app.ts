@@ -251,6 +251,8 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
             prometheusAddress: d.analysis.prometheusAddress ?? DEFAULT_ANALYSIS.prometheusAddress,
             interval: d.analysis.interval ?? DEFAULT_ANALYSIS.interval,
             failureLimit: d.analysis.failureLimit ?? DEFAULT_ANALYSIS.failureLimit,
+            initialDelay: d.analysis.initialDelay ?? DEFAULT_ANALYSIS.initialDelay,
+            inconclusiveLimit: d.analysis.inconclusiveLimit ?? DEFAULT_ANALYSIS.inconclusiveLimit,
           }
           : undefined,
       };

@@ -36,7 +36,13 @@ export const DEFAULT_CRON = { timeZone: 'Etc/UTC', activeDeadlineSeconds: 3600, 
 export const DEFAULT_MIGRATION = { activeDeadlineSeconds: 900, backoffLimit: 1 } as const;
 
 export const DEFAULT_ROLLING_UPDATE = { maxSurge: 1, maxUnavailable: 0 } as const;
-export const DEFAULT_ANALYSIS = { prometheusAddress: 'http://frontend.gmp-system.svc.cluster.local:9090', interval: '1m', failureLimit: 2 } as const;
+export const DEFAULT_ANALYSIS = {
+  prometheusAddress: 'http://frontend.gmp-system.svc.cluster.local:9090',
+  interval: '1m',
+  failureLimit: 2,
+  initialDelay: '2m',
+  inconclusiveLimit: 3,
+} as const;
 export const DEFAULT_BLUE_GREEN = { autoPromote: false, scaleDownDelaySeconds: 30 } as const;
 /** Argo Rollouts' rollback window, in revisions, of a canary or blue-green. */
 export const DEFAULT_ROLLBACK_WINDOW = 3;

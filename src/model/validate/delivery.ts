@@ -71,4 +71,6 @@ function validateCanary(at: Location, delivery: Delivery): void {
   if (!isString(a.successCondition) || !a.successCondition.includes('result')) where.field('successCondition').issue('must be a condition on result', a.successCondition, 'write e.g. "result[0] >= 0.99"');
   if (a.interval !== undefined && (!isString(a.interval) || !DURATION.test(a.interval))) where.field('interval').issue('is not a duration', a.interval, 'write e.g. "1m"');
   if (a.failureLimit !== undefined && !(Number.isInteger(a.failureLimit) && a.failureLimit >= 0)) where.field('failureLimit').issue('must be a whole number of at least 0', a.failureLimit, 'write e.g. 2');
+  if (a.initialDelay !== undefined && (!isString(a.initialDelay) || !DURATION.test(a.initialDelay))) where.field('initialDelay').issue('is not a duration', a.initialDelay, 'write e.g. "2m"');
+  checkValue(where.field('inconclusiveLimit'), a.inconclusiveLimit, (v) => v === undefined || isNonNegativeInt(v), 'must be a whole number of at least 0', 'write e.g. 3');
 }
