@@ -27,7 +27,8 @@ describe('what Argo CD and External Secrets need of an app with secrets', () => 
     const objects = withSecrets();
     for (const es of ofKind(objects, 'ExternalSecret')) {
       const store = objects.find((o) => o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === (es.manifest as Json).spec.secretStoreRef.name)!;
-      const account = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === (store.manifest as Json).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name)!;
+      const accountName = (store.manifest as Json).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name;
+      const account = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === accountName)!;
       expect({ es: es.file, before: wave(store) < wave(es), account: wave(account) <= wave(store) }).toEqual({ es: es.file, before: true, account: true });
       // a hook's store is a hook too, so the order holds within the PreSync phase
       const hook = (o: RenderedObject) => (o.manifest.metadata as Json).annotations?.['argocd.argoproj.io/hook'];
