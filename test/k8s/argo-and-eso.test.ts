@@ -26,7 +26,8 @@ describe('what Argo CD and External Secrets need of an app with secrets', () => 
   test('GIVEN an app and its migration with secrets THEN each SecretStore (and its ServiceAccount) syncs a wave before its ExternalSecrets', () => {
     const objects = withSecrets();
     for (const es of ofKind(objects, 'ExternalSecret')) {
-      const store = objects.find((o) => o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === (es.manifest as Json).spec.secretStoreRef.name)!;
+      const storeName = (es.manifest as Json).spec.secretStoreRef.name;
+      const store = objects.find((o) => o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === storeName)!;
       const accountName = (store.manifest as Json).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name;
       const account = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === accountName)!;
       expect({ es: es.file, before: wave(store) < wave(es), account: wave(account) <= wave(store) }).toEqual({ es: es.file, before: true, account: true });
