@@ -30,7 +30,8 @@ describe('what Argo CD and External Secrets need of an app with secrets', () => 
       const store = objects.find((o) => o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === storeName)!;
       const accountName = (store.manifest as Json).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name;
       const account = objects.find((o) => o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === accountName)!;
-      expect({ es: es.file, before: wave(store) < wave(es), account: wave(account) <= wave(store) }).toEqual({ es: es.file, before: true, account: true });
+      const order = { es: es.file, before: wave(store) < wave(es), account: wave(account) <= wave(store) };
+      expect(order).toEqual({ es: es.file, before: true, account: true });
       // a hook's store is a hook too, so the order holds within the PreSync phase
       const hook = (o: RenderedObject) => (o.manifest.metadata as Json).annotations?.['argocd.argoproj.io/hook'];
       expect(hook(store)).toBe(hook(es));
