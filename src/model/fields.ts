@@ -17,6 +17,7 @@ import type {
 } from './app';
 import type {
   AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, EndpointSpec, EnvironmentSpec, ManualSyncOptions, NodePoolSpec, PreviewSpec,
+  PrivateServiceAccessSpec,
   RetrySpec, SyncWindowSpec,
 } from './environment';
 import { suggest } from './names';
@@ -89,7 +90,8 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
   domain: true,
   sync: true, // a SyncPolicy: options checked with SYNC_OPTIONS
   teamAccess: true,
-  endpoints: new MapOf(fields<EndpointSpec>('an endpoint', { description: true, cidr: true, ports: true })),
+  endpoints: new MapOf(fields<EndpointSpec>('an endpoint', { description: true, cidr: true, ports: true, privateServiceAccess: true })),
+  privateServiceAccess: fields<PrivateServiceAccessSpec>('private services access', { cidr: true, apis: true }),
   previews: fields<PreviewSpec>('previews', {
     github: new ObjectFields('previews.github', { owner: true, repo: true, tokenSecret: true }),
     domain: true,

@@ -4,7 +4,7 @@ import { PlatformValidationError, ValidationIssue } from './errors';
 import { resolveEnvironment } from './resolve/environment';
 import type { ResolvedEnvironment, ResolvedPlatform } from './resolved';
 import type { TeamSpec } from './team';
-import { validateAcrossEnvironments } from './validate/across';
+import { validateAcrossEnvironments, validateConnectorRoles } from './validate/across';
 import { validateApp } from './validate/apps';
 import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
@@ -87,8 +87,9 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));
   const appIssues = [...ofApp.values()].flat();
+  const roleIssues = validateConnectorRoles(index);
   const across = validateAcrossEnvironments(index);
-  const issues: ValidationIssue[] = [...shared, ...appIssues];
+  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues];
   const environments: ResolvedEnvironment[] = [];
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);

@@ -56,6 +56,8 @@ export interface ResolvedEnvironment {
   readonly domain: string;
   readonly cluster: ResolvedCluster;
   readonly sync: ResolvedSyncPolicy;
+  /** The range peered with Google's service producer network, when the environment declares private services access. */
+  readonly privateServiceAccess?: ResolvedPrivateServiceAccess;
   /** Preview environments on this cluster, if any. */
   readonly previews?: ResolvedPreviews;
   readonly syncWindows: readonly { readonly kind: 'allow' | 'deny'; readonly schedule: string; readonly duration: string; readonly manualSync: boolean; readonly timeZone: string }[];
@@ -84,6 +86,15 @@ export interface ResolvedImageRegistry {
   /** The project that holds the repository. */
   readonly project: string;
   readonly repositoryId: string;
+}
+
+export interface ResolvedPrivateServiceAccess {
+  readonly cidr: string;
+  /** The range's first address and prefix length, as a global address reserves it. */
+  readonly address: string;
+  readonly prefixLength: number;
+  /** APIs to enable besides servicenetworking, sorted. */
+  readonly apis: readonly string[];
 }
 
 export interface ResolvedPreviews {

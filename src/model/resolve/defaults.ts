@@ -51,5 +51,8 @@ export const DEFAULT_METRICS = { path: '/metrics', interval: '30s' } as const;
 export const DEFAULT_TARGET_CPU_UTILIZATION = 70;
 export const DEFAULT_SYNC_WINDOW = { manualSync: true, timeZone: 'UTC' } as const;
 
+/** What private services access serves when the environment does not say: Cloud SQL. */
+export const DEFAULT_PRIVATE_SERVICE_APIS = ['sqladmin.googleapis.com'] as const;
+
 /** Pull requests ask for an app's preview with the label `preview:<app>`. */
 export const PREVIEW_LABEL_PREFIX = 'preview:';

@@ -7,8 +7,8 @@ import type { QuotaSpec } from '../team';
 import { resolveApp } from './app';
 import { resolveCluster } from './cluster';
 import {
-  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW,
-  PREVIEW_LABEL_PREFIX,
+  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA, DEFAULT_RETRY,
+  DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
 import { recordOr } from '../validate/values';
@@ -45,6 +45,14 @@ export function resolveEnvironment(
         backoffMaxDuration: sync.retry.backoffMaxDuration ?? DEFAULT_RETRY.backoffMaxDuration,
       },
     },
+    privateServiceAccess: env.privateServiceAccess
+      ? {
+        cidr: env.privateServiceAccess.cidr,
+        address: env.privateServiceAccess.cidr.split('/')[0],
+        prefixLength: Number(env.privateServiceAccess.cidr.split('/')[1]),
+        apis: [...new Set(env.privateServiceAccess.apis ?? DEFAULT_PRIVATE_SERVICE_APIS)].sort(),
+      }
+      : undefined,
     previews: previews
       ? {
         owner: previews.github.owner,
