@@ -22,15 +22,15 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/platform-definition/conformance/$key"
 
 if [[ ! -x "$cache/kube-apiserver" || ! -x "$cache/conformance" ]]; then
   echo "conformance: building kube-apiserver $k8s, etcd $etcd (embedded) and the harness from Go modules into $cache"
-  echo "conformance: a cold build takes about 10 minutes on 2 cores (measured: docs/conformance.md); later runs reuse it"
+  echo "conformance: a cold build takes about 14 minutes on 2 cores (measured: docs/conformance.md); later runs reuse it"
   start=$(date +%s)
+  mkdir -p "$(dirname "$cache")"
   tmp=$(mktemp -d "${cache}.tmp.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   minor=${k8s#v1.}; minor=${minor%%.*}
   # The version the server reports (and that kubectl and admission see).
   ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$k8s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
   (cd "$here" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver ./cmd/conformance)
-  mkdir -p "$(dirname "$cache")"
   rm -rf "$cache" && mv "$tmp" "$cache"
   trap - EXIT
   echo "conformance: built in $(( $(date +%s) - start ))s"
