@@ -35,6 +35,7 @@ func run() int {
 	selfTest := flag.Bool("self-test", false, "run the harness on its own fixtures (conformance/selftest) and check it reports what they expect")
 	fixtures := flag.String("fixtures", filepath.Join("conformance", "selftest"), "fixtures of --self-test")
 	envs := flag.String("env", "", "comma-separated environments to check (default: all)")
+	plan := flag.Bool("plan", false, "print the apply order (Application, phase, wave, object, file) and exit; starts no server")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -45,7 +46,7 @@ func run() int {
 		*dir = filepath.Join(*fixtures, "dist")
 		*crds += "," + filepath.Join(*fixtures, "crds")
 	}
-	findings, code := conform(ctx, *dir, *crds, *apiserver, *envs)
+	findings, code := conform(ctx, *dir, *crds, *apiserver, *envs, *plan)
 	if ctx.Err() != nil {
 		fmt.Println("conformance: interrupted; servers stopped, temp files removed")
 		return 130
@@ -61,7 +62,7 @@ func step(format string, args ...any) {
 }
 
 // conform runs the whole check; exit code 0 (clean), 1 (findings), 2 (harness failure).
-func conform(ctx context.Context, dir, crdDir, apiserver, only string) ([]check.Finding, int) {
+func conform(ctx context.Context, dir, crdDir, apiserver, only string, plan bool) ([]check.Finding, int) {
 	start := time.Now()
 	envs, err := tree.Load(dir, tree.Options{PullRequest: tree.DefaultPullRequest})
 	if err != nil {
@@ -80,6 +81,17 @@ func conform(ctx context.Context, dir, crdDir, apiserver, only string) ([]check.
 			}
 		}
 		envs = kept
+	}
+	if plan {
+		for _, e := range envs {
+			for i, o := range e.Objects {
+				fmt.Printf("%s %3d  %-22s %-8s wave %3d  %s %s/%s  %s\n", e.Name, i+1, o.App, o.Phase, o.Wave, o.U.GetKind(), o.U.GetNamespace(), o.U.GetName(), o.File)
+			}
+			for _, n := range e.Notes {
+				step("note: %s: %s", e.Name, n)
+			}
+		}
+		return nil, 0
 	}
 	crds, err := check.ReadCRDs(strings.Split(crdDir, ","))
 	if err != nil {

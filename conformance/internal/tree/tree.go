@@ -94,13 +94,13 @@ type app struct {
 type loader struct {
 	root, env string
 	opts      Options
-	env_      *Env
+	out       *Env
 	synced    map[string]bool // files some Application syncs
 	visited   map[string]bool
 }
 
 func loadEnv(root, name string, opts Options) (*Env, error) {
-	l := &loader{root: root, env: name, opts: opts, env_: &Env{Name: name},
+	l := &loader{root: root, env: name, opts: opts, out: &Env{Name: name},
 		synced: map[string]bool{}, visited: map[string]bool{}}
 	boot := filepath.Join(root, name, "bootstrap")
 	if _, err := os.Stat(boot); err != nil {
@@ -120,11 +120,11 @@ func loadEnv(root, name string, opts Options) (*Env, error) {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && isManifest(p) && !l.synced[p] && filepath.Base(p) != "kustomization.yaml" {
-			l.env_.Notes = append(l.env_.Notes, fmt.Sprintf("%s: no Application syncs this file", p))
+			l.out.Notes = append(l.out.Notes, fmt.Sprintf("%s: no Application syncs this file", p))
 		}
 		return nil
 	})
-	return l.env_, err
+	return l.out, err
 }
 
 func isManifest(p string) bool {
@@ -164,7 +164,7 @@ func (l *loader) sync(a *app) error {
 		ann := o.U.GetAnnotations()
 		phase, ok := phaseOf(ann)
 		if !ok {
-			l.env_.Notes = append(l.env_.Notes, fmt.Sprintf("%s: %s %s is a %s hook, which a successful sync does not run", o.File, o.U.GetKind(), o.U.GetName(), ann[hookAnnotation]))
+			l.out.Notes = append(l.out.Notes, fmt.Sprintf("%s: %s %s is a %s hook, which a successful sync does not run", o.File, o.U.GetKind(), o.U.GetName(), ann[hookAnnotation]))
 			continue
 		}
 		o.Phase = phase
@@ -174,7 +174,7 @@ func (l *loader) sync(a *app) error {
 		kept = append(kept, o)
 	}
 	sortSync(kept)
-	l.env_.Objects = append(l.env_.Objects, kept...)
+	l.out.Objects = append(l.out.Objects, kept...)
 
 	var children []*app
 	for _, o := range kept {
@@ -246,11 +246,11 @@ func (l *loader) appFrom(obj map[string]any, file, via string) (*app, error) {
 	}
 	src, ok, _ := unstructured.NestedMap(obj, "spec", "source")
 	if !ok {
-		l.env_.Notes = append(l.env_.Notes, fmt.Sprintf("%s: Application %s has no single spec.source; not applied", file, name))
+		l.out.Notes = append(l.out.Notes, fmt.Sprintf("%s: Application %s has no single spec.source; not applied", file, name))
 		return nil, nil
 	}
 	if chart, _, _ := unstructured.NestedString(src, "chart"); chart != "" {
-		l.env_.Notes = append(l.env_.Notes, fmt.Sprintf("%s: Application %s syncs chart %s, which is not rendered here; not applied", file, name, chart))
+		l.out.Notes = append(l.out.Notes, fmt.Sprintf("%s: Application %s syncs chart %s, which is not rendered here; not applied", file, name, chart))
 		return nil, nil
 	}
 	path, _, _ := unstructured.NestedString(src, "path")
@@ -286,7 +286,7 @@ func (l *loader) appFromSet(o *Object) (*app, error) {
 		}
 	}
 	if !isPR {
-		l.env_.Notes = append(l.env_.Notes, fmt.Sprintf("%s: ApplicationSet %s has no pull-request generator; not expanded", o.File, o.U.GetName()))
+		l.out.Notes = append(l.out.Notes, fmt.Sprintf("%s: ApplicationSet %s has no pull-request generator; not expanded", o.File, o.U.GetName()))
 		return nil, nil
 	}
 	tmpl, ok, _ := unstructured.NestedMap(o.U.Object, "spec", "template")
