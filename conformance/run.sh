@@ -5,6 +5,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# CI may run without HOME; go (GOPATH, GOCACHE) and our cache need it.
+export HOME="${HOME:-$(cd ~ && pwd)}"
 
 if ! command -v go >/dev/null 2>&1; then
   echo "conformance: needs Go (>= the version in conformance/go.mod) on PATH; the rest of the repo does not" >&2
