@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -135,10 +134,4 @@ func ApplyEnv(ctx context.Context, c *Client, env *tree.Env) ([]Finding, Summary
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// Exists reports whether a path exists.
-func Exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
