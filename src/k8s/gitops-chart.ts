@@ -4,7 +4,7 @@ import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
-import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';
+import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, teamLabels } from './labels';
 import { renderPreviewGitOps } from './preview';
 
 /** The AppProject of the platform team: namespaces and the Argo CD objects themselves. */
@@ -110,7 +110,7 @@ export class GitOpsChart extends Chart {
       labels,
       annotations: { [SYNC_WAVE]: wave },
       // Deleting an Application (an app removed from the platform) deletes what it deployed.
-      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      finalizers: [RESOURCES_FINALIZER],
     });
 
     // The platform project, also applied at bootstrap, is owned by Git from then on.

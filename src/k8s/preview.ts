@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
 import { AppProjectSpec, ArgoAppProject, GroupKind } from './crds';
 import { KubeObject } from './kube-object';
-import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
+import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
 
 /** The AppProject of preview Applications. */
 export const PREVIEW_PROJECT = 'preview';
@@ -151,7 +151,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
           metadata: {
             name: name.replace(/^preview-/, `${PREVIEW_NAMESPACE_PREFIX}{{number}}-`), // pr-<number>-<app>[.namespace]
             labels,
-            finalizers: ['resources-finalizer.argocd.argoproj.io'],
+            finalizers: [RESOURCES_FINALIZER],
           },
           spec: {
             project: part.project,

@@ -192,7 +192,7 @@ function deletionFlag(c: ObjectChange, input: RiskInput, flag: Flag): void {
     const body = c.old as { metadata?: { finalizers?: unknown }; spec?: { source?: { path?: unknown } } } | undefined;
     const finalizers = Array.isArray(body?.metadata?.finalizers) ? body.metadata.finalizers : [];
     const inside = input.base.objects.filter((o) => o.environment === c.environment && covers(c.old, dirOf(o.file)));
-    flag('deletion', c, c.environment, finalizers.includes(FINALIZER)
+    flag('deletion', c, c.environment, finalizers.some((f) => f === FINALIZER || String(f).startsWith(`${FINALIZER}/`))
       ? `Argo CD Application removed: its resources finalizer makes Argo CD delete everything it deployed (${inside.length} object${inside.length === 1 ? '' : 's'} from ${String(body?.spec?.source?.path)})`
       : 'Argo CD Application removed without a resources finalizer: what it deployed stays running, unmanaged; delete it by hand');
     return;

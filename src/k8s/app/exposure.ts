@@ -7,6 +7,11 @@ import type { AppRenderContext } from './context';
  * A public app's Ingress for the Google external HTTPS load balancer, on the
  * static address and certificate the cloud layer creates. A preview gets an
  * ephemeral address and plain HTTP: its host changes with every pull request.
+ * No class: GKE's controller takes an Ingress with neither the (deprecated,
+ * warned about) `kubernetes.io/ingress.class` annotation nor `ingressClassName`
+ * as an external Application Load Balancer, and one with a class name only as
+ * another controller's (GKE docs, "GKE Ingress controller behavior"). So no
+ * IngressClass may be marked default on these clusters.
  */
 export function renderExposure(scope: Construct, ctx: AppRenderContext): void {
   const { app } = ctx;
@@ -16,9 +21,8 @@ export function renderExposure(scope: Construct, ctx: AppRenderContext): void {
     metadata: {
       ...ctx.meta(app.name),
       annotations: ctx.preview
-        ? { 'kubernetes.io/ingress.class': 'gce' }
+        ? undefined
         : {
-          'kubernetes.io/ingress.class': 'gce',
           'kubernetes.io/ingress.allow-http': 'false',
           'kubernetes.io/ingress.global-static-ip-name': addressName,
           'ingress.gcp.kubernetes.io/pre-shared-cert': certificateName,
