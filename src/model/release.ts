@@ -6,6 +6,12 @@ export interface ReleaseEntry {
   readonly digest?: string;
 }
 
+/** Which version of one add-on's chart runs in an environment. */
+export interface AddonReleaseEntry {
+  /** The exact chart version, e.g. `9.2.4`. */
+  readonly version: string;
+}
+
 /**
  * An environment's release state: one small machine-editable JSON file per
  * environment (`environments/releases/<env>.json`), so that a person, a CI job
@@ -18,7 +24,7 @@ export interface ReleaseEntry {
 export interface ReleaseFile {
   /** The path of the file, quoted in errors, e.g. `environments/releases/prod.json`. */
   readonly file: string;
-  /** The parsed JSON: `{ "apps": { "<app>": { "tag": "...", "digest": "sha256:..." } } }`. */
+  /** The parsed JSON: `{ "apps": { "<app>": { "tag": "...", "digest": "sha256:..." } }, "addons": { "<add-on>": { "version": "..." } } }` (`addons` optional). */
   readonly content: unknown;
 }
 

@@ -1,6 +1,6 @@
 import type { RenderedStack } from '../cloud';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
-import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
+import { AppExtension, RenderedObject, bootstrapKustomizations, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
@@ -75,6 +75,7 @@ export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf,
   const files = new Map<string, string>();
   kubernetes.objects.forEach((obj, i) => files.set(distPath(obj), kubernetes.yaml[i]));
   for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
+  for (const [file, kustomization] of bootstrapKustomizations(resolved, [...files.keys()])) files.set(file, toYaml(kustomization));
   cloud.stacks.forEach((stack, i) => {
     const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
