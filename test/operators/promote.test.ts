@@ -1,6 +1,8 @@
 import { operatorsPlatform } from './support';
 import { PromotionRefused, planPromotion } from '../../src/delivery/promote';
 import { PlatformSpec, releaseFile, resolvePlatform } from '../../src/model';
+import { review, tiersOf } from '../../src/review';
+import { renderPlatform } from '../../src/synth';
 
 const digest = `sha256:${'c'.repeat(64)}`;
 
@@ -42,4 +44,15 @@ test('--version checks the add-on\'s version in the source', () => {
 
 test('an unknown name suggests apps and add-ons alike', () => {
   expect(() => planPromotion(operatorsPlatform(), { apps: ['argocd'], to: 'prod' })).toThrow('unknown app "argocd" (did you mean "argo-cd"?)');
+});
+
+test('the review flags an add-on\'s new chart version', () => {
+  const source = withDevAddons({ 'argo-rollouts': { version: '2.42.0' } });
+  const before = renderPlatform({ platform: source }).files;
+  const plan = planPromotion(source, { apps: ['argo-rollouts'], to: 'prod' });
+  const after = renderPlatform({ platform: plan.platform }).files;
+  const report = review({ base: before, head: after, baseLabel: 'before', headLabel: 'after', tiers: tiersOf(resolvePlatform(plan.platform)) });
+  expect(report.flags.filter((f) => f.category === 'addon').map((f) => [f.environment, f.severity, f.message])).toEqual([
+    ['prod', 'high', expect.stringMatching(/^add-on argo-rollouts chart version: \d+\.\d+\.\d+ → 2\.42\.0$/)],
+  ]);
 });
