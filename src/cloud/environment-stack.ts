@@ -50,7 +50,7 @@ export class EnvironmentStack extends TerraformStack {
     if (env.notifications.identity) {
       new ArgoCdNotifications(this, 'argocd-notifications', { env, identity: env.notifications.identity, services, cluster: gke.cluster });
     }
-    if (env.pipeline) new PipelineIdentity(this, 'pipeline', { env, pipeline: env.pipeline, services });
+    if (env.pipeline) new PipelineIdentity(this, 'pipeline', { env, pipeline: env.pipeline, services, nodeServiceAccount: gke.nodeServiceAccount });
     for (const app of env.apps) {
       if (app.identity) {
         new AppIdentity(this, `app-${app.name}`, { env, app, identity: app.identity, services, cluster: gke.cluster });

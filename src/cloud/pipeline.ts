@@ -12,8 +12,22 @@ import type { ProjectServices } from './services';
 /** GitHub Actions' OIDC issuer (docs.github.com: security hardening with OpenID Connect). */
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
-/** What the plan identity may do on the project: read every resource and its IAM policy, change nothing. */
-export const PLAN_ROLES = ['roles/viewer', 'roles/iam.securityReviewer'] as const;
+/**
+ * What the plan identity may do on the project: read what the stack declares
+ * and every IAM policy, change nothing. Read roles per service rather than
+ * `roles/viewer`, which reads everything of every service (checkov CKV_GCP_117).
+ */
+export const PLAN_ROLES = [
+  'roles/binaryauthorization.policyViewer',
+  'roles/compute.viewer',
+  'roles/container.viewer',
+  'roles/dns.reader',
+  'roles/iam.securityReviewer',
+  'roles/iam.serviceAccountViewer',
+  'roles/iam.workloadIdentityPoolViewer',
+  'roles/secretmanager.viewer',
+  'roles/serviceusage.serviceUsageViewer',
+] as const;
 
 /**
  * What the apply identity needs on the project to manage what the stack
@@ -26,7 +40,6 @@ export const APPLY_ROLES = [
   'roles/container.admin',
   'roles/dns.admin',
   'roles/iam.serviceAccountAdmin',
-  'roles/iam.serviceAccountUser',
   'roles/iam.workloadIdentityPoolAdmin',
   'roles/resourcemanager.projectIamAdmin',
   'roles/secretmanager.admin',
@@ -37,6 +50,8 @@ export interface PipelineIdentityProps {
   readonly env: ResolvedEnvironment;
   readonly pipeline: ResolvedEnvironmentPipeline;
   readonly services: ProjectServices;
+  /** The nodes' service account, which node pools run as: applying them needs to act as it. */
+  readonly nodeServiceAccount: ServiceAccount;
 }
 
 /**
@@ -99,6 +114,12 @@ export class PipelineIdentity extends Construct {
     });
     for (const role of PLAN_ROLES) new ProjectIamMember(this, `plan-${roleId(role)}`, { project, role, member: plan.member });
     for (const role of APPLY_ROLES) new ProjectIamMember(this, `apply-${roleId(role)}`, { project, role, member: apply.member });
+    // Acting as the nodes' service account (to give it to node pools) on that account only, not on the project (checkov CKV_GCP_41).
+    new ServiceAccountIamMember(this, 'apply-acts-as-nodes', {
+      serviceAccountId: props.nodeServiceAccount.name,
+      role: 'roles/iam.serviceAccountUser',
+      member: apply.member,
+    });
     // The state bucket exists before Terraform (docs/new-cluster.md); only its grants are declared here.
     new StorageBucketIamMember(this, 'plan-state', { bucket: env.stateBucket, role: 'roles/storage.objectViewer', member: plan.member });
     new StorageBucketIamMember(this, 'apply-state', { bucket: env.stateBucket, role: 'roles/storage.objectAdmin', member: apply.member });

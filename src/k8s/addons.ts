@@ -69,6 +69,8 @@ function resources(addon: ResolvedAddon) {
  */
 export function addonValues(addon: ResolvedAddon): Record<string, unknown> {
   const sized = { replicas: addon.replicas, resources: resources(addon) };
+  // Two controllers of one kind must take turns (charts' defaults elect no leader).
+  const elect = addon.replicas > 1;
   switch (addon.name) {
     case 'argo-cd':
       return {
@@ -78,7 +80,7 @@ export function addonValues(addon: ResolvedAddon): Record<string, unknown> {
           cm: { create: false },
           rbac: { create: false },
           // Server-side diff: what the API server defaults (ESO's list fields, say) is no difference (argo-cd docs/user-guide/diff-strategies.md).
-          params: { 'controller.diff.server.side': 'true' },
+          params: { 'controller.diff.server.side': 'true', 'applicationsetcontroller.enable.leader.election': String(elect) },
         },
         notifications: { cm: { create: false }, secret: { create: false }, resources: resources(addon) },
         // No SSO is configured here; Dex would run unused.
@@ -94,6 +96,7 @@ export function addonValues(addon: ResolvedAddon): Record<string, unknown> {
       return {
         installCRDs: true,
         replicaCount: addon.replicas,
+        leaderElect: elect,
         resources: resources(addon),
         webhook: { replicaCount: addon.replicas, resources: resources(addon) },
         certController: { replicaCount: addon.replicas, resources: resources(addon) },
@@ -183,8 +186,9 @@ interface Kustomization {
  *   Argo CD's ConfigMaps (`../../argocd-config`);
  * - `<env>/argocd-config/kustomization.yaml`: the ConfigMaps, so that the
  *   bootstrap can use them as a base (Argo CD builds it alike);
- * - `<env>/bootstrap/kustomization.yaml`: all of the above, the cluster's
- *   registration, the platform AppProject and the root Application.
+ * - `<env>/bootstrap/kustomization.yaml`: the cluster's registration, the
+ *   platform AppProject and the root Application, applied once Argo CD's CRDs
+ *   exist (`kubectl apply -k`, no Helm needed).
  * Kustomize renders the chart with `kubectl kustomize --enable-helm` (docs/new-cluster.md).
  */
 export function bootstrapKustomizations(platform: ResolvedPlatform, files: Iterable<string>): Map<string, Kustomization> {
@@ -217,7 +221,7 @@ export function bootstrapKustomizations(platform: ResolvedPlatform, files: Itera
     out.set(`${env.name}/${BOOTSTRAP_DIR}/kustomization.yaml`, {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: ['argo-cd', ...list(BOOTSTRAP_DIR)],
+      resources: list(BOOTSTRAP_DIR),
     });
   }
   return out;

@@ -73,9 +73,9 @@ describe('bootstrap', () => {
     ]);
   });
 
-  test('the bootstrap\'s kustomization lists Argo CD, the cluster\'s registration, the platform project and the root', () => {
+  test('the bootstrap\'s kustomization lists the cluster\'s registration, the platform project and the root, applied once Argo CD is', () => {
     expect(file('dev/bootstrap/kustomization.yaml').resources).toEqual([
-      'argo-cd', 'application-root.yaml', 'appproject-platform.yaml', 'secret-cluster-test-dev.yaml',
+      'application-root.yaml', 'appproject-platform.yaml', 'secret-cluster-test-dev.yaml',
     ]);
   });
 
