@@ -146,6 +146,26 @@ function listed(list: readonly any[], group: string, kind: string): boolean {
   return list.some((e) => matches(e?.group ?? '', group) && matches(e?.kind, kind));
 }
 
+/** The apps whose pods each app directory (`apps/<app>`) runs: each pod template's (a migration's too) name label. Indexed once per environment. */
+const podAppsByDir = new WeakMap<readonly CheckedObject[], Map<string, Set<string>>>();
+
+function podAppsOf(context: RuleContext): Map<string, Set<string>> {
+  let found = podAppsByDir.get(context.environmentObjects);
+  if (!found) {
+    found = new Map();
+    for (const o of context.environmentObjects) {
+      const dir = /^(apps\/[^/]+)\//.exec(o.file)?.[1];
+      const app = ((o.manifest.metadata as any)?.labels ?? {})['app.kubernetes.io/name'];
+      if (!dir || typeof app !== 'string' || !podTemplate(o.manifest)) continue;
+      const set = found.get(dir) ?? new Set<string>();
+      set.add(app);
+      found.set(dir, set);
+    }
+    podAppsByDir.set(context.environmentObjects, found);
+  }
+  return found;
+}
+
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i;
 const SECRET_VALUE = [
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
@@ -640,6 +660,29 @@ export const KUBERNETES_RULES: readonly Rule[] = [
         }
       }
       return out;
+    },
+  },
+  {
+    id: 'network-policy-own-pods',
+    severity: 'error',
+    scope: 'all',
+    summary: 'a NetworkPolicy in an app\'s directory must select that directory\'s own pods by app name',
+    rationale: 'network policies add up: one in an app\'s directory that selects every pod of the namespace (or another app\'s) would reopen what the '
+      + 'namespace\'s default deny, owned by the platform, closes; team projects must admit NetworkPolicy for the app\'s own policy',
+    fix: 'select the app\'s pods: spec.podSelector.matchLabels["app.kubernetes.io/name"] = <app> (the renderer does)',
+    equivalents: ['kube-linter: (none)', 'Polaris: (none)', 'Kyverno: (custom policy on NetworkPolicy.spec.podSelector)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'NetworkPolicy') return [];
+      const dir = /^(apps\/[^/]+)\//.exec(object.file)?.[1];
+      if (!dir) return [];
+      const own = podAppsOf(context).get(dir) ?? new Set<string>();
+      const selected = (object.manifest.spec as any)?.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+      if (typeof selected === 'string' && own.has(selected)) return [];
+      return [{
+        path: 'spec.podSelector.matchLabels.app.kubernetes.io/name',
+        value: selected,
+        message: `must name an app of ${dir}/ (${[...own].sort().join(', ') || 'none rendered'}), so that the policy opens no other pod`,
+      }];
     },
   },
 ];

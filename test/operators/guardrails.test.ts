@@ -60,3 +60,17 @@ test('an escape hatch cannot add a kind the team\'s AppProject does not admit (a
     'argocd-project-admits-kind ClusterRole wide kind: is not admitted by AppProject alpha, which Application report syncs this directory with',
   ]));
 });
+
+test('a NetworkPolicy in an app\'s directory that selects every pod of the namespace is refused', () => {
+  const errors = errorsWith({
+    report: (scope) => {
+      new k8s.KubeNetworkPolicy(scope, 'open', {
+        metadata: { name: 'open-everything' },
+        spec: { podSelector: {}, ingress: [{}], policyTypes: ['Ingress'] },
+      });
+    },
+  });
+  expect(errors).toEqual([
+    'network-policy-own-pods NetworkPolicy open-everything spec.podSelector.matchLabels.app.kubernetes.io/name: must name an app of apps/report/ (report), so that the policy opens no other pod',
+  ]);
+});
