@@ -7,6 +7,7 @@ export const dev: EnvironmentSpec = {
   name: 'dev',
   tier: Tier.DEVELOPMENT,
   gcpProject: 'acme-platform-dev',
+  gcpProjectNumber: '418227363001',
   region: 'europe-west1',
   domain: 'dev.acme.example',
   stateBucket: 'acme-platform-dev-tfstate',

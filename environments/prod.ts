@@ -7,6 +7,7 @@ export const prod: EnvironmentSpec = {
   name: 'prod',
   tier: Tier.PRODUCTION,
   gcpProject: 'acme-platform-prod',
+  gcpProjectNumber: '418227363003',
   region: 'europe-west1',
   domain: 'acme.example',
   stateBucket: 'acme-platform-prod-tfstate',

@@ -7,6 +7,7 @@ export const staging: EnvironmentSpec = {
   name: 'staging',
   tier: Tier.STAGING,
   gcpProject: 'acme-platform-staging',
+  gcpProjectNumber: '418227363002',
   region: 'europe-west1',
   domain: 'staging.acme.example',
   stateBucket: 'acme-platform-staging-tfstate',

@@ -15,6 +15,15 @@ export interface ArgoSource {
   readonly directory?: { readonly recurse?: boolean };
 }
 
+/** A Helm chart from a chart repository, rendered by Argo CD with these values. */
+export interface ArgoHelmSource {
+  readonly repoURL: string;
+  readonly chart: string;
+  /** The exact chart version. */
+  readonly targetRevision: string;
+  readonly helm: { readonly releaseName: string; readonly valuesObject: Readonly<Record<string, unknown>> };
+}
+
 export interface ArgoDestination {
   readonly name: string;
   readonly namespace: string;
@@ -23,6 +32,8 @@ export interface ArgoDestination {
 export interface ArgoSyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions?: readonly string[];
+  /** Labels and annotations of the namespace `CreateNamespace=true` creates. */
+  readonly managedNamespaceMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   readonly retry?: {
     readonly limit: number;
     readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
@@ -31,7 +42,7 @@ export interface ArgoSyncPolicy {
 
 export interface ApplicationSpec {
   readonly project: string;
-  readonly source: ArgoSource;
+  readonly source: ArgoSource | ArgoHelmSource;
   readonly destination: ArgoDestination;
   readonly syncPolicy: ArgoSyncPolicy;
   readonly revisionHistoryLimit?: number;
@@ -63,7 +74,10 @@ export interface AppProjectSpec {
     readonly groups: readonly string[];
     readonly policies: readonly string[];
   }[];
-  readonly orphanedResources?: { readonly warn: boolean };
+  readonly orphanedResources?: {
+    readonly warn: boolean;
+    readonly ignore?: readonly { readonly group: string; readonly kind: string; readonly name?: string }[];
+  };
   readonly syncWindows?: readonly {
     readonly kind: string;
     readonly schedule: string;

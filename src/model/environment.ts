@@ -227,6 +227,8 @@ export interface EnvironmentSpec {
   readonly tier: Tier;
   /** The GCP project that holds this environment's cluster and identities. */
   readonly gcpProject: string;
+  /** The project's number, which names the pipeline's Workload Identity provider (needed when the platform declares a `pipeline`). @default - none @see https://cloud.google.com/resource-manager/docs/creating-managing-projects#identifying_projects */
+  readonly gcpProjectNumber?: string;
   /** GCP region of the cluster. */
   readonly region: string;
   /** The cluster's shape. @default - one regional cluster with one node pool */

@@ -1,3 +1,4 @@
+export * from './addons';
 export * from './app';
 export * from './environment';
 export * from './errors';

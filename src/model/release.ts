@@ -6,6 +6,12 @@ export interface ReleaseEntry {
   readonly digest?: string;
 }
 
+/** Which version of one add-on's chart runs in an environment. */
+export interface AddonReleaseEntry {
+  /** The exact chart version, e.g. `9.2.4`. */
+  readonly version: string;
+}
+
 /**
  * A version found bad, with why: `promote` refuses to ship it to any
  * environment (and `--all` lists it), while what runs keeps rendering until a
@@ -34,6 +40,7 @@ export interface ReleaseFile {
   readonly file: string;
   /**
    * The parsed JSON: `{ "apps": { "<app>": { "tag": "...", "digest": "sha256:..." } } }`, and optionally
+   * `"addons": { "<add-on>": { "version": "..." } }` and
    * `"bad": { "<app>": [{ "tag": "...", "digest": "sha256:...", "reason": "..." }] }` (see {@link BadVersion}).
    */
   readonly content: unknown;

@@ -8,7 +8,7 @@ import { parseCpu, parseMemory } from '../model/quantity';
 export type RiskCategory =
   | 'production' | 'deletion' | 'scale-down' | 'resources-down' | 'image'
   | 'rbac' | 'network-policy' | 'app-project' | 'secrets'
-  | 'terraform-replace' | 'terraform-destroy' | 'iam';
+  | 'terraform-replace' | 'terraform-destroy' | 'iam' | 'addon';
 
 /** `high` needs a careful look; a production environment raises every flag one level. */
 export type Severity = 'high' | 'warning' | 'info';
@@ -39,6 +39,7 @@ const BASE_SEVERITY: Record<RiskCategory, Severity> = {
   'terraform-replace': 'high',
   'terraform-destroy': 'high',
   'iam': 'warning',
+  'addon': 'warning',
 };
 
 const RAISE: Record<Severity, Severity> = { high: 'high', warning: 'high', info: 'warning' };
@@ -144,6 +145,11 @@ function fieldFlags(c: ObjectChange, f: FieldChange, flag: Flag): void {
   if (f.change === 'changed' && last === 'image' && /containers\[/i.test(f.path)) {
     const container = [...f.path.matchAll(/\[name=([^\]]+)\]/g)].pop()?.[1];
     flag('image', c, c.environment, `image${container ? ` of ${container}` : ''}: ${String(f.old)} → ${String(f.new)}`);
+  }
+  // A controller the platform runs moves to another chart version: every app of the environment depends on it.
+  if (c.kind === 'Application' && f.path === 'spec.source.targetRevision' && isObject(c.new) && isObject(c.new.spec) && isObject(c.new.spec.source)
+    && typeof c.new.spec.source.chart === 'string') {
+    flag('addon', c, c.environment, `add-on ${c.new.spec.source.chart} chart version: ${String(f.old ?? '(none)')} → ${String(f.new ?? '(none)')}`);
   }
   if (f.keys.includes('iam.gke.io/gcp-service-account')) {
     flag('iam', c, c.environment, `Workload Identity: Google service account ${f.change}: ${String(f.old ?? '(none)')} → ${String(f.new ?? '(none)')}`);
