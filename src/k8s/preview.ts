@@ -80,6 +80,7 @@ export const PREVIEW_KINDS: readonly GroupKind[] = [
 export const PREVIEW_NAMESPACE_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'LimitRange' },
   { group: '', kind: 'ResourceQuota' },
+  { group: 'cloud.google.com', kind: 'BackendConfig' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];

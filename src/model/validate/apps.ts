@@ -249,4 +249,15 @@ function validateExposure(at: Location, app: AppSpec): void {
   if (app.exposure.path !== undefined && (!isString(app.exposure.path) || !app.exposure.path.startsWith('/'))) {
     where.field('path').issue('must be an absolute path prefix', app.exposure.path, 'write e.g. "/" or "/api"');
   }
+  // The load balancer checks health with the readiness probe (a BackendConfig), from Google's
+  // health-check ranges, which the app's NetworkPolicy admits on the exposed port only.
+  const readiness = app.probes?.readiness;
+  const exposed = app.exposure.port ?? app.ports?.[0]?.name;
+  if (readiness instanceof Probe && exposed !== undefined && (readiness.check.type !== 'http' || readiness.check.port !== exposed)) {
+    at.field('probes').field('readiness').issue(
+      `must be an HTTP probe on the exposed port "${exposed}": the app is public, and the load balancer checks its health with this probe`,
+      readiness.check,
+      `declare readiness: Probe.http("<path>", "${exposed}")`,
+    );
+  }
 }
