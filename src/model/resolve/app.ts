@@ -107,6 +107,9 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
       accountId,
       email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com`,
       roles: [...new Set(app.identity?.roles ?? [])].sort(),
+      datasetRoles: (app.identity?.datasetRoles ?? [])
+        .map((g) => ({ dataset: g.dataset, role: g.role }))
+        .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.role.localeCompare(b.role)),
       workloadIdentityMember: `serviceAccount:${env.gcpProject}.svc.id.goog[${namespace}/${app.name}]`,
     }
     : undefined;
