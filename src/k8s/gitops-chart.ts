@@ -6,6 +6,7 @@ import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
 import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';
 import { renderPreviewGitOps } from './preview';
+import { PREVIEW_ADMISSION_KINDS } from './preview-admission';
 
 /** The AppProject of the platform team: namespaces and the Argo CD objects themselves. */
 export const PLATFORM_PROJECT = 'platform';
@@ -43,7 +44,8 @@ function platformProjectSpec(platform: ResolvedPlatform, env: ResolvedEnvironmen
     description: `Platform team: Argo CD objects and team namespaces of ${env.name}`,
     sourceRepos: [platform.gitops.repoURL],
     destinations: namespaces.map((namespace) => ({ name: env.cluster.name, namespace })),
-    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+    // With previews, also the admission policies of the preview namespaces (rendered with the previews' ApplicationSets).
+    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, ...(env.previews ? PREVIEW_ADMISSION_KINDS : [])],
     roles: [{
       name: 'platform-admins',
       description: 'The platform team operates every Application of the environment',
