@@ -11,6 +11,7 @@ import { subscriptionAnnotations } from './argocd-config';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy, GroupKind } from './crds';
 import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, teamLabels } from './labels';
 import { renderPreviewGitOps } from './preview';
+import { PREVIEW_ADMISSION_KINDS } from './preview-admission';
 
 /** The AppProject of the platform team: namespaces and the Argo CD objects themselves. */
 export const PLATFORM_PROJECT = 'platform';
@@ -60,9 +61,11 @@ export const TEAM_APP_KINDS: readonly GroupKind[] = [
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
   { group: 'batch', kind: 'CronJob' },
   { group: 'batch', kind: 'Job' },
+  { group: 'cloud.google.com', kind: 'BackendConfig' },
   { group: 'external-secrets.io', kind: 'ExternalSecret' },
   { group: 'external-secrets.io', kind: 'SecretStore' },
   { group: 'monitoring.googleapis.com', kind: 'PodMonitoring' },
+  { group: 'networking.gke.io', kind: 'FrontendConfig' },
   { group: 'networking.k8s.io', kind: 'Ingress' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
@@ -98,7 +101,8 @@ function platformProjectSpec(platform: ResolvedPlatform, env: ResolvedEnvironmen
     description: `Platform team: Argo CD and the add-ons, Argo CD objects and team namespaces of ${env.name}`,
     sourceRepos: [...new Set([platform.gitops.repoURL, ...env.addons.map((a) => a.repoURL)])],
     destinations: [...namespaces, ...env.teams.flatMap((t) => t.namespaces)].map((namespace) => ({ name: env.cluster.name, namespace })),
-    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, ...ADDON_CLUSTER_KINDS],
+    // With previews, also the admission policies of the preview namespaces (rendered with the previews' ApplicationSets).
+    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, ...ADDON_CLUSTER_KINDS, ...(env.previews ? PREVIEW_ADMISSION_KINDS : [])],
     roles: [{
       name: 'platform-admins',
       description: 'The platform team operates every Application of the environment',

@@ -128,7 +128,8 @@ export function renderEnvironment(
       app: a.name,
       // Network policies add up: one in the pull request's part could open what the namespace's default deny closes.
       // The app's own policy is rendered from main's declaration like the rest, so it goes with the namespace.
-      kindDirs: { NetworkPolicy: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}` },
+      // So does its BackendConfig: what the load balancer does (CDN, IAP, Cloud Armor) is not the pull request's to say.
+      kindDirs: { NetworkPolicy: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}`, BackendConfig: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}` },
     });
   }
 

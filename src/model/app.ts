@@ -389,6 +389,22 @@ export interface CloudIdentitySpec {
   readonly roles?: readonly string[];
   /** Google service account id. @default the app name */
   readonly accountId?: string;
+  /**
+   * IAM roles granted on single BigQuery datasets of the environment's project, instead of
+   * project-wide, e.g. `[{ dataset: 'sales', role: 'roles/bigquery.dataEditor' }]`. The datasets
+   * are not created here: each must exist in every environment the app runs in.
+   * @default []
+   * @see https://cloud.google.com/bigquery/docs/control-access-to-resources-iam
+   */
+  readonly datasetRoles?: readonly DatasetRoleSpec[];
+}
+
+/** An IAM role on one BigQuery dataset. */
+export interface DatasetRoleSpec {
+  /** The dataset id in the environment's project, e.g. `sales`. */
+  readonly dataset: string;
+  /** A BigQuery role, e.g. `roles/bigquery.dataViewer` or `roles/bigquery.dataEditor`. */
+  readonly role: string;
 }
 
 /**

@@ -296,6 +296,8 @@ export interface ResolvedIdentity {
   /** `<accountId>@<project>.iam.gserviceaccount.com` */
   readonly email: string;
   readonly roles: readonly string[];
+  /** Roles on single BigQuery datasets of the environment's project, sorted by dataset, then role. */
+  readonly datasetRoles: readonly { readonly dataset: string; readonly role: string }[];
   /** The IAM member allowed to impersonate it: `serviceAccount:<pool>[<namespace>/<ksa>]`. */
   readonly workloadIdentityMember: string;
 }

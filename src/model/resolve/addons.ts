@@ -97,6 +97,7 @@ export function resolveNotifications(
       accountId,
       email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com`,
       roles: [],
+      datasetRoles: [],
       workloadIdentityMember: `serviceAccount:${workloadIdentityPool}[${argocdNamespace}/${serviceAccountName}]`,
     },
   };

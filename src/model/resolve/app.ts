@@ -50,6 +50,16 @@ export interface ResolvedApp {
     readonly addressName: string;
     /** The Google-managed certificate for `host` (created by the cloud layer). */
     readonly certificateName: string;
+    /**
+     * The load balancer's health check: the readiness probe, which validation holds to an HTTP GET on
+     * the exposed port, with its timing.
+     */
+    readonly healthCheck: {
+      readonly path: string;
+      readonly periodSeconds: number;
+      readonly timeoutSeconds: number;
+      readonly failureThreshold: number;
+    };
   };
   readonly calls: readonly ResolvedPeer[];
   readonly calledBy: readonly ResolvedPeer[];
@@ -97,6 +107,9 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
       accountId,
       email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com`,
       roles: [...new Set(app.identity?.roles ?? [])].sort(),
+      datasetRoles: (app.identity?.datasetRoles ?? [])
+        .map((g) => ({ dataset: g.dataset, role: g.role }))
+        .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.role.localeCompare(b.role)),
       workloadIdentityMember: `serviceAccount:${env.gcpProject}.svc.id.goog[${namespace}/${app.name}]`,
     }
     : undefined;
@@ -210,6 +223,8 @@ function resolveProbe(p: Probe, initialDelaySeconds: number): ResolvedProbe {
 
 function resolveExposure(app: AppSpec, env: EnvironmentSpec, o: AppOverride, ports: readonly ResolvedPort[]): ResolvedApp['exposure'] {
   if (!app.exposure?.isPublic) return { isPublic: false };
+  // Validation holds a public app's readiness probe to an HTTP GET on the exposed port.
+  const readiness = resolveProbes(app).readiness as Extract<ResolvedProbe, { type: 'http' }>;
   return {
     isPublic: true,
     host: o.host ?? `${app.exposure.subdomain}.${env.domain}`,
@@ -217,6 +232,12 @@ function resolveExposure(app: AppSpec, env: EnvironmentSpec, o: AppOverride, por
     path: app.exposure.path ?? '/',
     addressName: `${app.name}-ip`,
     certificateName: `${app.name}-cert`,
+    healthCheck: {
+      path: readiness.path,
+      periodSeconds: readiness.periodSeconds,
+      timeoutSeconds: readiness.timeoutSeconds,
+      failureThreshold: readiness.failureThreshold,
+    },
   };
 }
 
