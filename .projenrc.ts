@@ -33,6 +33,8 @@ const project = new typescript.TypeScriptAppProject({
     'cdktf@0.21.0',
     '@cdktf/provider-google@~16.12.0',
     'ajv@^8.17.1',
+    // flock()-style locks held by an open file (prebuilt binaries in the tarball, no install script): src/synth/lock.ts.
+    'fs-native-extensions@^1.5.1',
   ],
   // Only packages whose native builds the npm registry serves for every
   // platform in the lock file: `npm ci` refuses a lock file that lacks an
@@ -77,7 +79,8 @@ const project = new typescript.TypeScriptAppProject({
     },
   },
   eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
-  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
+  // The write transaction's scratch area and lock file (src/synth/transaction.ts, lock.ts), and an earlier version's scratch entries.
+  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.platform-transaction/', '/.platform-transaction.lock', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
 });
 
 // dist/ is the rendered environment repo that Argo CD reads: it is committed.

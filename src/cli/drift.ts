@@ -2,7 +2,10 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
+import {
+  ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
+  readTree, renderEnvironmentRepoInParallel,
+} from '../synth';
 import { withFailureNote } from './synth';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
@@ -22,13 +25,40 @@ export interface DriftCheckOptions extends SynthOptions {
 
 /**
  * `npm run check:drift`: fails (exit 1) when `outDir` is not exactly what a
- * fresh synth of the sources writes: a changed, missing or stray file, named
- * with each object and field that differs.
+ * fresh synth of the sources writes: a changed, missing or stray file,
+ * named with each object and field that differs. It holds the repository's
+ * lock while it reads, so it waits for a command that is writing, and
+ * finishes what an interrupted one committed before it compares.
  */
 export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
-  // A synth killed while it applied its changes is finished first: check the tree it committed to, not half of it.
-  recoverInterruptedWrite(options.outDir);
+  const root = path.dirname(path.resolve(options.outDir));
+  let repository: Repository;
+  try {
+    repository = Repository.open(root, { purpose: 'check:drift', readOnly: true, onWait: (m) => out.error(m), onNotice: (m) => out.error(m) });
+  } catch (err) {
+    if (!(err instanceof TransactionError)) throw err;
+    out.error(`${err.message}\nThe drift check did not run.`);
+    return 1;
+  }
+  try {
+    return await checkHeld(options, out, where, root);
+  } catch (err) {
+    const fileSystem = describeFileSystemError(err, root);
+    if (!fileSystem) throw err;
+    out.error(`The drift check cannot read ${where}/: ${fileSystem}`);
+    return 1;
+  } finally {
+    repository.close();
+  }
+}
+
+async function checkHeld(options: DriftCheckOptions, out: Console, where: string, root: string): Promise<number> {
+  const changed = changedReleaseFiles(options.platform, root);
+  if (changed.length > 0) {
+    out.error(`${describeChangedReleaseFiles(changed, 'the check')}.`);
+    return 1;
+  }
   let expected;
   try {
     expected = await renderEnvironmentRepoInParallel(options, withFailureNote(options.parallel, out));
