@@ -3,8 +3,8 @@ import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
 import {
-  ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
-  readTree, renderEnvironmentRepoInParallel,
+  OtherEntry, ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
+  renderEnvironmentRepoInParallel, scanTree,
 } from '../synth';
 import { withFailureNote } from './synth';
 import type { Console } from './synth';
@@ -25,7 +25,8 @@ export interface DriftCheckOptions extends SynthOptions {
 
 /**
  * `npm run check:drift`: fails (exit 1) when `outDir` is not exactly what a
- * fresh synth of the sources writes: a changed, missing or stray file,
+ * fresh synth of the sources writes: a changed, missing or stray file (a
+ * symbolic link, a special file or an empty directory is a stray too),
  * named with each object and field that differs. It holds the repository's
  * lock while it reads, so it waits for a command that is writing, and
  * finishes what an interrupted one committed before it compares.
@@ -70,7 +71,13 @@ async function checkHeld(options: DriftCheckOptions, out: Console, where: string
     }
     return 1;
   }
-  const drift = findDrift(expected.files, readTree(options.outDir));
+  const onDisk = scanTree(options.outDir);
+  const drift: Array<FileDrift & { entry?: OtherEntry }> = [...findDrift(expected.files, onDisk.files), ...onDisk.others.map((entry) => ({
+    file: entry.path, status: expected.files.has(entry.path) ? 'changed' as const : 'stray' as const, objects: [], entry,
+  }))].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // A rendered file that is a link (or a FIFO...) on disk is one finding, "changed", not "missing" beside "stray".
+  const others = new Set(onDisk.others.map((o) => o.path));
+  drift.splice(0, drift.length, ...drift.filter((d) => d.entry || !(d.status === 'missing' && others.has(d.file))));
   if (drift.length === 0) {
     out.log(`${where}/ is up to date: its ${expected.files.size} files are exactly what the sources render.`);
     if (options.projectDir) {
@@ -88,9 +95,14 @@ async function checkHeld(options: DriftCheckOptions, out: Console, where: string
   return 1;
 }
 
-function describe(d: FileDrift, where: string): string {
+function describe(d: FileDrift & { entry?: OtherEntry }, where: string): string {
   const lines = [`  ${d.status.padEnd(8)} ${where}/${d.file}`];
-  if (d.objects.length === 0) {
+  if (d.entry) {
+    const what = `${d.entry.kind === 'empty directory' ? 'an' : 'a'} ${d.entry.kind}${d.entry.target !== undefined ? ` (to ${d.entry.target})` : ''}`;
+    lines.push(d.status === 'changed'
+      ? `             is ${what}, not the file the sources render: delete it (npm run synth replaces it)`
+      : `             ${what}, not rendered by the sources: delete it (npm run synth removes it)`);
+  } else if (d.objects.length === 0) {
     lines.push(d.status === 'changed' ? '             only comments or formatting differ' : `             ${d.status === 'stray' ? 'not rendered by the sources: delete it' : 'rendered by the sources, not on disk'}`);
   }
   for (const o of d.objects) {
