@@ -76,6 +76,9 @@ const project = new typescript.TypeScriptAppProject({
       testTimeout: 60_000,
       // fast-check: a fixed seed in CI, random locally (see the file).
       setupFiles: ['<rootDir>/test/support/property-seed.js'],
+      // A temporary directory of the run's own; the run fails when tests leave files there or in the repository.
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   },
   eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
