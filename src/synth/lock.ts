@@ -82,7 +82,8 @@ export interface LockHold {
  * or joins this process's hold on it. While a process holds a lock, SIGINT,
  * SIGTERM and SIGHUP are deferred to the next moment no synchronous write is
  * running (every transaction is synchronous), then release the lock and end
- * the process with the same signal.
+ * the process with the same signal (also when it arrived during the write
+ * that ended the hold).
  */
 export function acquireLock(root: string, options: LockOptions): LockHold {
   const resolved = path.resolve(root);
@@ -159,17 +160,31 @@ function take(root: string, file: string, fd: number, purpose: string): Held {
     const listener = () => {
       // Runs between synchronous writes only: nothing is half-written. Release every lock, then end as the signal would have.
       for (const [r, other] of [...held]) releaseHeld(r, other);
+      for (const [s, l] of listeners) process.removeListener(s, l);
       process.kill(process.pid, signal);
     };
+    listeners.push([signal, listener]);
     h.signals.set(signal, listener);
     process.on(signal, listener);
   }
   return h;
 }
 
+/** Every signal listener installed by a hold, kept until a signal that arrived during a synchronous write has been handled. */
+const listeners: Array<[NodeJS.Signals, () => void]> = [];
+
 function releaseHeld(root: string, h: Held): void {
   held.delete(root);
-  for (const [signal, listener] of h.signals) process.removeListener(signal, listener);
+  // A signal that arrived during the write that just ended is handled on the event loop's next poll, before
+  // setImmediate callbacks: removing the listeners now would drop it, so they go after it (and it ends the process).
+  const installed = [...h.signals];
+  setImmediate(() => {
+    for (const [signal, listener] of installed) {
+      process.removeListener(signal, listener);
+      const at = listeners.findIndex(([, l]) => l === listener);
+      if (at >= 0) listeners.splice(at, 1);
+    }
+  });
   // Removed while still locked, so that a waiter that then locks the removed file sees it is not the current one and retries.
   try {
     fs.unlinkSync(h.file);
