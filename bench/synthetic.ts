@@ -101,7 +101,7 @@ function app(i: number, n: number, teams: number): AppSpec {
         resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '384Mi', memoryLimit: '768Mi' },
         env: { LOG_LEVEL: 'info', TOPIC: `${name}-events` },
         secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD' }, { name: 'api-key', envVar: 'API_KEY' }],
-        identity: { roles: ['roles/pubsub.publisher', 'roles/cloudsql.client'] },
+        identity: { roles: ['roles/pubsub.publisher'] },
       };
     case 'worker':
       return {
@@ -140,7 +140,6 @@ function app(i: number, n: number, teams: number): AppSpec {
         command: [`/app/${appName(group + 2)}`],
         args: ['migrate', 'up'],
         secrets: [{ name: 'db-admin-password', envVar: 'DB_PASSWORD' }],
-        identity: { roles: ['roles/cloudsql.client'] },
       };
   }
 }

@@ -7,6 +7,7 @@ export const dev: EnvironmentSpec = {
   name: 'dev',
   tier: Tier.DEVELOPMENT,
   gcpProject: 'acme-platform-dev',
+  gcpProjectNumber: '418227363001',
   region: 'europe-west1',
   domain: 'dev.acme.example',
   stateBucket: 'acme-platform-dev-tfstate',
@@ -20,8 +21,9 @@ export const dev: EnvironmentSpec = {
   // Every pull request labelled preview:<app> gets that app in namespace pr-<number>-<app> on this cluster.
   // The token (a Secret in the argocd namespace, created out of band) keeps five previews' polling within GitHub's rate limits.
   previews: { github: { owner: 'acme', repo: 'platform', tokenSecret: 'github-token' }, domain: 'preview.dev.acme.example' },
-  // Cloud SQL for the orders database, reached over private services access.
-  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
+  // Cloud SQL for the orders database, reached by private IP over private services access (the block Terraform reserves and peers).
+  privateServiceAccess: { cidr: '10.60.0.0/16' },
+  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432], privateServiceAccess: true } },
   release: releaseFile('environments/releases/dev.json', release),
   apps: {
     'prometheus-frontend': { env: { GCP_PROJECT: 'acme-platform-dev' } },

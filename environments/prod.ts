@@ -7,6 +7,7 @@ export const prod: EnvironmentSpec = {
   name: 'prod',
   tier: Tier.PRODUCTION,
   gcpProject: 'acme-platform-prod',
+  gcpProjectNumber: '418227363003',
   region: 'europe-west1',
   domain: 'acme.example',
   stateBucket: 'acme-platform-prod-tfstate',
@@ -21,8 +22,9 @@ export const prod: EnvironmentSpec = {
   sync: SyncPolicy.automated({ retry: { limit: 10, backoffMaxDuration: '10m' } }),
   // No deploys over the weekend (Friday 16:00 to Monday 08:00); a person can still sync an emergency fix.
   syncWindows: [{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h', timeZone: 'Europe/Paris', manualSync: true }],
-  // Cloud SQL for the orders database, reached over private services access.
-  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432] } },
+  // Cloud SQL for the orders database, reached by private IP over private services access (the block Terraform reserves and peers).
+  privateServiceAccess: { cidr: '10.60.0.0/16' },
+  endpoints: { 'orders-db': { description: 'Cloud SQL, orders database (private IP)', cidr: '10.60.0.0/24', ports: [5432], privateServiceAccess: true } },
   release: releaseFile('environments/releases/prod.json', release),
   teams: {
     // Peak: storefront-web at 12 pods plus its canary's 25% surge, catalog-api doubled while a blue-green version waits for promotion.

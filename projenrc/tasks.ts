@@ -88,6 +88,11 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     },
   });
 
+  // npm prints a banner (`> pkg@version task`) to stdout before every `npm run`; in JSON mode it goes to
+  // stderr (npm's lib/utils/display.js), so `npm run promote > body.md` holds only the pull-request body.
+  // The cost: npm's own summaries (npm ci, npm ls) print as JSON in this repository.
+  project.npmrc.addConfig('json', 'true');
+
   project.addTask('promote', {
     description: 'Promote apps to the next environment: npm run promote -- <app> --to <env> (or --all --to <env>)',
     exec: runTs('src/promote.ts'),
@@ -113,6 +118,16 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
     receiveArgs: true,
   });
   project.eslint?.addLintPattern('conformance');
+  // Issue #18: the real judges. A kube-apiserver + etcd built from their Go
+  // modules (cached outside the repo) server-side apply every environment.
+  // Needs Go; docs/conformance.md says what it checks and why.
+  project.addTask('conformance', {
+    description: 'Apply every environment of dist/ to a real kube-apiserver + etcd (built from Go modules) in Argo CD order; fail on rejections, warnings and drift (needs Go)',
+    exec: 'bash conformance/run.sh',
+    receiveArgs: true,
+  });
+  // Like the entry points below: `npm run conformance` without projen's runner in between.
+  project.package.setScript('conformance', 'bash conformance/run.sh');
 
   // `npm run <task>` runs these entry points directly, without projen's task
   // runner in between (about 0.5 s of every run); `npx projen <task>` runs the

@@ -1,5 +1,6 @@
 import { YamlFile } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
+import { ACTIONS, PLAN_SUMMARY_DIR, PipelineEnvironment, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
 
 /** Where the pull-request workflow is written. */
 export const WORKFLOW_FILE = '.github/workflows/platform.yml';
@@ -51,6 +52,15 @@ const proposed = [...new Set([...proposedBefore, ...(tooMany ? [] : wanted)])].f
 const added = [...new Set([...addedBefore].filter((name) => current.has(name) && !withdraw.includes(name)).concat(toAdd))].sort();
 
 let report = fs.readFileSync('diff.md', 'utf8');
+// The Terraform plans of the environments the pull request changes, when the pipeline planned them.
+let plans = [];
+try {
+  plans = fs.readdirSync(${JSON.stringify(PLAN_SUMMARY_DIR)}).filter((f) => f.endsWith('.md')).sort()
+    .map((f) => fs.readFileSync(${JSON.stringify(PLAN_SUMMARY_DIR)} + '/' + f, 'utf8'));
+} catch (err) {
+  plans = [];
+}
+if (plans.length > 0) report = '### Terraform plans\\n\\n' + plans.join('\\n') + '\\n' + report;
 if (report.length > limit) {
   report = report.slice(0, limit) + '\\n\\n(Truncated: the whole report is in the rendered-diff artifact of this run.)';
 }
@@ -82,14 +92,15 @@ if (toAdd.length > 0) {
 }
 `;
 
-const setupNode = { uses: 'actions/setup-node@v4', with: { 'node-version': 20, 'cache': 'npm' } };
+const setupNode = { uses: ACTIONS.setupNode, with: { 'node-version': 20, 'cache': 'npm' } };
 
 /**
  * GitHub Actions for this repository: `.ci/run` on every push and pull
  * request (the required status check), and on pull requests the rendered
  * diff as a comment plus the preview labels.
  */
-export function addPlatformWorkflow(project: TypeScriptProject): void {
+export function addPlatformWorkflow(project: TypeScriptProject, pipeline: readonly PipelineEnvironment[] = []): void {
+  const planJobs = pullRequestPlanJobs(pipeline);
   new YamlFile(project, WORKFLOW_FILE, {
     obj: {
       name: 'platform',
@@ -103,21 +114,24 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 30,
           'steps': [
-            { uses: 'actions/checkout@v4', with: { 'persist-credentials': false } },
+            { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
             setupNode,
             { run: 'bash .ci/run', env: { CI: 'true' } },
           ],
         },
+        ...planJobs,
         review: {
           'name': 'rendered diff and preview labels',
-          'if': "github.event_name == 'pull_request'",
+          // With the pipeline, after the Terraform plans, whose summaries go in the same comment (whatever their outcome).
+          ...(pipeline.length > 0 ? { needs: Object.keys(planJobs) } : {}),
+          'if': pipeline.length > 0 ? "!cancelled() && github.event_name == 'pull_request'" : "github.event_name == 'pull_request'",
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 20,
           // Commenting and labelling; a pull request from a fork gets a read-only token, so there it only reports.
           'permissions': { 'contents': 'read', 'pull-requests': 'write', 'issues': 'write' },
           'steps': [
             // The merge commit and its first parent: the base branch as GitHub merged it (not as it is now).
-            { uses: 'actions/checkout@v4', with: { 'fetch-depth': 2, 'persist-credentials': false } },
+            { uses: ACTIONS.checkout, with: { 'fetch-depth': 2, 'persist-credentials': false } },
             setupNode,
             { run: 'npm ci --no-audit --no-fund' },
             {
@@ -127,11 +141,12 @@ export function addPlatformWorkflow(project: TypeScriptProject): void {
                 'cat diff.md >> "$GITHUB_STEP_SUMMARY"',
               ].join('\n'),
             },
-            { uses: 'actions/upload-artifact@v4', with: { name: 'rendered-diff', path: 'diff.md\ndiff.json' } },
+            { uses: ACTIONS.uploadArtifact, with: { name: 'rendered-diff', path: 'diff.md\ndiff.json' } },
+            ...downloadPlanSummaries(pipeline),
             {
               'name': 'Comment the diff and label the previews',
               'continue-on-error': '${{ github.event.pull_request.head.repo.fork }}',
-              'uses': 'actions/github-script@v7',
+              'uses': ACTIONS.githubScript,
               'with': { script: COMMENT_AND_LABEL_SCRIPT },
             },
           ],

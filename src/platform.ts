@@ -1,6 +1,6 @@
 import { apps } from './apps';
 import type { AppExtension } from './k8s';
-import type { PlatformSpec } from './model';
+import { Alerts, type PlatformSpec } from './model';
 import { teams } from './teams';
 import { dev } from '../environments/dev';
 import { prod } from '../environments/prod';
@@ -15,6 +15,11 @@ export const platform: PlatformSpec = {
   environments: [dev, staging, prod],
   teams,
   apps,
+  // Every Application of prod alerts the platform team; each team's own alerts are in src/teams.ts.
+  alerts: Alerts.slack({ channel: '#platform-alerts' }),
+  notifications: { email: { host: 'smtp.acme.example', from: 'argocd@acme.example' }, outOfSyncAfter: '30m' },
+  // The Terraform pipeline (.github/workflows/infrastructure.yml and drift.yml) authenticates as this repository.
+  pipeline: {},
 };
 
 /**

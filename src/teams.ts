@@ -1,4 +1,4 @@
-import type { TeamSpec } from './model';
+import { Alerts, type TeamSpec } from './model';
 
 /** The teams of the example platform. Quotas can be raised per environment in environments/. */
 export const teams: TeamSpec[] = [
@@ -7,12 +7,14 @@ export const teams: TeamSpec[] = [
     owners: 'team-storefront@acme.example',
     description: 'The shop customers see: web front end and product catalogue',
     namespaces: ['storefront'],
+    alerts: Alerts.slack({ channel: '#storefront-alerts' }),
   },
   {
     name: 'orders',
     owners: 'team-orders@acme.example',
     description: 'Order taking, fulfilment and reporting',
     namespaces: ['orders'],
+    alerts: Alerts.email({ to: 'orders-oncall@acme.example' }),
   },
   {
     name: 'observability',

@@ -15,6 +15,6 @@ export const ordersDbMigrate: AppSpec = {
   args: ['migrate', 'up'],
   resources: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
   secrets: [{ name: 'db-admin-password', envVar: 'DB_PASSWORD' }],
+  // Connects to the instance's private IP with the password: no Cloud SQL IAM role (that is for the connectors).
   egress: ['orders-db'],
-  identity: { roles: ['roles/cloudsql.client'] },
 };

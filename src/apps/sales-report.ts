@@ -10,6 +10,8 @@ export const salesReport: AppSpec = {
   image: `${REGISTRY}/sales-report`,
   resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
   env: { REPORT_DATASET: 'sales' },
-  identity: { roles: ['roles/bigquery.dataEditor', 'roles/bigquery.jobUser'] },
+  // Runs query and load jobs in the project (jobUser holds no data access), and writes the report's tables
+  // into its own dataset only: dataEditor on `sales`, not on every dataset of the project.
+  identity: { roles: ['roles/bigquery.jobUser'], datasetRoles: [{ dataset: 'sales', role: 'roles/bigquery.dataEditor' }] },
   calls: ['orders-api'],
 };

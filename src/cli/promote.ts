@@ -58,7 +58,7 @@ function promoteHeld(options: PromoteOptions, out: Console, repository: Reposito
     return 1;
   }
   const skipped = plan.skipped.map((s) => `${s.app} (${s.reason})`).join(', ');
-  if (plan.promoted.length === 0) {
+  if (plan.promoted.length === 0 && plan.promotedAddons.length === 0) {
     if (plan.unchanged.length > 0) out.log(`Nothing to promote: ${plan.unchanged.join(', ')} already run${plan.unchanged.length === 1 ? 's' : ''} in "${plan.to}" what runs in "${plan.from}".`);
     else out.log(`Nothing to promote from "${plan.from}" to "${plan.to}".`);
     if (skipped) out.log(`Left out: ${skipped}.`);
@@ -86,14 +86,25 @@ function promoteHeld(options: PromoteOptions, out: Console, repository: Reposito
 
   const tiers = tiersOf(rendered.resolved);
   const report = review({ base: before, head: rendered.files, baseLabel: 'before promotion', headLabel: 'after promotion', tiers });
-  const what = plan.promoted.map((p) => `\`${p.app}\` ${p.previous ? `${p.previous.tag} → ` : ''}${p.from.tag}`).join(', ');
+  const what = [
+    ...plan.promoted.map((p) => `\`${p.app}\` ${p.previous ? `${p.previous.tag} → ` : ''}${p.from.tag}`),
+    ...plan.promotedAddons.map((p) => `\`${p.addon}\` ${p.previous} → ${p.version}`),
+  ].join(', ');
   out.log(`## Promote ${what} from ${plan.from} to ${plan.to}`);
-  out.log('');
-  out.log('| app | ' + `${plan.from} (source)` + ' | ' + `${plan.to} before` + ' | ' + `${plan.to} after` + ' |');
-  out.log('|---|---|---|---|');
-  for (const p of plan.promoted) {
-    const v = (e?: { tag: string; digest?: string }) => (e ? `${e.tag}${e.digest ? ` (\`${e.digest.slice(0, 19)}…\`)` : ''}` : '—');
-    out.log(`| ${p.app} | ${v(p.from)} | ${v(p.previous)} | ${v(p.from)} |`);
+  if (plan.promoted.length > 0) {
+    out.log('');
+    out.log('| app | ' + `${plan.from} (source)` + ' | ' + `${plan.to} before` + ' | ' + `${plan.to} after` + ' |');
+    out.log('|---|---|---|---|');
+    for (const p of plan.promoted) {
+      const v = (e?: { tag: string; digest?: string }) => (e ? `${e.tag}${e.digest ? ` (\`${e.digest.slice(0, 19)}…\`)` : ''}` : '—');
+      out.log(`| ${p.app} | ${v(p.from)} | ${v(p.previous)} | ${v(p.from)} |`);
+    }
+  }
+  if (plan.promotedAddons.length > 0) {
+    out.log('');
+    out.log('| add-on (chart) | ' + `${plan.from} (source)` + ' | ' + `${plan.to} before` + ' | ' + `${plan.to} after` + ' |');
+    out.log('|---|---|---|---|');
+    for (const p of plan.promotedAddons) out.log(`| ${p.addon} | ${p.version} | ${p.previous} | ${p.version} |`);
   }
   if (plan.unchanged.length > 0) out.log(`\nAlready up to date in ${plan.to}: ${plan.unchanged.join(', ')}.`);
   if (skipped) out.log(`\nLeft out: ${skipped}.`);

@@ -1,3 +1,4 @@
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
@@ -21,7 +22,7 @@ export interface AppIdentityProps {
 /**
  * An app's Google identity: its service account, which only the app's
  * Kubernetes ServiceAccount may impersonate (Workload Identity), its
- * declared project roles, and its Secret Manager secrets, each readable by
+ * declared project roles and BigQuery dataset roles, and its Secret Manager secrets, each readable by
  * this service account alone. Secrets are declared without a value: their
  * versions are added out of band and never pass through Git or Terraform state.
  */
@@ -48,6 +49,10 @@ export class AppIdentity extends Construct {
     });
     for (const role of identity.roles) {
       new ProjectIamMember(this, `role-${roleId(role)}`, { project, role, member: this.serviceAccount.member });
+    }
+    // Data access on the datasets the app names only (the datasets themselves are created elsewhere).
+    for (const { dataset, role } of identity.datasetRoles) {
+      new BigqueryDatasetIamMember(this, `dataset-${dataset}-${roleId(role)}`, { project, datasetId: dataset, role, member: this.serviceAccount.member });
     }
 
     for (const ref of app.secrets) {

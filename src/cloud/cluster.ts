@@ -115,6 +115,9 @@ export class GkeCluster extends Construct {
         cidrBlocks: c.authorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })),
       },
       datapathProvider: 'ADVANCED_DATAPATH',
+      // No Service may claim external IPs: whoever can create a Service could intercept traffic to any address
+      // (CVE-2020-8554; kubernetes.io/docs/tasks/network/block-services-with-externalips). GKE then refuses them.
+      serviceExternalIpsConfig: { enabled: false },
       // Pod-to-pod traffic inside a node goes through the VPC too, so the subnet's flow logs
       // and firewall rules see all of it (CIS GKE 5.6.1, checkov CKV_GCP_61).
       enableIntranodeVisibility: true,

@@ -3,9 +3,11 @@ import { GcsBackend, TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
 import type { ResolvedEnvironment } from '../model';
 import { AppIdentity } from './app-identity';
+import { ArgoCdNotifications } from './argocd-notifications';
 import { GkeCluster } from './cluster';
 import { cloudLabels } from './labels';
 import { Network } from './network';
+import { PipelineIdentity } from './pipeline';
 import { PublicEndpoint } from './public-endpoint';
 import { ProjectServices } from './services';
 
@@ -45,6 +47,10 @@ export class EnvironmentStack extends TerraformStack {
     const services = new ProjectServices(this, 'api', { env });
     const network = new Network(this, 'network', { env, services });
     const gke = new GkeCluster(this, 'gke', { env, services, network });
+    if (env.notifications.identity) {
+      new ArgoCdNotifications(this, 'argocd-notifications', { env, identity: env.notifications.identity, services, cluster: gke.cluster });
+    }
+    if (env.pipeline) new PipelineIdentity(this, 'pipeline', { env, pipeline: env.pipeline, services, nodeServiceAccount: gke.nodeServiceAccount });
     for (const app of env.apps) {
       if (app.identity) {
         new AppIdentity(this, `app-${app.name}`, { env, app, identity: app.identity, services, cluster: gke.cluster });

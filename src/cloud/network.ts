@@ -1,3 +1,4 @@
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRoute } from '@cdktf/provider-google/lib/compute-route';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
@@ -5,9 +6,10 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Construct } from 'constructs';
 import { PRIVATE_GOOGLE_ACCESS, ResolvedEnvironment } from '../model';
-import type { ProjectServices } from './services';
+import { ProjectServices, SERVICE_NETWORKING } from './services';
 
 /** Names of the subnet's secondary ranges, which the cluster's IP allocation policy refers to. */
 export const SECONDARY_RANGES = { pods: 'pods', services: 'services' } as const;
@@ -111,5 +113,29 @@ export class Network extends Construct {
       ttl: 300,
       rrdatas: [`${PRIVATE_GOOGLE_ACCESS.hostname}.`],
     });
+
+    // Private services access: the block the environment declares, reserved in the VPC and peered with Google's
+    // service producer network, where Cloud SQL (and Memorystore) place private IPs the endpoints' policies allow.
+    const psa = env.privateServiceAccess;
+    if (psa) {
+      const range = new ComputeGlobalAddress(this, 'private-services-range', {
+        project,
+        name: `${name}-private-services`,
+        description: `Private services access of the ${env.name} environment (Cloud SQL and other Google-managed services' private IPs)`,
+        purpose: 'VPC_PEERING',
+        addressType: 'INTERNAL',
+        address: psa.address,
+        prefixLength: psa.prefixLength,
+        network: this.vpc.id,
+      });
+      new ServiceNetworkingConnection(this, 'private-services-connection', {
+        network: this.vpc.id,
+        service: SERVICE_NETWORKING,
+        reservedPeeringRanges: [range.name],
+        // Deleting the peering fails while an instance uses it; leave it to whoever removes the instances.
+        deletionPolicy: 'ABANDON',
+        dependsOn: [services.requireService(SERVICE_NETWORKING)],
+      });
+    }
   }
 }

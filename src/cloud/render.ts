@@ -84,6 +84,14 @@ export function addEnvironmentStacks(scope: Construct, platform: ResolvedPlatfor
  */
 function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): void {
   const taken = new Map<string, string>([[`service account "${NODE_SERVICE_ACCOUNT_ID}"`, 'the GKE nodes']]);
+  if (env.notifications.identity) {
+    taken.set(`service account "${env.notifications.identity.accountId}"`, 'Argo CD notifications');
+    for (const s of env.notifications.secrets) taken.set(`secret "${s.secretId}"`, 'Argo CD notifications');
+  }
+  if (env.pipeline) {
+    taken.set(`service account "${env.pipeline.plan.accountId}"`, 'the pipeline (plan)');
+    taken.set(`service account "${env.pipeline.apply.accountId}"`, 'the pipeline (apply)');
+  }
   const claim = (what: string, owner: string, path: string, received: string, fix: string) => {
     const other = taken.get(what);
     if (other === undefined) {

@@ -30,22 +30,34 @@ export interface ProjectServicesProps {
  * depend on them, and disabling an API can delete its resources.
  */
 export class ProjectServices extends Construct {
-  private readonly services = new Map<ProjectApi, ProjectService>();
+  private readonly services = new Map<string, ProjectService>();
 
   constructor(scope: Construct, id: string, props: ProjectServicesProps) {
     super(scope, id);
-    for (const [name, service] of Object.entries(PROJECT_APIS) as [ProjectApi, string][]) {
-      this.services.set(name, new ProjectService(this, name, {
-        project: props.env.gcpProject,
-        service,
-        disableOnDestroy: false,
-        disableDependentServices: false,
-      }));
-    }
+    const enable = (name: string, service: string) => this.services.set(service, new ProjectService(this, name, {
+      project: props.env.gcpProject,
+      service,
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }));
+    for (const [name, service] of Object.entries(PROJECT_APIS)) enable(name, service);
+    // Private services access: the peering needs servicenetworking, the services placed in it their own APIs.
+    const psa = props.env.privateServiceAccess;
+    for (const service of psa ? [SERVICE_NETWORKING, ...psa.apis] : []) enable(service.replace(/\.googleapis\.com$/, ''), service);
   }
 
   /** The services to list in `depends_on` of a resource that calls these APIs. */
   public require(...apis: ProjectApi[]): ProjectService[] {
-    return apis.map((api) => this.services.get(api)!);
+    return apis.map((api) => this.services.get(PROJECT_APIS[api])!);
+  }
+
+  /** The service of an API enabled for this environment only (private services access), by its full name. */
+  public requireService(service: string): ProjectService {
+    const found = this.services.get(service);
+    if (!found) throw new Error(`API ${service} is not enabled for this environment`);
+    return found;
   }
 }
+
+/** The API behind private services access peerings. */
+export const SERVICE_NETWORKING = 'servicenetworking.googleapis.com';

@@ -46,6 +46,21 @@ const BUILT_IN_EXEMPTIONS: readonly { rule: string; reason: string; expires?: st
   },
 }];
 
+/**
+ * Exemptions of Terraform blocks the platform itself declares, listed in every
+ * report like the others: the pipeline's apply identity holds admin roles on
+ * its environment's project because it manages what the stack declares there;
+ * only a job in the protected GitHub environment of the same name may
+ * impersonate it (src/cloud/pipeline.ts).
+ */
+interface TerraformExemption { rule: string; reason: string; applies: (name: string, body: Record<string, unknown>) => boolean }
+const BUILT_IN_TERRAFORM_EXEMPTIONS: readonly TerraformExemption[] = [{
+  rule: 'iam-no-primitive-roles',
+  reason: 'built in: the pipeline\'s apply identity manages the project\'s resources; only jobs in the protected GitHub environment of the same name may impersonate it',
+  applies: (name, body) => name.startsWith('pipeline_apply-')
+    && String(body?.member) === '${google_service_account.pipeline_apply-service-account.member}',
+}];
+
 export interface GuardrailOptions {
   /** The platform, for environment tiers and exemptions. */
   readonly platform: ResolvedPlatform;
@@ -190,8 +205,9 @@ export function runGuardrails(objects: readonly CheckedObject[], options: Guardr
             message: f.message ?? rule.summary,
             fix: `${rule.fix} (checkov ${rule.checkov}, CIS GKE ${rule.cis})`,
           };
-          const exemption = objectExemptionFor(v);
-          if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: exemption.expires });
+          const exemption = objectExemptionFor(v)
+            ?? BUILT_IN_TERRAFORM_EXEMPTIONS.find((e) => e.rule === v.rule && e.applies(block.name, block.body as Record<string, unknown>));
+          if (exemption) exempted.push({ ...v, reason: exemption.reason, expires: (exemption as { expires?: string }).expires });
           else violations.push(v);
         }
       }

@@ -95,6 +95,77 @@ function anonymousPullRequestPolls(set: CheckedObject): number {
   return perHour;
 }
 
+
+/** An AppProject's admission of kinds, as Argo CD reads it (argo-cd pkg/apis/application/v1alpha1/app_project_types.go, IsGroupKindPermitted). */
+interface ProjectKinds {
+  readonly name: string;
+  readonly clusterWhitelist: readonly any[];
+  readonly namespacedWhitelist?: readonly any[];
+  readonly namespacedBlacklist: readonly any[];
+}
+
+/** The directories (relative to the environment) that an environment's Applications sync, with each one's project. */
+interface SyncedDir { readonly dir: string; readonly recurse: boolean; readonly application: string; readonly project?: ProjectKinds }
+const syncedDirs = new WeakMap<readonly CheckedObject[], SyncedDir[]>();
+
+function syncedDirsOf(context: RuleContext): SyncedDir[] {
+  const applications = context.objectsOf('Application');
+  let found = syncedDirs.get(applications);
+  if (!found) {
+    const projects = new Map<string, ProjectKinds>();
+    for (const p of context.objectsOf('AppProject')) {
+      const spec = (p.manifest.spec ?? {}) as any;
+      projects.set(name(p), {
+        name: name(p),
+        clusterWhitelist: Array.isArray(spec.clusterResourceWhitelist) ? spec.clusterResourceWhitelist : [],
+        namespacedWhitelist: Array.isArray(spec.namespaceResourceWhitelist) ? spec.namespaceResourceWhitelist : undefined,
+        namespacedBlacklist: Array.isArray(spec.namespaceResourceBlacklist) ? spec.namespaceResourceBlacklist : [],
+      });
+    }
+    found = [];
+    for (const a of applications) {
+      const spec = (a.manifest.spec ?? {}) as any;
+      const path = spec?.source?.path;
+      const prefix = `${DIST_DIR}/${a.environment}/`;
+      if (typeof path !== 'string' || !path.startsWith(prefix)) continue;
+      const recurse = spec.source.directory?.recurse === true;
+      found.push({ dir: path.slice(prefix.length), recurse, application: name(a), project: projects.get(spec.project) });
+    }
+    syncedDirs.set(applications, found);
+  }
+  return found;
+}
+
+function groupOf(apiVersion: unknown): string {
+  const v = String(apiVersion ?? '');
+  return v.includes('/') ? v.split('/')[0] : '';
+}
+
+function listed(list: readonly any[], group: string, kind: string): boolean {
+  const matches = (pattern: unknown, value: string) => pattern === '*' || pattern === value;
+  return list.some((e) => matches(e?.group ?? '', group) && matches(e?.kind, kind));
+}
+
+/** The apps whose pods each app directory (`apps/<app>`) runs: each pod template's (a migration's too) name label. Indexed once per environment. */
+const podAppsByDir = new WeakMap<readonly CheckedObject[], Map<string, Set<string>>>();
+
+function podAppsOf(context: RuleContext): Map<string, Set<string>> {
+  let found = podAppsByDir.get(context.environmentObjects);
+  if (!found) {
+    found = new Map();
+    for (const o of context.environmentObjects) {
+      const dir = /^(apps\/[^/]+)\//.exec(o.file)?.[1];
+      const app = ((o.manifest.metadata as any)?.labels ?? {})['app.kubernetes.io/name'];
+      if (!dir || typeof app !== 'string' || !podTemplate(o.manifest)) continue;
+      const set = found.get(dir) ?? new Set<string>();
+      set.add(app);
+      found.set(dir, set);
+    }
+    podAppsByDir.set(context.environmentObjects, found);
+  }
+  return found;
+}
+
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH)/i;
 const SECRET_VALUE = [
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
@@ -106,7 +177,9 @@ const SECRET_VALUE = [
   // Quantifiers are bounded: an unbounded prefix backtracks quadratically on long values.
   { pattern: /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,256}@/i, what: 'a URL with a password' },
 ];
-const CONFIG_SECRET_LINE = /^[ \t]{0,32}["']?[\w.-]{0,64}(password|passwd|secret|token|api_?key|private_?key)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?([^"'\s#]{6,})/im;
+// A value starting with `$` is Argo CD's reference to a key of its Secrets (`token: $slack-token`), not a secret:
+// argo-cd docs/operator-manual/notifications/services/slack.md, docs/operator-manual/user-management/index.md ("$<key>").
+const CONFIG_SECRET_LINE = /^[ \t]{0,32}["']?[\w.-]{0,64}(password|passwd|secret|token|api_?key|private_?key)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?!\$)([^"'\s#]{6,})/im;
 
 /** Whether an env value with a secret-sounding name is a literal secret (not empty, not a path or a reference). */
 /**
@@ -570,6 +643,83 @@ export const KUBERNETES_RULES: readonly Rule[] = [
         }
       });
       return out;
+    },
+  },
+  {
+    id: 'argocd-project-admits-kind',
+    severity: 'error',
+    scope: 'all',
+    summary: 'every object an Application syncs must be of a kind its AppProject admits',
+    rationale: 'Argo CD refuses to sync a kind the project does not admit, and team projects admit exactly the kinds the renderer writes: '
+      + 'an escape hatch adding a Role, a quota or a cluster-scoped kind to an app would fail in the cluster, so it fails here first',
+    fix: 'render only the kinds the app renderer writes (TEAM_APP_KINDS in src/k8s/gitops-chart.ts); a new kind of the renderer is added there, with a reason',
+    equivalents: ['Argo CD: AppProject namespaceResourceWhitelist / clusterResourceWhitelist (enforced at sync)', 'Kyverno: (none)'],
+    check(object, context) {
+      const dir = object.file.split('/').slice(0, -1).join('/');
+      const synced = syncedDirsOf(context).find((d) => d.dir === dir || (d.recurse && dir.startsWith(`${d.dir}/`)));
+      const project = synced?.project;
+      if (!project) return [];
+      const group = groupOf(object.manifest.apiVersion);
+      const kind = String(object.manifest.kind);
+      const admitted = CLUSTER_SCOPED.has(kind)
+        ? listed(project.clusterWhitelist, group, kind)
+        : (project.namespacedWhitelist === undefined || listed(project.namespacedWhitelist, group, kind))
+          && !listed(project.namespacedBlacklist, group, kind);
+      return admitted ? [] : [{
+        path: 'kind',
+        value: `${group ? `${group}/` : ''}${kind}`,
+        message: `is not admitted by AppProject ${project.name}, which Application ${synced!.application} syncs this directory with`,
+      }];
+    },
+  },
+  {
+    id: 'secret-store-own-service-account',
+    severity: 'error',
+    scope: 'all',
+    summary: 'a SecretStore must authenticate as the ServiceAccount of its own app',
+    rationale: 'a store that names another app\'s ServiceAccount (the migration\'s, say) reads every secret that app may read, the database admin password included',
+    fix: 'name the ServiceAccount of the app the SecretStore belongs to in serviceAccountRef (the renderer does)',
+    equivalents: ['kube-linter: (none)', 'Polaris: (none)', 'Kyverno: (none; ESO has no such check either)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'SecretStore' || !String(object.manifest.apiVersion).startsWith('external-secrets.io/')) return [];
+      const owner = ((object.manifest.metadata as any)?.labels ?? {})['app.kubernetes.io/name'];
+      const providers = (object.manifest.spec as any)?.provider ?? {};
+      const out: Finding[] = [];
+      for (const [provider, config] of Object.entries(providers)) {
+        for (const [auth, settings] of Object.entries((config as any)?.auth ?? {})) {
+          const ref = (settings as any)?.serviceAccountRef?.name;
+          if (ref === undefined) continue;
+          const path = `spec.provider.${provider}.auth.${auth}.serviceAccountRef.name`;
+          const account = context.objectsIn('ServiceAccount', ns(object)).find((sa) => name(sa) === ref);
+          const accountApp = ((account?.manifest.metadata as any)?.labels ?? {})['app.kubernetes.io/name'];
+          if (!account) out.push({ path, value: ref, message: 'names a ServiceAccount that is not rendered in its namespace' });
+          else if (accountApp !== owner) out.push({ path, value: ref, message: `names the ServiceAccount of ${accountApp ? `app ${accountApp}` : 'no app'}, not of ${owner ? `app ${owner}` : 'its own app'}` });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: 'network-policy-own-pods',
+    severity: 'error',
+    scope: 'all',
+    summary: 'a NetworkPolicy in an app\'s directory must select that directory\'s own pods by app name',
+    rationale: 'network policies add up: one in an app\'s directory that selects every pod of the namespace (or another app\'s) would reopen what the '
+      + 'namespace\'s default deny, owned by the platform, closes; team projects must admit NetworkPolicy for the app\'s own policy',
+    fix: 'select the app\'s pods: spec.podSelector.matchLabels["app.kubernetes.io/name"] = <app> (the renderer does)',
+    equivalents: ['kube-linter: (none)', 'Polaris: (none)', 'Kyverno: (custom policy on NetworkPolicy.spec.podSelector)'],
+    check(object, context) {
+      if (object.manifest.kind !== 'NetworkPolicy') return [];
+      const dir = /^(apps\/[^/]+)\//.exec(object.file)?.[1];
+      if (!dir) return [];
+      const own = podAppsOf(context).get(dir) ?? new Set<string>();
+      const selected = (object.manifest.spec as any)?.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+      if (typeof selected === 'string' && own.has(selected)) return [];
+      return [{
+        path: 'spec.podSelector.matchLabels.app.kubernetes.io/name',
+        value: selected,
+        message: `must name an app of ${dir}/ (${[...own].sort().join(', ') || 'none rendered'}), so that the policy opens no other pod`,
+      }];
     },
   },
   {

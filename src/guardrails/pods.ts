@@ -72,5 +72,5 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
 export const CLUSTER_SCOPED = new Set([
   'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'CustomResourceDefinition',
   'ClusterSecretStore', 'PersistentVolume', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'ClusterIssuer', 'GatewayClass',
+  'ClusterIssuer', 'GatewayClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
 ]);

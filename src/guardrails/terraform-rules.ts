@@ -117,6 +117,17 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
       ? [] : [{ path: 'datapath_provider', value: at(r, 'datapath_provider') }]),
   },
   requires({
+    id: 'gke-no-service-external-ips',
+    severity: 'error',
+    scope: 'all',
+    resourceType: CLUSTER,
+    checkov: '-',
+    cis: '-',
+    summary: 'Services must not be able to claim external IPs',
+    rationale: 'a Service with spec.externalIPs captures traffic to any address it names, cluster-wide (CVE-2020-8554)',
+    fix: fix('set service_external_ips_config.enabled = false'),
+  }, 'service_external_ips_config.enabled', (v) => v === false),
+  requires({
     id: 'gke-shielded-nodes',
     severity: 'error',
     scope: 'all',

@@ -15,6 +15,15 @@ export interface ArgoSource {
   readonly directory?: { readonly recurse?: boolean };
 }
 
+/** A Helm chart from a chart repository, rendered by Argo CD with these values. */
+export interface ArgoHelmSource {
+  readonly repoURL: string;
+  readonly chart: string;
+  /** The exact chart version. */
+  readonly targetRevision: string;
+  readonly helm: { readonly releaseName: string; readonly valuesObject: Readonly<Record<string, unknown>> };
+}
+
 export interface ArgoDestination {
   readonly name: string;
   readonly namespace: string;
@@ -23,6 +32,8 @@ export interface ArgoDestination {
 export interface ArgoSyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions?: readonly string[];
+  /** Labels and annotations of the namespace `CreateNamespace=true` creates. */
+  readonly managedNamespaceMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   readonly retry?: {
     readonly limit: number;
     readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
@@ -31,7 +42,7 @@ export interface ArgoSyncPolicy {
 
 export interface ApplicationSpec {
   readonly project: string;
-  readonly source: ArgoSource;
+  readonly source: ArgoSource | ArgoHelmSource;
   readonly destination: ArgoDestination;
   readonly syncPolicy: ArgoSyncPolicy;
   readonly revisionHistoryLimit?: number;
@@ -63,7 +74,10 @@ export interface AppProjectSpec {
     readonly groups: readonly string[];
     readonly policies: readonly string[];
   }[];
-  readonly orphanedResources?: { readonly warn: boolean };
+  readonly orphanedResources?: {
+    readonly warn: boolean;
+    readonly ignore?: readonly { readonly group: string; readonly kind: string; readonly name?: string }[];
+  };
   readonly syncWindows?: readonly {
     readonly kind: string;
     readonly schedule: string;
@@ -130,11 +144,21 @@ export class ExternalSecret extends KubeObject {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { kind: 'SecretStore', name: props.storeName },
         target: { name: props.targetName, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-        data: [{ secretKey: SECRET_KEY, remoteRef: { key: props.remoteKey, version: 'latest' } }],
+        data: [{ secretKey: SECRET_KEY, remoteRef: { key: props.remoteKey, version: 'latest', ...REMOTE_REF_DEFAULTS } }],
       },
     });
   }
 }
+
+/**
+ * What External Secrets defaults in each `spec.data[].remoteRef` (its CRD
+ * and webhook: conversionStrategy Default, decodingStrategy None,
+ * metadataPolicy None, nullBytePolicy Ignore), written out: Argo CD diffs
+ * a custom resource's lists whole, so a list the server filled in differs
+ * from ours forever and self-heal re-applies it endlessly (argo-cd
+ * `docs/user-guide/diffing.md`, known types vs custom resources).
+ */
+export const REMOTE_REF_DEFAULTS = { conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None', nullBytePolicy: 'Ignore' } as const;
 
 /** The key under which each synced Secret holds its value. */
 export const SECRET_KEY = 'value';
@@ -148,12 +172,21 @@ export class ArgoRollout extends KubeObject {
     /** The pod template, already as JSON. */
     readonly template: unknown;
     readonly strategy: unknown;
+    /** Rollbacks to one of this many previous revisions skip the strategy's steps. */
+    readonly rollbackWindow: number;
   }) {
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
       metadata: props.metadata,
-      spec: { replicas: props.replicas, revisionHistoryLimit: 5, selector: props.selector, template: props.template, strategy: props.strategy },
+      spec: {
+        replicas: props.replicas,
+        revisionHistoryLimit: 5,
+        rollbackWindow: props.rollbackWindow > 0 ? { revisions: props.rollbackWindow } : undefined,
+        selector: props.selector,
+        template: props.template,
+        strategy: props.strategy,
+      },
     });
   }
 }
@@ -171,7 +204,12 @@ export class PrometheusAnalysisTemplate extends KubeObject {
     readonly successCondition: string;
     readonly interval: string;
     readonly failureLimit: number;
+    readonly initialDelay: string;
+    readonly inconclusiveLimit: number;
   }) {
+    // A measurement with no number (no series yet; 0/0 with no traffic) meets neither condition, so Argo Rollouts
+    // counts it inconclusive, not failed (its analysis docs: "Handling Metric Results", empty results and NaN).
+    const measured = 'len(result) > 0 && !isNaN(result[0])';
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
@@ -181,9 +219,12 @@ export class PrometheusAnalysisTemplate extends KubeObject {
         args: [{ name: CANARY_HASH_ARG }],
         metrics: [{
           name: props.metric,
+          initialDelay: props.initialDelay,
           interval: props.interval,
           failureLimit: props.failureLimit,
-          successCondition: props.successCondition,
+          inconclusiveLimit: props.inconclusiveLimit,
+          successCondition: `${measured} && (${props.successCondition})`,
+          failureCondition: `${measured} && !(${props.successCondition})`,
           provider: { prometheus: { address: props.address, query: props.query } },
         }],
       },

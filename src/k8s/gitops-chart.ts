@@ -3,9 +3,15 @@ import { Construct } from 'constructs';
 import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
-import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy } from './crds';
-import { SYNC_WAVE, environmentLabels, teamLabels } from './labels';
+import {
+  ADDON_CLUSTER_KINDS, ARGOCD_CONFIG_APPLICATION, ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_APPLICATION, ARGOCD_NOTIFICATIONS_DIR, WAVES,
+  renderAddonApplication,
+} from './addons';
+import { subscriptionAnnotations } from './argocd-config';
+import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy, GroupKind } from './crds';
+import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, teamLabels } from './labels';
 import { renderPreviewGitOps } from './preview';
+import { PREVIEW_ADMISSION_KINDS } from './preview-admission';
 
 /** The AppProject of the platform team: namespaces and the Argo CD objects themselves. */
 export const PLATFORM_PROJECT = 'platform';
@@ -37,28 +43,117 @@ function syncPolicy(env: ResolvedEnvironment): ArgoSyncPolicy {
   };
 }
 
+/**
+ * The namespaced kinds an app's directory may hold (`namespaceResourceWhitelist`
+ * of each team's AppProject): what the app renderer writes (src/k8s/app/*),
+ * and nothing else: no Role or RoleBinding, quota, Secret or workload of
+ * another kind, and no cluster-scoped kind at all. A test holds every
+ * rendered app to it, and the guardrail `argocd-project-admits-kind` every
+ * object an Application syncs to its project.
+ */
+export const TEAM_APP_KINDS: readonly GroupKind[] = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'argoproj.io', kind: 'AnalysisTemplate' },
+  { group: 'argoproj.io', kind: 'Rollout' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'batch', kind: 'CronJob' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'cloud.google.com', kind: 'BackendConfig' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret' },
+  { group: 'external-secrets.io', kind: 'SecretStore' },
+  { group: 'monitoring.googleapis.com', kind: 'PodMonitoring' },
+  { group: 'networking.gke.io', kind: 'FrontendConfig' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+];
+
+/** The Argo Rollouts actions a team may run on its own Rollouts (argo-cd resource_customizations/argoproj.io/Rollout/actions). */
+export const TEAM_ROLLOUT_ACTIONS = ['promote-full', 'resume', 'abort', 'retry'] as const;
+
+/**
+ * What no Application creates and Kubernetes puts in every namespace: the
+ * cluster's CA bundle (kube-controller-manager's root-ca-cert-publisher) and
+ * the `default` ServiceAccount (its serviceaccount controller). Left out of
+ * the orphaned-resource warnings, which would otherwise never clear.
+ */
+const KUBERNETES_NAMESPACE_OBJECTS = [
+  { group: '', kind: 'ConfigMap', name: 'kube-root-ca.crt' },
+  { group: '', kind: 'ServiceAccount', name: 'default' },
+];
+
+/**
+ * What Argo CD's own chart creates at run time, outside Git: the initial admin
+ * password (argocd-server) and the Redis password (the chart's
+ * redis-secret-init hook Job; argo-helm charts/argo-cd/templates/redis-secret-init).
+ */
+const ARGOCD_RUNTIME_OBJECTS = [
+  { group: '', kind: 'Secret', name: 'argocd-initial-admin-secret' },
+  { group: '', kind: 'Secret', name: 'argocd-redis' },
+];
+
 function platformProjectSpec(platform: ResolvedPlatform, env: ResolvedEnvironment): AppProjectSpec {
-  const namespaces = [platform.gitops.argocdNamespace, ...env.teams.flatMap((t) => t.namespaces)];
+  const namespaces = [...new Set([platform.gitops.argocdNamespace, ...env.addons.map((a) => a.namespace)])].sort();
   return {
-    description: `Platform team: Argo CD objects and team namespaces of ${env.name}`,
-    sourceRepos: [platform.gitops.repoURL],
-    destinations: namespaces.map((namespace) => ({ name: env.cluster.name, namespace })),
-    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+    description: `Platform team: Argo CD and the add-ons, Argo CD objects and team namespaces of ${env.name}`,
+    sourceRepos: [...new Set([platform.gitops.repoURL, ...env.addons.map((a) => a.repoURL)])],
+    destinations: [...namespaces, ...env.teams.flatMap((t) => t.namespaces)].map((namespace) => ({ name: env.cluster.name, namespace })),
+    // With previews, also the admission policies of the preview namespaces (rendered with the previews' ApplicationSets).
+    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, ...ADDON_CLUSTER_KINDS, ...(env.previews ? PREVIEW_ADMISSION_KINDS : [])],
     roles: [{
       name: 'platform-admins',
       description: 'The platform team operates every Application of the environment',
       groups: [platform.platformOwners],
       policies: [`p, proj:${PLATFORM_PROJECT}:platform-admins, applications, *, ${PLATFORM_PROJECT}/*, allow`],
     }],
-    orphanedResources: { warn: true },
+    // The cluster's registration is applied once, at bootstrap, and never changes: no Application syncs it.
+    orphanedResources: { warn: true, ignore: [...KUBERNETES_NAMESPACE_OBJECTS, ...ARGOCD_RUNTIME_OBJECTS, { group: '', kind: 'Secret', name: clusterSecretName(env) }] },
   };
 }
 
+function clusterSecretName(env: ResolvedEnvironment): string {
+  return `cluster-${env.cluster.name}`;
+}
+
+/** The Secret that registers the cluster Argo CD runs in, under its GKE name. Holds no credential. */
+function renderClusterSecret(scope: Construct, platform: ResolvedPlatform, env: ResolvedEnvironment): void {
+  const ns = platform.gitops.argocdNamespace;
+  kube(k8s.KubeSecret, scope, 'cluster', {
+    metadata: {
+      name: clusterSecretName(env),
+      namespace: ns,
+      labels: { ...environmentLabels(platform, env), 'argocd.argoproj.io/secret-type': 'cluster' },
+    },
+    type: 'Opaque',
+    stringData: { name: env.cluster.name, server: IN_CLUSTER_SERVER },
+  });
+}
+
+/** The app-of-apps, which syncs `dist/<env>/argocd` (itself included, once bootstrapped). */
+function renderRootApplication(scope: Construct, platform: ResolvedPlatform, env: ResolvedEnvironment, wave?: string): void {
+  const ns = platform.gitops.argocdNamespace;
+  new ArgoApplication(scope, 'root', {
+    metadata: {
+      name: ROOT_APPLICATION, namespace: ns, labels: environmentLabels(platform, env), annotations: wave ? { [SYNC_WAVE]: wave } : undefined,
+    },
+    spec: {
+      project: PLATFORM_PROJECT,
+      source: { repoURL: platform.gitops.repoURL, targetRevision: platform.gitops.targetRevision, path: environmentPaths(env).argocd },
+      destination: { name: env.cluster.name, namespace: ns },
+      syncPolicy: syncPolicy(env),
+      revisionHistoryLimit: 10,
+    },
+  });
+}
+
 /**
- * What is applied by hand, once, to bootstrap Argo CD on a new cluster
- * (`kubectl apply -f dist/<env>/bootstrap/`): the cluster's registration under
- * its GKE name, the platform AppProject, and the root Application, which then
- * owns everything else. Rendered into `dist/<env>/bootstrap/`.
+ * What bootstraps Argo CD on a new cluster, once (docs/new-cluster.md), besides
+ * Argo CD itself (`bootstrap/argo-cd/`): the cluster's registration under its
+ * GKE name, the platform AppProject, and the root Application, which then
+ * owns everything, these included. Rendered into `dist/<env>/bootstrap/`.
  */
 export class BootstrapChart extends Chart {
   constructor(scope: Construct, id: string, props: { readonly platform: ResolvedPlatform; readonly env: ResolvedEnvironment }) {
@@ -70,25 +165,12 @@ export class BootstrapChart extends Chart {
     // Registers the cluster Argo CD runs in under its GKE name, so every
     // Application names the cluster it targets. Holds no credential: Argo CD
     // reaches its own cluster with its own service account.
-    kube(k8s.KubeSecret, this, 'cluster', {
-      metadata: { name: `cluster-${env.cluster.name}`, namespace: ns, labels: { ...labels, 'argocd.argoproj.io/secret-type': 'cluster' } },
-      type: 'Opaque',
-      stringData: { name: env.cluster.name, server: IN_CLUSTER_SERVER },
-    });
+    renderClusterSecret(this, platform, env);
     new ArgoAppProject(this, 'platform-project', {
       metadata: { name: PLATFORM_PROJECT, namespace: ns, labels },
       spec: platformProjectSpec(platform, env),
     });
-    new ArgoApplication(this, 'root', {
-      metadata: { name: ROOT_APPLICATION, namespace: ns, labels },
-      spec: {
-        project: PLATFORM_PROJECT,
-        source: { repoURL: platform.gitops.repoURL, targetRevision: platform.gitops.targetRevision, path: environmentPaths(env).argocd },
-        destination: { name: env.cluster.name, namespace: ns },
-        syncPolicy: syncPolicy(env),
-        revisionHistoryLimit: 10,
-      },
-    });
+    renderRootApplication(this, platform, env);
   }
 }
 
@@ -110,41 +192,56 @@ export class GitOpsChart extends Chart {
       labels,
       annotations: { [SYNC_WAVE]: wave },
       // Deleting an Application (an app removed from the platform) deletes what it deployed.
-      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      finalizers: [RESOURCES_FINALIZER],
     });
 
-    // The platform project, also applied at bootstrap, is owned by Git from then on.
+    // The bootstrap's platform project and root Application are owned by Git from then on (the root syncs itself).
     new ArgoAppProject(this, 'platform-project', {
-      metadata: { name: PLATFORM_PROJECT, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: '-2' } },
+      metadata: { name: PLATFORM_PROJECT, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: WAVES.projects } },
       spec: platformProjectSpec(platform, env),
     });
+    renderRootApplication(this, platform, env, WAVES.projects);
 
     for (const team of env.teams) {
       new ArgoAppProject(this, `project-${team.name}`, {
-        metadata: { name: team.name, namespace: ns, labels: teamLabels(platform, env, team.name), annotations: { [SYNC_WAVE]: '-2' } },
+        metadata: { name: team.name, namespace: ns, labels: teamLabels(platform, env, team.name), annotations: { [SYNC_WAVE]: WAVES.projects } },
         spec: {
           description: team.description ?? `Apps of team ${team.name}`,
           sourceRepos: [platform.gitops.repoURL],
           destinations: team.namespaces.map((namespace) => ({ name: env.cluster.name, namespace })),
-          // Namespaced kinds only; quotas and limits are the platform's.
+          // Exactly the kinds the app renderer writes, all namespaced: no Role, quota or policy of the platform's.
           clusterResourceWhitelist: [],
-          namespaceResourceBlacklist: [
-            { group: '', kind: 'ResourceQuota' },
-            { group: '', kind: 'LimitRange' },
-          ],
+          namespaceResourceWhitelist: TEAM_APP_KINDS,
           roles: [{
             name: 'developers',
-            description: `Engineers of team ${team.name}: see and sync their own apps`,
+            description: `Engineers of team ${team.name}: see and sync their own apps, promote, abort and retry their own Rollouts`,
             groups: [team.owners],
             policies: [
               `p, proj:${team.name}:developers, applications, get, ${team.name}/*, allow`,
               `p, proj:${team.name}:developers, applications, sync, ${team.name}/*, allow`,
+              ...TEAM_ROLLOUT_ACTIONS.map((a) => `p, proj:${team.name}:developers, applications, action/argoproj.io/Rollout/${a}, ${team.name}/*, allow`),
             ],
           }],
-          orphanedResources: { warn: true },
+          orphanedResources: { warn: true, ignore: KUBERNETES_NAMESPACE_OBJECTS },
           syncWindows: env.syncWindows.length > 0 ? env.syncWindows.map((w) => ({ ...w, applications: ['*'] })) : undefined,
         },
       });
+    }
+
+    for (const addon of env.addons) renderAddonApplication(this, platform, env, addon, PLATFORM_PROJECT);
+    const platformApp = (construct: string, name: string, path: string, wave: string) => new ArgoApplication(this, construct, {
+      metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: wave } },
+      spec: {
+        project: PLATFORM_PROJECT,
+        source: source(path),
+        destination: { name: env.cluster.name, namespace: ns },
+        syncPolicy: syncPolicy(env),
+        revisionHistoryLimit: 10,
+      },
+    });
+    platformApp('argocd-config', ARGOCD_CONFIG_APPLICATION, `${env.path}/${ARGOCD_CONFIG_DIR}`, WAVES.argocdConfig);
+    if (env.notifications.identity) {
+      platformApp('argocd-notifications', ARGOCD_NOTIFICATIONS_APPLICATION, `${env.path}/${ARGOCD_NOTIFICATIONS_DIR}`, WAVES.notifications);
     }
 
     const teamsApp: ApplicationSpec = {
@@ -154,13 +251,16 @@ export class GitOpsChart extends Chart {
       syncPolicy: syncPolicy(env),
       revisionHistoryLimit: 10,
     };
-    new ArgoApplication(this, 'teams', { metadata: metadata(TEAMS_APPLICATION, environmentLabels(platform, env), '-1'), spec: teamsApp });
+    new ArgoApplication(this, 'teams', { metadata: metadata(TEAMS_APPLICATION, environmentLabels(platform, env), WAVES.teams), spec: teamsApp });
 
     renderPreviewGitOps(this, platform, env);
 
+    const alertsOf = new Map(env.teams.map((t) => [t.name, subscriptionAnnotations(t.alerts)]));
     for (const app of env.apps.filter((a) => a.deployedWith === a.name)) {
+      const meta = metadata(app.name, { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name }, WAVES.apps);
       new ArgoApplication(this, `app-${app.name}`, {
-        metadata: metadata(app.name, { ...teamLabels(platform, env, app.team), 'app.kubernetes.io/name': app.name }, '0'),
+        // The team's alert subscriptions (argo-cd docs/operator-manual/notifications/subscriptions.md).
+        metadata: { ...meta, annotations: { ...meta.annotations, ...alertsOf.get(app.team) } },
         spec: {
           project: app.team,
           source: source(paths.app(app.name)),

@@ -7,3 +7,5 @@ export * from './pod';
 export * from './preview';
 export * from './render';
 export * from './team-chart';
+export * from './addons';
+export * from './argocd-config';

@@ -3,6 +3,15 @@ import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform } from '../mode
 /** The tool that renders our objects, as `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'platform-definition';
 
+/**
+ * Argo CD deletes what an Application deployed, in the foreground, before
+ * the Application itself. The domain-qualified name with a path: the bare
+ * `resources-finalizer.argocd.argoproj.io` draws a warning from the API
+ * server ("prefer a domain-qualified finalizer name including a path").
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/app_deletion/
+ */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
+
 /** Argo CD annotation that orders objects within a sync. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 

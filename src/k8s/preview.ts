@@ -2,7 +2,8 @@ import { Chart } from 'cdk8s';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedPlatform, ResolvedPreviews } from '../model';
 import { AppProjectSpec, ArgoAppProject, GroupKind } from './crds';
 import { KubeObject } from './kube-object';
-import { SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
+import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, previewLabel, teamLabels } from './labels';
+import { renderPreviewAdmission } from './preview-admission';
 
 /** The AppProject of preview Applications. */
 export const PREVIEW_PROJECT = 'preview';
@@ -12,6 +13,11 @@ export const PREVIEW_NAMESPACE_PREFIX = 'pr-';
 /** Apps that get previews: those with an Application of their own (a migration rides with its app and is left out). */
 export function previewableApps(env: ResolvedEnvironment): ResolvedApp[] {
   return env.previews ? env.apps.filter((a) => a.deployedWith === a.name && a.kind !== 'migration') : [];
+}
+
+/** A public app's preview host after `pr-<number>-`: `<subdomain>.<previews' domain>`. */
+function previewHostSuffix(app: ResolvedApp, previews: ResolvedPreviews): string | undefined {
+  return app.exposure.isPublic ? `${app.exposure.host.split('.')[0]}.${previews.domain}` : undefined;
 }
 
 /** The namespace a preview is rendered with; each pull request's Application renames it to `pr-<number>-<app>`. */
@@ -40,7 +46,7 @@ export function previewApp(app: ResolvedApp, previews: ResolvedPreviews): Resolv
     calledFrom: [],
     delivery: { kind: 'rolling-update', maxSurge: 1, maxUnavailable: 0 },
     exposure: app.exposure.isPublic
-      ? { ...app.exposure, host: `${PREVIEW_NAMESPACE_PREFIX}0-${app.exposure.host.split('.')[0]}.${previews.domain}` }
+      ? { ...app.exposure, host: `${PREVIEW_NAMESPACE_PREFIX}0-${previewHostSuffix(app, previews)}` }
       : app.exposure,
     exemptions: app.exemptions,
   };
@@ -80,6 +86,7 @@ export const PREVIEW_KINDS: readonly GroupKind[] = [
 export const PREVIEW_NAMESPACE_KINDS: readonly GroupKind[] = [
   { group: '', kind: 'LimitRange' },
   { group: '', kind: 'ResourceQuota' },
+  { group: 'cloud.google.com', kind: 'BackendConfig' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
@@ -99,7 +106,8 @@ export const PREVIEW_NAMESPACE_KINDS: readonly GroupKind[] = [
  *   request's files cannot create or change a namespace, a quota or a role.
  * Until the namespace exists, the app's sync fails and is retried. Closing the
  * pull request deletes both Applications, and their finalizers everything
- * they created, the namespace included.
+ * they created, the namespace included. What the admitted kinds may hold is
+ * enforced by the API server: see {@link renderPreviewAdmission}.
  */
 export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, env: ResolvedEnvironment): void {
   const previews = env.previews;
@@ -151,7 +159,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
           metadata: {
             name: name.replace(/^preview-/, `${PREVIEW_NAMESPACE_PREFIX}{{number}}-`), // pr-<number>-<app>[.namespace]
             labels,
-            finalizers: ['resources-finalizer.argocd.argoproj.io'],
+            finalizers: [RESOURCES_FINALIZER],
           },
           spec: {
             project: part.project,
@@ -185,10 +193,31 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
       revision: '{{head_sha}}',
       dir: PREVIEW_APP_PART,
       patches: app.exposure.isPublic
-        ? [{ target: { kind: 'Ingress', name: app.name }, patch: replace('/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.exposure.host.split('.')[0]}.${previews.domain}`) }]
+        ? [{ target: { kind: 'Ingress', name: app.name }, patch: replace('/spec/rules/0/host', `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${previewHostSuffix(app, previews)}`) }]
         : [],
     });
   }
+
+  // What the kinds above may hold, enforced by the API server in every preview namespace (a chart of its own: cluster-scoped).
+  const apps = previewableApps(env);
+  renderPreviewAdmission(new Chart(scope, 'preview-admission'), {
+    labels: environmentLabels(platform, env),
+    previewNamespaceLabels: { [previewLabel(platform)]: 'true' },
+    namespacePrefix: PREVIEW_NAMESPACE_PREFIX,
+    hostSuffixes: Object.fromEntries(apps.flatMap((a) => {
+      const suffix = previewHostSuffix(a, previews);
+      return suffix ? [[a.name, suffix]] : [];
+    })),
+    imagePrefixes: previewImagePrefixes(env),
+  });
+}
+
+/**
+ * What a preview's images may start with: the repository directories the environment's apps
+ * are pulled from (for Artifact Registry, the repository: `europe-docker.pkg.dev/<project>/<repo>/`).
+ */
+export function previewImagePrefixes(env: ResolvedEnvironment): string[] {
+  return [...new Set(env.apps.map((a) => a.imageRepository.slice(0, a.imageRepository.lastIndexOf('/') + 1)))].sort();
 }
 
 /**

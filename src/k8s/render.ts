@@ -1,7 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IssueCollector, ResolvedApp, ResolvedEnvironment, ResolvedPlatform, describeValue, suggest } from '../model';
+import { ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_DIR, BOOTSTRAP_ARGOCD_DIR, BootstrapArgoCdChart } from './addons';
 import { AppChart } from './app-chart';
+import { ArgoCdConfigChart, ArgoCdNotificationsChart } from './argocd-config';
 import { BootstrapChart, GitOpsChart } from './gitops-chart';
 import { PREVIEW_APP_PART, PREVIEW_NAMESPACE_PART, previewApp, previewableApps } from './preview';
 import { TeamNamespaceChart } from './team-chart';
@@ -70,7 +72,12 @@ export function renderEnvironment(
   const charts: { chart: Chart; dir: string; app?: string; kindDirs?: Readonly<Record<string, string>> }[] = [];
 
   charts.push({ chart: new BootstrapChart(app, 'bootstrap', { platform, env }), dir: 'bootstrap' });
+  charts.push({ chart: new BootstrapArgoCdChart(app, 'bootstrap-argo-cd', { platform, env }), dir: BOOTSTRAP_ARGOCD_DIR });
   charts.push({ chart: new GitOpsChart(app, 'argocd', { platform, env }), dir: 'argocd' });
+  charts.push({ chart: new ArgoCdConfigChart(app, 'argocd-config', { platform, env }), dir: ARGOCD_CONFIG_DIR });
+  if (env.notifications.identity) {
+    charts.push({ chart: new ArgoCdNotificationsChart(app, 'argocd-notifications', { platform, env }), dir: ARGOCD_NOTIFICATIONS_DIR });
+  }
   for (const team of env.teams) {
     for (const namespace of team.namespaces) {
       charts.push({
@@ -121,7 +128,8 @@ export function renderEnvironment(
       app: a.name,
       // Network policies add up: one in the pull request's part could open what the namespace's default deny closes.
       // The app's own policy is rendered from main's declaration like the rest, so it goes with the namespace.
-      kindDirs: { NetworkPolicy: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}` },
+      // So does its BackendConfig: what the load balancer does (CDN, IAP, Cloud Armor) is not the pull request's to say.
+      kindDirs: { NetworkPolicy: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}`, BackendConfig: `previews/${a.name}/${PREVIEW_NAMESPACE_PART}` },
     });
   }
 

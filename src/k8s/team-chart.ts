@@ -30,7 +30,8 @@ export class TeamNamespaceChart extends Chart {
     const labels = { ...teamLabels(platform, env, team.name), ...(props.preview ? { [previewLabel(platform)]: 'true' } : {}) };
     const meta = (name: string) => ({ name, namespace, labels });
 
-    kube(k8s.KubeNamespace, this, 'namespace', {
+    // In a chart of its own: a Namespace is cluster-scoped, and cdk8s gives every object of a chart the chart's namespace.
+    kube(k8s.KubeNamespace, new Chart(this, 'cluster-scoped'), 'namespace', {
       metadata: {
         name: namespace,
         labels: {

@@ -213,7 +213,10 @@ export class CanaryStep {
 export interface CanaryAnalysis {
   /** PromQL returning one number, e.g. the share of non-5xx responses. */
   readonly query: string;
-  /** Condition on `result[0]`, e.g. `result[0] >= 0.99`. */
+  /**
+   * Condition on `result[0]`, e.g. `result[0] >= 0.99`. A measurement with no number (no series yet, or
+   * 0/0 = NaN with no traffic) is neither a success nor a failure: it is inconclusive (see inconclusiveLimit).
+   */
   readonly successCondition: string;
   /** Prometheus address. @default 'http://frontend.gmp-system.svc.cluster.local:9090' (Google Managed Prometheus frontend) */
   readonly prometheusAddress?: string;
@@ -221,6 +224,18 @@ export interface CanaryAnalysis {
   readonly interval?: string;
   /** Failed measurements before the rollout aborts. @default 2 */
   readonly failureLimit?: number;
+  /**
+   * How long after the canary starts the first measurement is taken, so that its series exist.
+   * @default '2m'
+   */
+  readonly initialDelay?: string;
+  /**
+   * Measurements without a number (no traffic to judge) tolerated before the analysis is inconclusive,
+   * which pauses the rollout for a person to promote or abort, instead of aborting it.
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/analysis/
+   */
+  readonly inconclusiveLimit?: number;
 }
 
 /** A Deployment's rolling update. */
@@ -237,6 +252,12 @@ export interface CanaryOptions {
   readonly steps: readonly CanaryStep[];
   /** Automated analysis that aborts a failing canary. @default - none: the steps alone decide */
   readonly analysis?: CanaryAnalysis;
+  /**
+   * Rolling back to one of this many previous versions skips the steps (the version ran before).
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/rollback/
+   */
+  readonly rollbackWindow?: number;
 }
 
 /** An Argo Rollouts blue-green. */
@@ -245,6 +266,12 @@ export interface BlueGreenOptions {
   readonly autoPromote?: boolean;
   /** Seconds the old version keeps running after the switch, for a quick abort. @default 30 */
   readonly scaleDownDelaySeconds?: number;
+  /**
+   * Rolling back to one of this many previous versions switches at once, without waiting for promotion.
+   * @default 3
+   * @see https://argoproj.github.io/argo-rollouts/features/rollback/
+   */
+  readonly rollbackWindow?: number;
 }
 
 /** How a new version replaces the old one. */
@@ -302,6 +329,11 @@ export class Delivery {
     return this.kind === 'blue-green' ? (this.declared as BlueGreenOptions).autoPromote : undefined;
   }
 
+  /** A canary's or blue-green's declared rollback window, in versions. */
+  public get rollbackWindow(): number | undefined {
+    return this.kind === 'rolling-update' ? undefined : (this.declared as CanaryOptions | BlueGreenOptions).rollbackWindow;
+  }
+
   /** A blue-green's declared scale-down delay. */
   public get scaleDownDelaySeconds(): number | undefined {
     return this.kind === 'blue-green' ? (this.declared as BlueGreenOptions).scaleDownDelaySeconds : undefined;
@@ -357,6 +389,22 @@ export interface CloudIdentitySpec {
   readonly roles?: readonly string[];
   /** Google service account id. @default the app name */
   readonly accountId?: string;
+  /**
+   * IAM roles granted on single BigQuery datasets of the environment's project, instead of
+   * project-wide, e.g. `[{ dataset: 'sales', role: 'roles/bigquery.dataEditor' }]`. The datasets
+   * are not created here: each must exist in every environment the app runs in.
+   * @default []
+   * @see https://cloud.google.com/bigquery/docs/control-access-to-resources-iam
+   */
+  readonly datasetRoles?: readonly DatasetRoleSpec[];
+}
+
+/** An IAM role on one BigQuery dataset. */
+export interface DatasetRoleSpec {
+  /** The dataset id in the environment's project, e.g. `sales`. */
+  readonly dataset: string;
+  /** A BigQuery role, e.g. `roles/bigquery.dataViewer` or `roles/bigquery.dataEditor`. */
+  readonly role: string;
 }
 
 /**

@@ -153,6 +153,24 @@ export interface EndpointSpec {
   readonly cidr: string;
   /** TCP ports. */
   readonly ports: readonly number[];
+  /**
+   * A Google-managed service (Cloud SQL, Memorystore) reached over the environment's private services access:
+   * its range must lie inside `privateServiceAccess.cidr`, which the Terraform reserves and peers.
+   * @default false
+   * @see https://cloud.google.com/vpc/docs/private-services-access
+   */
+  readonly privateServiceAccess?: boolean;
+}
+
+/** Private services access: a range of the VPC peered with Google's service producer network (Cloud SQL, Memorystore private IPs). */
+export interface PrivateServiceAccessSpec {
+  /** The range reserved for the services' private addresses, a /24 or larger, e.g. `10.60.0.0/16`. */
+  readonly cidr: string;
+  /**
+   * APIs of the services placed in it, enabled in the environment's project besides servicenetworking.
+   * @default ['sqladmin.googleapis.com'] (Cloud SQL)
+   */
+  readonly apis?: readonly string[];
 }
 
 /** A pool of nodes in an environment's cluster. */
@@ -209,6 +227,8 @@ export interface EnvironmentSpec {
   readonly tier: Tier;
   /** The GCP project that holds this environment's cluster and identities. */
   readonly gcpProject: string;
+  /** The project's number, which names the pipeline's Workload Identity provider (needed when the platform declares a `pipeline`). @default - none @see https://cloud.google.com/resource-manager/docs/creating-managing-projects#identifying_projects */
+  readonly gcpProjectNumber?: string;
   /** GCP region of the cluster. */
   readonly region: string;
   /** The cluster's shape. @default - one regional cluster with one node pool */
@@ -221,6 +241,11 @@ export interface EnvironmentSpec {
   readonly teamAccess?: TeamAccess;
   /** Destinations outside the cluster that apps name in `egress`, with this environment's addresses. @default {} */
   readonly endpoints?: Readonly<Record<string, EndpointSpec>>;
+  /**
+   * Private services access for Google-managed services with private IPs (endpoints marked `privateServiceAccess`).
+   * @default - none
+   */
+  readonly privateServiceAccess?: PrivateServiceAccessSpec;
   /** Preview environments on this environment's cluster (usually dev). @default - none */
   readonly previews?: PreviewSpec;
   /** Windows in which Argo CD may or may not sync the teams' apps (declared on each team's AppProject). @default [] */

@@ -11,17 +11,21 @@
  * the compilation.
  */
 import type {
+  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, HelmChartSpec, NotificationsSpec, PipelineSpec, SlackAlertOptions,
+} from './addons';
+import type {
   AppOverride, AutoscalingSpec, BlueGreenOptions, CanaryAnalysis, CanaryOptions, CronJobOptions,
   ExemptionSpec, MigrationOptions, ProbeTiming, PublicExposureOptions, ResourcesSpec,
   RollingUpdateOptions,
 } from './app';
 import type {
   AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, EndpointSpec, EnvironmentSpec, ManualSyncOptions, NodePoolSpec, PreviewSpec,
+  PrivateServiceAccessSpec,
   RetrySpec, SyncWindowSpec,
 } from './environment';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';
-import type { ReleaseEntry } from './release';
+import type { AddonReleaseEntry, BadVersion, ReleaseEntry } from './release';
 import type { QuotaSpec, TeamOverride, TeamSpec } from './team';
 
 /** A list whose object items hold these fields (other items are left to the other checks). */
@@ -31,7 +35,7 @@ export class ListOf {
 
 /** A map whose object values hold these fields. */
 export class MapOf {
-  constructor(public readonly value: ObjectFields) {}
+  constructor(public readonly value: FieldShape) {}
 }
 
 /** What one field holds: anything (checked elsewhere), an object of known fields, a list or a map of such objects. */
@@ -54,7 +58,7 @@ export const RESOURCES = fields<ResourcesSpec>('resources', { cpuRequest: true, 
 export const AUTOSCALING = fields<AutoscalingSpec>('autoscaling', { minReplicas: true, maxReplicas: true, targetCpuUtilization: true });
 export const EXEMPTION = fields<ExemptionSpec>('an exemption', { rule: true, reason: true, expires: true, environments: true });
 
-export const TEAM = fields<TeamSpec>('a team', { name: true, owners: true, namespaces: true, quota: QUOTA, description: true, codeOwners: true });
+export const TEAM = fields<TeamSpec>('a team', { name: true, owners: true, namespaces: true, quota: QUOTA, description: true, codeOwners: true, alerts: true });
 
 export const OBJECT_EXEMPTION = new ObjectFields('an exemption', { ...EXEMPTION.known, kind: true, name: true });
 
@@ -74,6 +78,7 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
   name: true,
   tier: true,
   gcpProject: true,
+  gcpProjectNumber: true,
   region: true,
   cluster: fields<ClusterSpec>('a cluster', {
     name: true,
@@ -89,7 +94,8 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
   domain: true,
   sync: true, // a SyncPolicy: options checked with SYNC_OPTIONS
   teamAccess: true,
-  endpoints: new MapOf(fields<EndpointSpec>('an endpoint', { description: true, cidr: true, ports: true })),
+  endpoints: new MapOf(fields<EndpointSpec>('an endpoint', { description: true, cidr: true, ports: true, privateServiceAccess: true })),
+  privateServiceAccess: fields<PrivateServiceAccessSpec>('private services access', { cidr: true, apis: true }),
   previews: fields<PreviewSpec>('previews', {
     github: new ObjectFields('previews.github', { owner: true, repo: true, tokenSecret: true }),
     domain: true,
@@ -109,7 +115,11 @@ export const RELEASE_FILE = new ObjectFields('a release file', {
   // A JSON schema reference, for editors.
   $schema: true,
   apps: new MapOf(fields<ReleaseEntry>('a release entry', { tag: true, digest: true })),
+  bad: new MapOf(new ListOf(fields<BadVersion>('a bad version', { tag: true, digest: true, reason: true }))),
+  addons: new MapOf(fields<AddonReleaseEntry>('an add-on release entry', { version: true })),
 });
+
+const ADDON = fields<AddonSpec>('an add-on', { chart: fields<HelmChartSpec>('a Helm chart', { repoURL: true, name: true }), version: true });
 
 /** The platform's own fields; its apps and environments are checked one by one (APP, ENVIRONMENT). */
 export const PLATFORM = fields<PlatformSpec>('the platform', {
@@ -122,7 +132,17 @@ export const PLATFORM = fields<PlatformSpec>('the platform', {
   teams: new ListOf(TEAM),
   apps: true,
   exemptions: new ListOf(OBJECT_EXEMPTION),
+  addons: fields<AddonsSpec>('the add-ons', { argoCd: ADDON, externalSecrets: ADDON, argoRollouts: ADDON }),
+  alerts: true, // an Alerts: options checked with SLACK_ALERT_OPTIONS / EMAIL_ALERT_OPTIONS
+  notifications: fields<NotificationsSpec>('notifications', {
+    email: fields<EmailServiceSpec>('notifications.email', { host: true, port: true, from: true, username: true }),
+    outOfSyncAfter: true,
+  }),
+  pipeline: fields<PipelineSpec>('the pipeline', { repository: true, terraformVersion: true, driftSchedule: true }),
 });
+
+export const SLACK_ALERT_OPTIONS = fields<SlackAlertOptions>('Alerts.slack options', { channel: true });
+export const EMAIL_ALERT_OPTIONS = fields<EmailAlertOptions>('Alerts.email options', { to: true });
 
 const RETRY = fields<RetrySpec>('retry', { limit: true, backoffDuration: true, backoffFactor: true, backoffMaxDuration: true });
 
@@ -137,9 +157,12 @@ export const DELIVERY_OPTIONS = {
   'rolling-update': fields<RollingUpdateOptions>('Delivery.rollingUpdate options', { maxSurge: true, maxUnavailable: true }),
   'canary': fields<CanaryOptions>('Delivery.canary options', {
     steps: true,
-    analysis: fields<CanaryAnalysis>('a canary analysis', { query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true }),
+    rollbackWindow: true,
+    analysis: fields<CanaryAnalysis>('a canary analysis', {
+      query: true, successCondition: true, prometheusAddress: true, interval: true, failureLimit: true, initialDelay: true, inconclusiveLimit: true,
+    }),
   }),
-  'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true }),
+  'blue-green': fields<BlueGreenOptions>('Delivery.blueGreen options', { autoPromote: true, scaleDownDelaySeconds: true, rollbackWindow: true }),
 };
 export const SYNC_OPTIONS = {
   automated: fields<AutomatedSyncOptions>('SyncPolicy.automated options', { prune: true, selfHeal: true, retry: RETRY }),

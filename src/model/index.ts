@@ -1,3 +1,4 @@
+export * from './addons';
 export * from './app';
 export * from './environment';
 export * from './errors';
@@ -7,3 +8,4 @@ export * from './resolved';
 export * from './team';
 export { suggest } from './names';
 export { parseCpu, parseMemory } from './quantity';
+export { badVersionsIn, isBadVersion } from './validate/releases';

@@ -1,10 +1,14 @@
+import type { AddonsSpec, Alerts, NotificationsSpec, PipelineSpec } from './addons';
 import type { AppSpec, ExemptionSpec } from './app';
 import type { EnvironmentSpec } from './environment';
 import { PlatformValidationError, ValidationIssue } from './errors';
+import { resolvePipeline } from './resolve/addons';
+import { ARGOCD_NAMESPACE } from './resolve/defaults';
 import { resolveEnvironment } from './resolve/environment';
 import type { ResolvedEnvironment, ResolvedPlatform } from './resolved';
 import type { TeamSpec } from './team';
-import { validateAcrossEnvironments } from './validate/across';
+import { validateAcrossEnvironments, validateConnectorRoles } from './validate/across';
+import { validateAddonRelease, validateAddons } from './validate/addons';
 import { validateApp } from './validate/apps';
 import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
@@ -18,6 +22,7 @@ import { validateTeams } from './validate/teams';
 
 export { DIST_DIR } from './resolve/environment';
 export { contentHash } from './resolve/app';
+export { addonVersion } from './resolve/addons';
 export { surgePods } from './validate/quotas';
 export type { DeclaredIn } from './validate/declarations';
 
@@ -42,6 +47,14 @@ export interface PlatformSpec {
   readonly apps: readonly AppSpec[];
   /** Exemptions for objects that belong to no app (e.g. bootstrap objects), matched by kind and name. @default [] */
   readonly exemptions?: readonly ObjectExemptionSpec[];
+  /** The controllers the rendered objects rely on, each an Argo CD Application of its upstream chart. @default - each add-on at the version this engine pins @see docs/operators.md */
+  readonly addons?: AddonsSpec;
+  /** Where the platform team's alerts go: every Application of a production environment notifies it. @default - none @see docs/operators.md */
+  readonly alerts?: Alerts;
+  /** How Argo CD's notifications are sent (the SMTP server, the OutOfSync delay). @default - Slack only, OutOfSync alerts after 30m @see docs/operators.md */
+  readonly notifications?: NotificationsSpec;
+  /** The generated Terraform pipeline and its Workload Identity Federation. @default - none: no pipeline identity is rendered @see docs/pipeline.md */
+  readonly pipeline?: PipelineSpec;
 }
 
 /** An exemption for objects that belong to no app. */
@@ -82,19 +95,21 @@ export interface ResolveOptions {
  */
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index)];
+  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index)];
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));
   const appIssues = [...ofApp.values()].flat();
+  const roleIssues = validateConnectorRoles(index);
   const across = validateAcrossEnvironments(index);
-  const issues: ValidationIssue[] = [...shared, ...appIssues];
+  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues];
   const environments: ResolvedEnvironment[] = [];
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);
     const found = [
       ...validateEnvironment(env, index),
       ...validateRelease(env, index),
+      ...validateAddonRelease(env),
       ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index)),
       ...across.filter((i) => i.environment === env.name),
     ];
@@ -115,7 +130,7 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
     labelDomain: `platform.${org.domain}`,
     platformOwners: spec.platformOwners,
     platformCodeOwners: spec.platformCodeOwners ?? `@${org.name}/platform`,
-    gitops: { repoURL: gitops.repoURL, targetRevision: gitops.targetRevision ?? 'main', argocdNamespace: 'argocd' },
+    gitops: { repoURL: gitops.repoURL, targetRevision: gitops.targetRevision ?? 'main', argocdNamespace: ARGOCD_NAMESPACE },
     environments,
     exemptions: (spec.exemptions ?? []).map((e) => ({
       rule: e.rule,
@@ -125,5 +140,6 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
       kind: e.kind,
       name: e.name,
     })),
+    pipeline: resolvePipeline(spec),
   };
 }

@@ -6,6 +6,26 @@ export interface ReleaseEntry {
   readonly digest?: string;
 }
 
+/** Which version of one add-on's chart runs in an environment. */
+export interface AddonReleaseEntry {
+  /** The exact chart version, e.g. `9.2.4`. */
+  readonly version: string;
+}
+
+/**
+ * A version found bad, with why: `promote` refuses to ship it to any
+ * environment (and `--all` lists it), while what runs keeps rendering until a
+ * person changes it. Matched by digest when both have one, else by tag.
+ */
+export interface BadVersion {
+  /** Image tag. */
+  readonly tag: string;
+  /** Image digest, when known. @default - any image with this tag */
+  readonly digest?: string;
+  /** What was found, for whoever tries to promote it next (an incident id helps). */
+  readonly reason: string;
+}
+
 /**
  * An environment's release state: one small machine-editable JSON file per
  * environment (`environments/releases/<env>.json`), so that a person, a CI job
@@ -18,7 +38,11 @@ export interface ReleaseEntry {
 export interface ReleaseFile {
   /** The path of the file, quoted in errors, e.g. `environments/releases/prod.json`. */
   readonly file: string;
-  /** The parsed JSON: `{ "apps": { "<app>": { "tag": "...", "digest": "sha256:..." } } }`. */
+  /**
+   * The parsed JSON: `{ "apps": { "<app>": { "tag": "...", "digest": "sha256:..." } } }`, and optionally
+   * `"addons": { "<add-on>": { "version": "..." } }` and
+   * `"bad": { "<app>": [{ "tag": "...", "digest": "sha256:...", "reason": "..." }] }` (see {@link BadVersion}).
+   */
   readonly content: unknown;
 }
 

@@ -1,3 +1,4 @@
+import type { AddonName } from './addons';
 import type { ReleaseChannel, RetrySpec, Tier, TeamAccess } from './environment';
 import type { ResolvedApp } from './resolve/app';
 
@@ -21,6 +22,76 @@ export interface ResolvedPlatform {
   readonly environments: readonly ResolvedEnvironment[];
   /** Exemptions for objects that belong to no app. */
   readonly exemptions: readonly ResolvedObjectExemption[];
+  /** The generated Terraform pipeline, when the platform declares one. */
+  readonly pipeline?: ResolvedPipeline;
+}
+
+/** The Terraform pipeline's settings (each environment's identities are in its {@link ResolvedEnvironmentPipeline}). */
+export interface ResolvedPipeline {
+  /** `owner/name` of the GitHub repository whose workflows may authenticate. */
+  readonly repository: string;
+  readonly terraformVersion: string;
+  /** Cron expression (UTC) of the drift check. */
+  readonly driftSchedule: string;
+}
+
+/** What the pipeline authenticates as in one environment (Workload Identity Federation, no keys). */
+export interface ResolvedEnvironmentPipeline {
+  readonly projectNumber: string;
+  /** Pool id, e.g. `platform-pipeline`. */
+  readonly poolId: string;
+  /** Provider id, e.g. `github`. */
+  readonly providerId: string;
+  /** `projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`: what the workflows' auth step names. */
+  readonly provider: string;
+  /** `principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>`: prefix of the pool's principal sets. */
+  readonly principalSetPrefix: string;
+  readonly repository: string;
+  /** Reads everything, changes nothing: pull-request plans and the drift check. */
+  readonly plan: { readonly accountId: string; readonly email: string };
+  /** Applies: impersonable only from the GitHub environment of the same name (protected, prod approved by the platform owners). */
+  readonly apply: { readonly accountId: string; readonly email: string };
+}
+
+/** One add-on in one environment: its chart, version and the size of its controllers. */
+export interface ResolvedAddon {
+  readonly name: AddonName;
+  readonly repoURL: string;
+  readonly chart: string;
+  /** The exact chart version. */
+  readonly version: string;
+  /** Where the release file says it (else the declaration, else the engine's pin). */
+  readonly versionFrom: 'release' | 'declaration' | 'engine';
+  readonly namespace: string;
+  /** The Helm release name, which prefixes the chart's object names. */
+  readonly releaseName: string;
+  readonly replicas: number;
+  readonly resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string };
+}
+
+/** Where alerts go: a Slack channel (without `#`) or an email address. */
+export interface ResolvedAlerts {
+  readonly service: 'slack' | 'email';
+  readonly recipient: string;
+}
+
+/** Argo CD notifications in one environment. */
+export interface ResolvedNotifications {
+  /** An Argo CD duration, e.g. `30m`. */
+  readonly outOfSyncAfter: string;
+  /** The OutOfSync delay in minutes (what the trigger compares with). */
+  readonly outOfSyncAfterMinutes: number;
+  /** The services some destination uses, sorted. */
+  readonly services: readonly ('slack' | 'email')[];
+  readonly email?: { readonly host: string; readonly port: number; readonly from: string; readonly username: string };
+  /** The platform team's destination, for every Application here (production environments only). */
+  readonly platform?: ResolvedAlerts;
+  /** The credentials the services need, each a Secret Manager secret synced into `argocd-notifications-secret`. */
+  readonly secrets: readonly { readonly key: string; readonly secretId: string }[];
+  /** The Kubernetes ServiceAccount the notifications' SecretStore authenticates as. */
+  readonly serviceAccountName: string;
+  /** Its Google identity (Workload Identity), when there is a secret to read. */
+  readonly identity?: ResolvedIdentity;
 }
 
 /** A guardrail exemption that holds in one environment. */
@@ -56,6 +127,8 @@ export interface ResolvedEnvironment {
   readonly domain: string;
   readonly cluster: ResolvedCluster;
   readonly sync: ResolvedSyncPolicy;
+  /** The range peered with Google's service producer network, when the environment declares private services access. */
+  readonly privateServiceAccess?: ResolvedPrivateServiceAccess;
   /** Preview environments on this cluster, if any. */
   readonly previews?: ResolvedPreviews;
   readonly syncWindows: readonly { readonly kind: 'allow' | 'deny'; readonly schedule: string; readonly duration: string; readonly manualSync: boolean; readonly timeZone: string }[];
@@ -73,6 +146,11 @@ export interface ResolvedEnvironment {
   readonly teams: readonly ResolvedTeam[];
   /** Apps deployed here, sorted by name. */
   readonly apps: readonly ResolvedApp[];
+  /** The controllers the platform runs, in {@link ADDON_NAMES} order. */
+  readonly addons: readonly ResolvedAddon[];
+  readonly notifications: ResolvedNotifications;
+  /** The pipeline's identities in this environment's project, when the platform declares a pipeline. */
+  readonly pipeline?: ResolvedEnvironmentPipeline;
 }
 
 /** An Artifact Registry Docker repository, e.g. `europe-docker.pkg.dev/acme-artifacts/apps`. */
@@ -84,6 +162,15 @@ export interface ResolvedImageRegistry {
   /** The project that holds the repository. */
   readonly project: string;
   readonly repositoryId: string;
+}
+
+export interface ResolvedPrivateServiceAccess {
+  readonly cidr: string;
+  /** The range's first address and prefix length, as a global address reserves it. */
+  readonly address: string;
+  readonly prefixLength: number;
+  /** APIs to enable besides servicenetworking, sorted. */
+  readonly apis: readonly string[];
 }
 
 export interface ResolvedPreviews {
@@ -145,12 +232,16 @@ export interface ResolvedTeam {
   readonly quota: ResolvedQuota;
   /** Whether any of the team's apps is public (its namespaces admit the load balancer). */
   readonly hasPublicApps: boolean;
+  /** Where the team's alerts go, if it says. */
+  readonly alerts?: ResolvedAlerts;
 }
 
 export type ResolvedDelivery =
   | { readonly kind: 'rolling-update'; readonly maxSurge: number | string; readonly maxUnavailable: number | string }
   | {
     readonly kind: 'canary';
+    /** Rollbacks to one of this many previous revisions skip the steps. */
+    readonly rollbackWindow: number;
     readonly steps: readonly ({ readonly setWeight: number } | { readonly pause: { readonly duration?: string } })[];
     readonly analysis?: {
       readonly templateName: string;
@@ -159,9 +250,18 @@ export type ResolvedDelivery =
       readonly prometheusAddress: string;
       readonly interval: string;
       readonly failureLimit: number;
+      readonly initialDelay: string;
+      readonly inconclusiveLimit: number;
     };
   }
-  | { readonly kind: 'blue-green'; readonly previewService: string; readonly autoPromote: boolean; readonly scaleDownDelaySeconds: number };
+  | {
+    readonly kind: 'blue-green';
+    /** Rollbacks to one of this many previous revisions switch at once. */
+    readonly rollbackWindow: number;
+    readonly previewService: string;
+    readonly autoPromote: boolean;
+    readonly scaleDownDelaySeconds: number;
+  };
 
 /** A probe with every timing default applied. */
 export type ResolvedProbe = (
@@ -196,6 +296,8 @@ export interface ResolvedIdentity {
   /** `<accountId>@<project>.iam.gserviceaccount.com` */
   readonly email: string;
   readonly roles: readonly string[];
+  /** Roles on single BigQuery datasets of the environment's project, sorted by dataset, then role. */
+  readonly datasetRoles: readonly { readonly dataset: string; readonly role: string }[];
   /** The IAM member allowed to impersonate it: `serviceAccount:<pool>[<namespace>/<ksa>]`. */
   readonly workloadIdentityMember: string;
 }

@@ -1,3 +1,5 @@
+import type { Alerts } from './addons';
+
 /** Hard limits on what a team's namespace may use. */
 export interface QuotaSpec {
   /** Total CPU requests, e.g. `'8'`. @default '4' */
@@ -26,6 +28,8 @@ export interface TeamSpec {
   readonly description?: string;
   /** The team's GitHub handle, for CODEOWNERS. @default `@<organization>/<name>` */
   readonly codeOwners?: string;
+  /** Where the team's alerts go: sync failed, health degraded, OutOfSync too long, for each of its Applications. @default - none @see docs/operators.md */
+  readonly alerts?: Alerts;
 }
 
 /** What differs for a team in one environment. */

@@ -30,6 +30,7 @@ const LABEL: Record<RiskCategory, string> = {
   'terraform-replace': 'replaces infrastructure',
   'terraform-destroy': 'destroys infrastructure',
   'iam': 'IAM',
+  'addon': 'add-on version',
 };
 const SIGN = { added: '+', changed: '~', removed: '−' } as const;
 /** Fields listed outside the fold, at most. */

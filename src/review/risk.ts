@@ -8,7 +8,7 @@ import { parseCpu, parseMemory } from '../model/quantity';
 export type RiskCategory =
   | 'production' | 'deletion' | 'scale-down' | 'resources-down' | 'image'
   | 'rbac' | 'network-policy' | 'app-project' | 'secrets'
-  | 'terraform-replace' | 'terraform-destroy' | 'iam';
+  | 'terraform-replace' | 'terraform-destroy' | 'iam' | 'addon';
 
 /** `high` needs a careful look; a production environment raises every flag one level. */
 export type Severity = 'high' | 'warning' | 'info';
@@ -39,6 +39,7 @@ const BASE_SEVERITY: Record<RiskCategory, Severity> = {
   'terraform-replace': 'high',
   'terraform-destroy': 'high',
   'iam': 'warning',
+  'addon': 'warning',
 };
 
 const RAISE: Record<Severity, Severity> = { high: 'high', warning: 'high', info: 'warning' };
@@ -145,6 +146,11 @@ function fieldFlags(c: ObjectChange, f: FieldChange, flag: Flag): void {
     const container = [...f.path.matchAll(/\[name=([^\]]+)\]/g)].pop()?.[1];
     flag('image', c, c.environment, `image${container ? ` of ${container}` : ''}: ${String(f.old)} → ${String(f.new)}`);
   }
+  // A controller the platform runs moves to another chart version: every app of the environment depends on it.
+  if (c.kind === 'Application' && f.path === 'spec.source.targetRevision' && isObject(c.new) && isObject(c.new.spec) && isObject(c.new.spec.source)
+    && typeof c.new.spec.source.chart === 'string') {
+    flag('addon', c, c.environment, `add-on ${c.new.spec.source.chart} chart version: ${String(f.old ?? '(none)')} → ${String(f.new ?? '(none)')}`);
+  }
   if (f.keys.includes('iam.gke.io/gcp-service-account')) {
     flag('iam', c, c.environment, `Workload Identity: Google service account ${f.change}: ${String(f.old ?? '(none)')} → ${String(f.new ?? '(none)')}`);
   }
@@ -192,7 +198,7 @@ function deletionFlag(c: ObjectChange, input: RiskInput, flag: Flag): void {
     const body = c.old as { metadata?: { finalizers?: unknown }; spec?: { source?: { path?: unknown } } } | undefined;
     const finalizers = Array.isArray(body?.metadata?.finalizers) ? body.metadata.finalizers : [];
     const inside = input.base.objects.filter((o) => o.environment === c.environment && covers(c.old, dirOf(o.file)));
-    flag('deletion', c, c.environment, finalizers.includes(FINALIZER)
+    flag('deletion', c, c.environment, finalizers.some((f) => f === FINALIZER || String(f).startsWith(`${FINALIZER}/`))
       ? `Argo CD Application removed: its resources finalizer makes Argo CD delete everything it deployed (${inside.length} object${inside.length === 1 ? '' : 's'} from ${String(body?.spec?.source?.path)})`
       : 'Argo CD Application removed without a resources finalizer: what it deployed stays running, unmanaged; delete it by hand');
     return;

@@ -1,6 +1,7 @@
 import type { RenderedStack } from '../cloud';
+import { PIPELINE_FILE, pipelineFiles } from '../delivery/pipeline';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
-import { AppExtension, RenderedObject, previewKustomizations, renderKubernetes } from '../k8s';
+import { AppExtension, RenderedObject, bootstrapKustomizations, previewKustomizations, renderKubernetes } from '../k8s';
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
@@ -76,6 +77,9 @@ export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf,
   const files = new Map<string, string>();
   kubernetes.objects.forEach((obj, i) => files.set(distPath(obj), kubernetes.yaml[i]));
   for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
+  for (const [file, kustomization] of bootstrapKustomizations(resolved, [...files.keys()])) files.set(file, toYaml(kustomization));
+  // Read by projenrc (the generated workflows) and by the workflows themselves.
+  for (const [file, settings] of pipelineFiles(resolved)) files.set(file, `${JSON.stringify(settings, null, 2)}\n`);
   cloud.stacks.forEach((stack, i) => {
     const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
@@ -129,7 +133,8 @@ export function writeRendered(options: SynthOptions, rendered: RenderedPlatform)
   if (options.mirrorDir) {
     // The cdk8s CLI's scratch output gets the Kubernetes objects only: no Terraform, provenance or Kustomize configuration.
     const cloud = new Set(rendered.stacks.map(distPath));
-    const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml');
+    const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml')
+      && !file.endsWith(`/${PIPELINE_FILE}`);
     try {
       writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
     } catch (err) {

@@ -143,7 +143,11 @@ describe('renderCloud', () => {
     for (const service of Object.values(PROJECT_APIS)) {
       expect(synthesized).toHaveResourceWithProperties(ProjectService, { service, disable_on_destroy: false });
     }
-    expect(resources(stackOf('dev').json, 'google_project_service')).toHaveLength(Object.keys(PROJECT_APIS).length);
+    // Besides those, only what private services access needs, where an environment declares it.
+    const psa = environment(examplePlatform(), 'dev').privateServiceAccess;
+    const extra = psa ? ['servicenetworking.googleapis.com', ...psa.apis] : [];
+    expect(resources(stackOf('dev').json, 'google_project_service').map((r) => r.config.service).sort())
+      .toEqual([...Object.values(PROJECT_APIS), ...extra].sort());
   });
 });
 

@@ -37,7 +37,7 @@ test('per app, two ApplicationSets give each labelled PR its namespace (from mai
   const app = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
   expect(ns.spec.generators).toEqual(generator('storefront-web'));
   expect(app.spec.generators).toEqual(generator('storefront-web'));
-  for (const set of [ns, app]) expect(set.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  for (const set of [ns, app]) expect(set.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
   expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web.namespace');
   expect(app.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web');
   const destination = { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' };
@@ -108,7 +108,7 @@ test('a preview has no secrets, no cloud identity, one replica, a small quota an
 
 test('a preview\'s Ingress has its own host and no static address or certificate', () => {
   const ingress = doc('dev/previews/storefront-web/app/ingress-storefront-web.yaml');
-  expect(ingress.metadata.annotations).toEqual({ 'kubernetes.io/ingress.class': 'gce' });
+  expect(ingress.metadata.annotations).toBeUndefined();
 });
 
 test('in dev, the apps a preview calls admit it; elsewhere they do not', () => {

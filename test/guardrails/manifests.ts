@@ -195,7 +195,7 @@ export function application(): Manifest {
     metadata: {
       name: 'checkout-api',
       namespace: 'argocd',
-      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'],
       annotations: { 'argocd.argoproj.io/sync-wave': '0' },
     },
     spec: {

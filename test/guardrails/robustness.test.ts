@@ -90,8 +90,12 @@ function expectValidOutput(files: ReadonlyMap<string, string>): void {
       expect(Object.keys(JSON.parse(content))).toContain('resource');
       continue;
     }
-    expect(file).toMatch(/^[a-z0-9-]+\/[a-z]+(\/[a-z0-9._-]+)+\.yaml$/);
+    expect(file).toMatch(/^[a-z0-9-]+\/[a-z-]+(\/[a-z0-9._-]+)+\.yaml$/);
     const doc = parse(content);
+    if (file.endsWith('/kustomization.yaml')) {
+      expect(doc.kind).toBe('Kustomization');
+      continue;
+    }
     expect(typeof doc.kind).toBe('string');
     expect(typeof doc.metadata.name).toBe('string');
   }

@@ -31,7 +31,7 @@ describe('progressive delivery in the example', () => {
     expect(find('prod', 'Ingress', 'storefront-web').spec.rules[0].http.paths[0].backend.service.name).toBe('storefront-web');
     const analysis = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis');
     expect(analysis.spec.args).toEqual([{ name: 'canary-hash' }]);
-    expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'result[0] >= 0.99', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
+    expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'len(result) > 0 && !isNaN(result[0]) && (result[0] >= 0.99)', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
     // Both halves of the success rate select the canary's series by the hash the Rollout passes.
     expect(analysis.spec.metrics[0].provider.prometheus.query.match(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/g)).toHaveLength(2);
     // The pod template is the one a Deployment would have: restricted, with probes.

@@ -52,6 +52,7 @@ describe('a valid declaration', () => {
       accountId: 'orders-api',
       email: 'orders-api@test-dev-project.iam.gserviceaccount.com',
       roles: [],
+      datasetRoles: [],
       workloadIdentityMember: 'serviceAccount:test-dev-project.svc.id.goog[alpha/orders-api]',
     });
     expect(app.secrets).toEqual([{ name: 'db-password', envVar: 'DB_PASSWORD', secretId: 'orders-api-db-password', kubernetesSecretName: 'orders-api-db-password' }]);

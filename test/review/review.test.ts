@@ -151,7 +151,7 @@ describe('adding an app, removing an app and changing an image', () => {
     // its objects are not flagged one by one, for any reason
     expect(result.flags.filter((f) => f.subject && / alpha\/api$/.test(f.subject))).toEqual([]);
     const api = json.environments[0].objects.find((o: Json) => o.kind === 'Application' && o.name === 'api');
-    expect(api).toMatchObject({ status: 'removed', manifest: { metadata: { finalizers: ['resources-finalizer.argocd.argoproj.io'] } } });
+    expect(api).toMatchObject({ status: 'removed', manifest: { metadata: { finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'] } } });
   });
 
   test('the image change is flagged with old → new and listed under the Deployment', () => {

@@ -31,7 +31,7 @@ describe('synth', () => {
     const out = path.join(tmp, 'dist');
     synthesize({ platform, extensions, outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
-    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'bootstrap', 'teams', 'terraform']);
+    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'argocd-config', 'argocd-notifications', 'bootstrap', 'teams', 'terraform']);
     expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'orders-api'))).toContain('deployment-orders-api.yaml');
   });
 

@@ -13,6 +13,18 @@ export const PRE_SYNC_HOOK = {
   'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
 } as const;
 
+/**
+ * The sync waves of what an app's workload (wave 0) needs. Argo CD applies
+ * a wave's objects by kind, then name, and custom resources of different
+ * kinds in no order that helps: an ExternalSecret applied before its
+ * SecretStore reads Degraded, and a Degraded hook fails the sync. So the
+ * store (with the ServiceAccount it authenticates as, and the rest) goes in
+ * wave -2, the ExternalSecrets in -1. gitops-engine `pkg/sync/sync_tasks.go`
+ * orders tasks by phase, wave, kind order, then name.
+ */
+export const SUPPORT_WAVE = { store: '-2', secrets: '-1' } as const;
+export type SupportWave = typeof SUPPORT_WAVE[keyof typeof SUPPORT_WAVE];
+
 /** What an app's objects are rendered from. */
 export interface AppRenderOptions {
   readonly platform: ResolvedPlatform;
@@ -30,8 +42,11 @@ export interface AppRenderContext extends AppRenderOptions {
   readonly podLabels: Readonly<Record<string, string>>;
   /** Metadata of an object of the app. */
   meta(name: string): ApiObjectMetadata;
-  /** Metadata of an object the workload needs first: an earlier sync wave, or for a hook, a PreSync hook itself. */
-  supporting(name: string): ApiObjectMetadata;
+  /**
+   * Metadata of an object the workload needs first: an earlier sync wave (for a hook, a PreSync hook
+   * itself). `-2` by default; `-1` for what needs those first (an ExternalSecret needs its store).
+   */
+  supporting(name: string, wave?: SupportWave): ApiObjectMetadata;
 }
 
 export function appRenderContext(options: AppRenderOptions): AppRenderContext {
@@ -41,11 +56,11 @@ export function appRenderContext(options: AppRenderOptions): AppRenderContext {
   return {
     ...options,
     meta: (name) => ({ name, namespace: app.namespace, labels }),
-    supporting: (name) => ({
+    supporting: (name, wave = SUPPORT_WAVE.store) => ({
       name,
       namespace: app.namespace,
       labels,
-      annotations: hook ? { ...PRE_SYNC_HOOK, [SYNC_WAVE]: '-1' } : { [SYNC_WAVE]: '-1' },
+      annotations: hook ? { ...PRE_SYNC_HOOK, [SYNC_WAVE]: wave } : { [SYNC_WAVE]: wave },
     }),
     podLabels: { ...versionedLabels(platform, env, app), ...mark },
   };

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { ExternalSecret, GcpSecretStore } from '../crds';
 import { k8s } from '../imports';
 import { kube } from '../kube-object';
-import type { AppRenderContext } from './context';
+import { AppRenderContext, SUPPORT_WAVE } from './context';
 
 /**
  * Who the app is and what it reads: its ServiceAccount (bound to its Google
@@ -40,7 +40,7 @@ export function renderIdentityAndConfig(scope: Construct, ctx: AppRenderContext)
   });
   for (const secret of app.secrets) {
     new ExternalSecret(scope, `secret-${secret.name}`, {
-      metadata: ctx.supporting(secret.kubernetesSecretName),
+      metadata: ctx.supporting(secret.kubernetesSecretName, SUPPORT_WAVE.secrets),
       storeName,
       targetName: secret.kubernetesSecretName,
       remoteKey: secret.secretId,

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { BACKEND_CONFIG_ANNOTATION } from '../gke-crds';
 import { k8s } from '../imports';
 import { kube } from '../kube-object';
 import { selectorLabels } from '../labels';
@@ -19,8 +20,14 @@ export function renderServices(scope: Construct, ctx: AppRenderContext): void {
     kube(k8s.KubeService, scope, id, {
       metadata: {
         ...ctx.meta(name),
-        // Container-native load balancing: the load balancer sends traffic straight to pods.
-        annotations: app.exposure.isPublic && name === app.name ? { 'cloud.google.com/neg': '{"ingress": true}' } : undefined,
+        annotations: app.exposure.isPublic && name === app.name
+          ? {
+            // Container-native load balancing: the load balancer sends traffic straight to pods.
+            'cloud.google.com/neg': '{"ingress": true}',
+            // The exposed port's backend: its health check and connection draining (rendered with the Ingress).
+            [BACKEND_CONFIG_ANNOTATION]: JSON.stringify({ ports: { [app.exposure.port.name]: app.name } }),
+          }
+          : undefined,
       },
       spec: {
         type: 'ClusterIP',

@@ -111,6 +111,8 @@ function renderLongRunning(
         successCondition: d.analysis.successCondition,
         interval: d.analysis.interval,
         failureLimit: d.analysis.failureLimit,
+        initialDelay: d.analysis.initialDelay,
+        inconclusiveLimit: d.analysis.inconclusiveLimit,
       });
     }
   } else {
@@ -123,7 +125,7 @@ function renderLongRunning(
       },
     };
   }
-  const rollout = { metadata, replicas, selector, template: k8s.toJson_PodTemplateSpec(template), strategy };
+  const rollout = { metadata, replicas, selector, template: k8s.toJson_PodTemplateSpec(template), strategy, rollbackWindow: d.rollbackWindow };
   new ArgoRollout(scope, 'rollout', rollout);
   return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: app.name };
 }

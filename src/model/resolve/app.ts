@@ -7,7 +7,7 @@ import type {
 } from '../resolved';
 import {
   DEFAULT_ANALYSIS, DEFAULT_BLUE_GREEN, DEFAULT_CRON, DEFAULT_METRICS, DEFAULT_MIGRATION, DEFAULT_PROBE_INITIAL_DELAY, DEFAULT_PROBE_TIMING,
-  DEFAULT_RESOURCES, DEFAULT_ROLLING_UPDATE, DEFAULT_TARGET_CPU_UTILIZATION,
+  DEFAULT_RESOURCES, DEFAULT_ROLLBACK_WINDOW, DEFAULT_ROLLING_UPDATE, DEFAULT_TARGET_CPU_UTILIZATION,
 } from './defaults';
 import { type DeclarationIndex, namespaceOf } from '../validate/declarations';
 import { callOf } from '../validate/references';
@@ -50,6 +50,16 @@ export interface ResolvedApp {
     readonly addressName: string;
     /** The Google-managed certificate for `host` (created by the cloud layer). */
     readonly certificateName: string;
+    /**
+     * The load balancer's health check: the readiness probe, which validation holds to an HTTP GET on
+     * the exposed port, with its timing.
+     */
+    readonly healthCheck: {
+      readonly path: string;
+      readonly periodSeconds: number;
+      readonly timeoutSeconds: number;
+      readonly failureThreshold: number;
+    };
   };
   readonly calls: readonly ResolvedPeer[];
   readonly calledBy: readonly ResolvedPeer[];
@@ -97,6 +107,9 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
       accountId,
       email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com`,
       roles: [...new Set(app.identity?.roles ?? [])].sort(),
+      datasetRoles: (app.identity?.datasetRoles ?? [])
+        .map((g) => ({ dataset: g.dataset, role: g.role }))
+        .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.role.localeCompare(b.role)),
       workloadIdentityMember: `serviceAccount:${env.gcpProject}.svc.id.goog[${namespace}/${app.name}]`,
     }
     : undefined;
@@ -210,6 +223,8 @@ function resolveProbe(p: Probe, initialDelaySeconds: number): ResolvedProbe {
 
 function resolveExposure(app: AppSpec, env: EnvironmentSpec, o: AppOverride, ports: readonly ResolvedPort[]): ResolvedApp['exposure'] {
   if (!app.exposure?.isPublic) return { isPublic: false };
+  // Validation holds a public app's readiness probe to an HTTP GET on the exposed port.
+  const readiness = resolveProbes(app).readiness as Extract<ResolvedProbe, { type: 'http' }>;
   return {
     isPublic: true,
     host: o.host ?? `${app.exposure.subdomain}.${env.domain}`,
@@ -217,6 +232,12 @@ function resolveExposure(app: AppSpec, env: EnvironmentSpec, o: AppOverride, por
     path: app.exposure.path ?? '/',
     addressName: `${app.name}-ip`,
     certificateName: `${app.name}-cert`,
+    healthCheck: {
+      path: readiness.path,
+      periodSeconds: readiness.periodSeconds,
+      timeoutSeconds: readiness.timeoutSeconds,
+      failureThreshold: readiness.failureThreshold,
+    },
   };
 }
 
@@ -239,6 +260,7 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     case 'canary':
       return {
         kind: 'canary',
+        rollbackWindow: d.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW,
         steps: (d.steps ?? []).map((s) => (s.weight !== undefined
           ? { setWeight: s.weight }
           : { pause: s.pauseDuration ? { duration: s.pauseDuration } : {} })),
@@ -250,12 +272,15 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
             prometheusAddress: d.analysis.prometheusAddress ?? DEFAULT_ANALYSIS.prometheusAddress,
             interval: d.analysis.interval ?? DEFAULT_ANALYSIS.interval,
             failureLimit: d.analysis.failureLimit ?? DEFAULT_ANALYSIS.failureLimit,
+            initialDelay: d.analysis.initialDelay ?? DEFAULT_ANALYSIS.initialDelay,
+            inconclusiveLimit: d.analysis.inconclusiveLimit ?? DEFAULT_ANALYSIS.inconclusiveLimit,
           }
           : undefined,
       };
     case 'blue-green':
       return {
         kind: 'blue-green',
+        rollbackWindow: d.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW,
         previewService: `${app}-preview`,
         autoPromote: d.autoPromote ?? DEFAULT_BLUE_GREEN.autoPromote,
         scaleDownDelaySeconds: d.scaleDownDelaySeconds ?? DEFAULT_BLUE_GREEN.scaleDownDelaySeconds,

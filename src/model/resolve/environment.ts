@@ -4,11 +4,12 @@ import { parseCpu, parseMemory } from '../quantity';
 import type { ReleaseEntry } from '../release';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedImageRegistry, ResolvedPeer, ResolvedQuota, ResolvedTeam } from '../resolved';
 import type { QuotaSpec } from '../team';
+import { resolveAddons, resolveAlerts, resolveEnvironmentPipeline, resolveNotifications, resolvePipeline } from './addons';
 import { resolveApp } from './app';
 import { resolveCluster } from './cluster';
 import {
-  DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_QUOTA, DEFAULT_RETRY, DEFAULT_SYNC_WINDOW,
-  PREVIEW_LABEL_PREFIX,
+  ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
+  DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
 import { recordOr } from '../validate/values';
@@ -27,6 +28,7 @@ export function resolveEnvironment(
   const sync = env.sync instanceof SyncPolicy ? env.sync : SyncPolicy.automated();
   const previews = env.previews;
   const resolvedApps = withCallers(apps.map(({ app, version }) => resolveApp(app, env, version, index)));
+  const workloadIdentityPool = `${env.gcpProject}.svc.id.goog`;
   return {
     name: env.name,
     tier: env.tier,
@@ -45,6 +47,14 @@ export function resolveEnvironment(
         backoffMaxDuration: sync.retry.backoffMaxDuration ?? DEFAULT_RETRY.backoffMaxDuration,
       },
     },
+    privateServiceAccess: env.privateServiceAccess
+      ? {
+        cidr: env.privateServiceAccess.cidr,
+        address: env.privateServiceAccess.cidr.split('/')[0],
+        prefixLength: Number(env.privateServiceAccess.cidr.split('/')[1]),
+        apis: [...new Set(env.privateServiceAccess.apis ?? DEFAULT_PRIVATE_SERVICE_APIS)].sort(),
+      }
+      : undefined,
     previews: previews
       ? {
         owner: previews.github.owner,
@@ -67,10 +77,13 @@ export function resolveEnvironment(
     stateBucket: env.stateBucket ?? `${env.gcpProject}-tfstate`,
     path: `${DIST_DIR}/${env.name}`,
     rbacSecurityGroup: spec.rbacSecurityGroup ?? `gke-security-groups@${spec.organization.domain}`,
-    workloadIdentityPool: `${env.gcpProject}.svc.id.goog`,
+    workloadIdentityPool,
     imageRegistries: imageRegistriesOf(resolvedApps),
     teams: resolveTeams(env, index),
     apps: resolvedApps,
+    addons: resolveAddons(env, spec),
+    notifications: resolveNotifications(env, spec, workloadIdentityPool, ARGOCD_NAMESPACE),
+    pipeline: resolveEnvironmentPipeline(env, resolvePipeline(spec)),
   };
 }
 
@@ -101,6 +114,7 @@ function resolveTeams(env: EnvironmentSpec, index: DeclarationIndex): ResolvedTe
       namespaces: [...namespacesOf(team)].sort(),
       quota: resolveQuota({ ...team.quota, ...overrides[team.name]?.quota }),
       hasPublicApps: publicTeams.has(team.name),
+      alerts: resolveAlerts(team.alerts),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

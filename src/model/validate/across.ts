@@ -70,3 +70,35 @@ export function hostOf(app: AppSpec, env: EnvironmentSpec, index: DeclarationInd
   const host = o?.host ?? `${app.exposure.subdomain}.${env.domain}`;
   return isString(host) ? host : undefined;
 }
+
+/**
+ * `roles/cloudsql.client` serves the Cloud SQL connectors (the Auth Proxy and
+ * the language connectors), which reach the instance on port 3307; a
+ * connection to its private IP on 5432 or 3306 with a password needs no role.
+ * A role that no environment's network policy lets the app use is reported
+ * once, in the app's file, with the environments where it is unused.
+ * @see https://cloud.google.com/sql/docs/postgres/connect-auth-proxy
+ */
+export function validateConnectorRoles(index: DeclarationIndex): ValidationIssue[] {
+  const report = new Report();
+  for (const app of index.apps.values()) {
+    const roles = Array.isArray(app.identity?.roles) ? app.identity.roles : [];
+    if (!roles.includes(CLOUD_SQL_CLIENT) || !Array.isArray(app.egress ?? [])) continue;
+    const unused = index.environments.filter((env) => {
+      if (!enabledApps(env, index).includes(app)) return false;
+      const endpoints = recordOr(env.endpoints);
+      return !(app.egress ?? []).some((name) => Array.isArray(endpoints[name]?.ports) && endpoints[name].ports.includes(CLOUD_SQL_CONNECTOR_PORT));
+    }).map((env) => env.name);
+    if (unused.length === 0) continue;
+    report.at(`apps.${app.name}.identity.roles[${roles.indexOf(CLOUD_SQL_CLIENT)}]`, { file: index.fileOf(app) }).issue(
+      `grants ${CLOUD_SQL_CLIENT}, which only the Cloud SQL connectors use (port ${CLOUD_SQL_CONNECTOR_PORT}), `
+        + `but no endpoint the app reaches opens ${CLOUD_SQL_CONNECTOR_PORT} in ${unused.join(', ')}`,
+      CLOUD_SQL_CLIENT,
+      `remove the role (a connection to the instance's private IP with a password needs none), or add ${CLOUD_SQL_CONNECTOR_PORT} to the endpoint's ports for a connector`,
+    );
+  }
+  return report.issues;
+}
+
+const CLOUD_SQL_CLIENT = 'roles/cloudsql.client';
+const CLOUD_SQL_CONNECTOR_PORT = 3307;

@@ -1,5 +1,5 @@
 import {
-  AppSpec, CallSpec, CloudIdentitySpec, Exposure, MetricsSpec, NamespaceCallerSpec, PortSpec, Probe, SecretRef, Workload,
+  AppSpec, CallSpec, CloudIdentitySpec, DatasetRoleSpec, Exposure, MetricsSpec, NamespaceCallerSpec, PortSpec, Probe, SecretRef, Workload,
 } from '../app';
 import type { ValidationIssue } from '../errors';
 import { asText } from '../errors';
@@ -37,7 +37,11 @@ export const APP = fields<AppSpec>('an app', {
   configFiles: true,
   configMountPath: true,
   secrets: new ListOf(fields<SecretRef>('a secret', { name: true, envVar: true })),
-  identity: fields<CloudIdentitySpec>('a cloud identity', { roles: true, accountId: true }),
+  identity: fields<CloudIdentitySpec>('a cloud identity', {
+    roles: true,
+    accountId: true,
+    datasetRoles: new ListOf(fields<DatasetRoleSpec>('a dataset role', { dataset: true, role: true })),
+  }),
   exposure: true, // an Exposure: options checked with EXPOSURE_OPTIONS
   calls: new ListOf(fields<CallSpec>('a call', { app: true, ports: true })),
   calledFrom: new ListOf(fields<NamespaceCallerSpec>('a caller namespace', { namespace: true, ports: true })),
@@ -201,13 +205,37 @@ function validateSecretsAndIdentity(at: Location, app: AppSpec): void {
         : 'choose an id that fits',
     );
   }
-  (app.identity?.roles ?? []).forEach((role, i) => {
-    const where = at.field('identity').field(`roles[${i}]`);
-    if (!isString(role) || !/^(roles|projects\/[a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(role)) {
-      where.issue('is not an IAM role name', role, 'write e.g. "roles/pubsub.subscriber"');
-    } else if (/^roles\/(owner|editor)$/.test(role) || /^roles\/[a-z]+\.admin$/.test(role)) {
-      where.issue('grants administrative rights, which no workload should hold', role, 'grant the narrowest role that lets the app work (e.g. roles/pubsub.subscriber)');
+  (app.identity?.roles ?? []).forEach((role, i) => validateRole(at.field('identity').field(`roles[${i}]`), role, 'roles/pubsub.subscriber'));
+  validateDatasetRoles(at.field('identity').field('datasetRoles'), app.identity?.datasetRoles);
+}
+
+function validateRole(where: Location, role: unknown, example: string): void {
+  if (!isString(role) || !/^(roles|projects\/[a-z0-9-]+\/roles|organizations\/\d+\/roles)\/[A-Za-z0-9_.]+$/.test(role)) {
+    where.issue('is not an IAM role name', role, `write e.g. "${example}"`);
+  } else if (/^roles\/(owner|editor)$/.test(role) || /^roles\/[a-z]+\.admin$/.test(role)) {
+    where.issue('grants administrative rights, which no workload should hold', role, `grant the narrowest role that lets the app work (e.g. ${example})`);
+  }
+}
+
+/** BigQuery dataset ids: letters, digits and underscores, at most 1024 (https://cloud.google.com/bigquery/docs/datasets#dataset-naming). */
+const BIGQUERY_DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
+
+function validateDatasetRoles(at: Location, grants: unknown): void {
+  if (grants === undefined) return;
+  if (!Array.isArray(grants)) {
+    at.issue('must be a list', grants, 'write datasetRoles: [{ dataset: "sales", role: "roles/bigquery.dataEditor" }], or omit it');
+    return;
+  }
+  const seen = new Set<string>();
+  (grants as readonly Partial<DatasetRoleSpec>[]).forEach((g, i) => {
+    const item = at.item(i);
+    if (!isString(g?.dataset) || !BIGQUERY_DATASET_ID.test(g.dataset)) {
+      item.field('dataset').issue('is not a BigQuery dataset id (letters, digits and underscores)', g?.dataset, 'write the dataset id, e.g. "sales"');
     }
+    validateRole(item.field('role'), g?.role, 'roles/bigquery.dataViewer');
+    const key = `${g?.dataset}/${g?.role}`;
+    if (seen.has(key)) item.issue('repeats a grant of this list', g, 'remove the duplicate');
+    seen.add(key);
   });
 }
 
@@ -248,5 +276,16 @@ function validateExposure(at: Location, app: AppSpec): void {
   }
   if (app.exposure.path !== undefined && (!isString(app.exposure.path) || !app.exposure.path.startsWith('/'))) {
     where.field('path').issue('must be an absolute path prefix', app.exposure.path, 'write e.g. "/" or "/api"');
+  }
+  // The load balancer checks health with the readiness probe (a BackendConfig), from Google's
+  // health-check ranges, which the app's NetworkPolicy admits on the exposed port only.
+  const readiness = app.probes?.readiness;
+  const exposed = app.exposure.port ?? app.ports?.[0]?.name;
+  if (readiness instanceof Probe && exposed !== undefined && (readiness.check.type !== 'http' || readiness.check.port !== exposed)) {
+    at.field('probes').field('readiness').issue(
+      `must be an HTTP probe on the exposed port "${exposed}": the app is public, and the load balancer checks its health with this probe`,
+      readiness.check,
+      `declare readiness: Probe.http("<path>", "${exposed}")`,
+    );
   }
 }

@@ -22,6 +22,10 @@ export function validateDelivery(at: Location, delivery: Delivery | undefined, a
     const why = delivery.kind === 'canary' ? 'traffic reaches the canary through the app\'s Service' : 'the preview Service shows the new version before promotion';
     at.issue(`is a ${delivery.kind}, which needs a service (${why})`, delivery.kind, 'use Delivery.rollingUpdate() for a worker');
   }
+  if (delivery.kind !== 'rolling-update') {
+    checkValue(at.field('rollbackWindow'), delivery.rollbackWindow, (v) => v === undefined || isNonNegativeInt(v),
+      'must be a whole number of versions, at least 0', 'write e.g. rollbackWindow: 3, or 0 to run every rollback through the steps');
+  }
   if (delivery.kind === 'rolling-update') validateRollingUpdate(at, delivery);
   if (delivery.kind === 'canary') validateCanary(at, delivery);
   if (delivery.kind === 'blue-green') {
@@ -67,4 +71,6 @@ function validateCanary(at: Location, delivery: Delivery): void {
   if (!isString(a.successCondition) || !a.successCondition.includes('result')) where.field('successCondition').issue('must be a condition on result', a.successCondition, 'write e.g. "result[0] >= 0.99"');
   if (a.interval !== undefined && (!isString(a.interval) || !DURATION.test(a.interval))) where.field('interval').issue('is not a duration', a.interval, 'write e.g. "1m"');
   if (a.failureLimit !== undefined && !(Number.isInteger(a.failureLimit) && a.failureLimit >= 0)) where.field('failureLimit').issue('must be a whole number of at least 0', a.failureLimit, 'write e.g. 2');
+  if (a.initialDelay !== undefined && (!isString(a.initialDelay) || !DURATION.test(a.initialDelay))) where.field('initialDelay').issue('is not a duration', a.initialDelay, 'write e.g. "2m"');
+  checkValue(where.field('inconclusiveLimit'), a.inconclusiveLimit, (v) => v === undefined || isNonNegativeInt(v), 'must be a whole number of at least 0', 'write e.g. 3');
 }

@@ -9,7 +9,7 @@ import { Location, Report } from './location';
 import { validateSchedule, validateTimeZone } from './schedule';
 import { validateQuota } from './teams';
 import { checkBoolean } from './typed';
-import { DURATION, cidrsOverlap, isCidr, isPositiveInt, isString, listOr, recordOr } from './values';
+import { DURATION, cidrContains, cidrsOverlap, isCidr, isNetworkAddress, isPositiveInt, isString, listOr, recordOr } from './values';
 import { clusterWithDefaults } from '../resolve/cluster';
 import { PREVIEW_LABEL_PREFIX } from '../resolve/defaults';
 
@@ -88,7 +88,30 @@ function validateSyncWindows(at: Location, env: EnvironmentSpec): void {
   });
 }
 
+/** Private services access: a /24-or-larger block, aligned, apart from the cluster's ranges; API names. */
+function validatePrivateServiceAccess(at: Location, env: EnvironmentSpec): void {
+  const psa = env.privateServiceAccess;
+  if (psa === undefined) return;
+  const where = at.field('privateServiceAccess');
+  if (!isCidr(psa?.cidr)) {
+    where.field('cidr').issue('is not an IPv4 CIDR block', psa?.cidr, 'write e.g. "10.60.0.0/16"');
+  } else if (Number(psa.cidr.split('/')[1]) > 24) {
+    where.field('cidr').issue('is smaller than a /24, the least Google allocates for private services access', psa.cidr, 'reserve a /24 or larger, e.g. "10.60.0.0/16"');
+  } else if (!isNetworkAddress(psa.cidr)) {
+    where.field('cidr').issue('does not start at its first address, which the reserved range must', psa.cidr, `write the block's first address, e.g. "${psa.cidr.replace(/\.\d+\//, '.0/')}"`);
+  } else {
+    for (const [field, range] of Object.entries(clusterWithDefaults(env, '').ranges)) {
+      if (isCidr(range) && cidrsOverlap(psa.cidr, range)) where.field('cidr').issue(`overlaps cluster.${field} ${range}`, psa.cidr, 'choose a range apart from the cluster\'s');
+    }
+  }
+  if (psa?.apis !== undefined && (!Array.isArray(psa.apis) || !psa.apis.every((a) => isString(a) && /^[a-z0-9-]+\.googleapis\.com$/.test(a)))) {
+    where.field('apis').issue('must list Google API names', psa.apis, 'write e.g. ["sqladmin.googleapis.com", "redis.googleapis.com"]');
+  }
+}
+
 function validateEndpoints(at: Location, env: EnvironmentSpec): void {
+  validatePrivateServiceAccess(at, env);
+  const psa = isCidr(env.privateServiceAccess?.cidr) ? env.privateServiceAccess.cidr : undefined;
   const ranges = Object.entries(clusterWithDefaults(env, '').ranges).filter(([, range]) => isCidr(range));
   for (const [name, ep] of Object.entries(recordOr(env.endpoints))) {
     const where = at.field('endpoints').field(name);
@@ -105,6 +128,18 @@ function validateEndpoints(at: Location, env: EnvironmentSpec): void {
           where.field('cidr').issue(`overlaps cluster.${field} ${range}`, ep.cidr, 'an endpoint outside the cluster cannot share the cluster\'s ranges: check the address, or move the cluster\'s ranges');
         }
       }
+    }
+    checkBoolean(where.field('privateServiceAccess'), ep?.privateServiceAccess, 'write privateServiceAccess: true, or omit it');
+    if (isCidr(ep?.cidr) && ep.privateServiceAccess === true) {
+      if (!env.privateServiceAccess) {
+        where.field('privateServiceAccess').issue('needs the environment\'s private services access, which is not declared', true,
+          'declare privateServiceAccess: { cidr } on the environment (the range Google places the service\'s private IP in)');
+      } else if (psa && !cidrContains(psa, ep.cidr)) {
+        where.field('cidr').issue(`is not inside privateServiceAccess.cidr ${psa}`, ep.cidr, 'use the range the service was given inside the reserved block');
+      }
+    } else if (isCidr(ep?.cidr) && psa && cidrsOverlap(psa, ep.cidr)) {
+      where.field('privateServiceAccess').missing(`is not set, but the endpoint lies in the private services access range ${psa}`,
+        'mark it privateServiceAccess: true (it is a Google-managed service reached over the peering)');
     }
     const ports = Array.isArray(ep?.ports) ? ep.ports : [];
     if (ports.length === 0 || !ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {

@@ -3,9 +3,9 @@ import type { EnvironmentSpec } from '../environment';
 import type { ValidationIssue } from '../errors';
 import { RELEASE_FILE } from '../fields';
 import { suggest } from '../names';
-import type { ReleaseEntry } from '../release';
+import type { BadVersion, ReleaseEntry } from '../release';
 import { type DeclarationIndex, releaseFileOf } from './declarations';
-import { Report } from './location';
+import { Location, Report } from './location';
 import { DIGEST, TAG, isPlainRecord, isString } from './values';
 
 /** An environment's release file's entries by app, as written; undefined when the file is not a release file at all. */
@@ -25,6 +25,7 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
     at.issue('is not a release file of the form {"apps": {"<app>": {"tag": "...", "digest": "sha256:..."}}}', content, `write ${file} in that form`);
   }
   at.unknownFields(content, RELEASE_FILE);
+  validateBadVersions(at.field('bad'), (content as { bad?: unknown } | undefined)?.bad, index);
   if (!isPlainRecord(content) || !isPlainRecord(content.apps)) return report.issues;
   for (const [app, entry] of Object.entries(content.apps)) {
     const where = at.field('apps').field(app);
@@ -45,6 +46,59 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
     }
   }
   return report.issues;
+}
+
+/** `bad`: per declared app, a list of versions, each with a tag, maybe a digest, and a reason. */
+function validateBadVersions(at: Location, bad: unknown, index: DeclarationIndex): void {
+  if (bad === undefined) return;
+  if (!isPlainRecord(bad)) {
+    at.issue('must map app names to lists of bad versions', bad, 'write "bad": {"<app>": [{"tag": "...", "reason": "..."}]}, or remove it');
+    return;
+  }
+  for (const [app, list] of Object.entries(bad)) {
+    const where = at.field(app);
+    if (!index.apps.has(app)) {
+      where.issue('names an app that is not declared', app, `fix the name (${suggest(app, [...index.apps.keys()])}), or remove the entry`);
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      where.issue('must be a list of bad versions', list, 'write [{"tag": "...", "reason": "..."}]');
+      continue;
+    }
+    list.forEach((v: Partial<BadVersion> | undefined, i) => {
+      const item = where.item(i);
+      if (!isString(v?.tag) || !TAG.test(v.tag)) item.field('tag').issue('is not an image tag', v?.tag, 'write the tag of the bad version, e.g. "3.5.0"');
+      if (v?.digest !== undefined && (!isString(v.digest) || !DIGEST.test(v.digest))) {
+        item.field('digest').issue('is not an image digest', v.digest, 'write "sha256:" and 64 lowercase hex digits, or omit it to mark every image of the tag');
+      }
+      if (!isString(v?.reason) || v.reason.trim().length < 10) {
+        item.field('reason').issue('must say what was found (at least 10 characters)', v?.reason, 'write e.g. "5xx spike after deploy, INC-231"');
+      }
+    });
+  }
+}
+
+export interface MarkedBadVersion extends BadVersion {
+  readonly app: string;
+  readonly environment: string;
+  /** The release file that marks it. */
+  readonly file: string;
+}
+
+/** Every version marked bad, in any environment's release file, with where it was marked. */
+export function badVersionsIn(environments: readonly EnvironmentSpec[]): readonly MarkedBadVersion[] {
+  return environments.flatMap((env) => {
+    const bad = (env?.release?.content as { bad?: unknown } | undefined)?.bad;
+    if (!isPlainRecord(bad)) return [];
+    return Object.entries(bad).flatMap(([app, list]) => (Array.isArray(list) ? list : [])
+      .filter((v): v is BadVersion => isPlainRecord(v) && isString(v.tag) && isString(v.reason))
+      .map((v) => ({ app, tag: v.tag, digest: v.digest, reason: v.reason.trim(), environment: env.name, file: releaseFileOf(env) })));
+  });
+}
+
+/** Whether `version` is the bad one: the same digest when both have one, else the same tag. */
+export function isBadVersion(version: ReleaseEntry, bad: BadVersion): boolean {
+  return version.digest !== undefined && bad.digest !== undefined ? version.digest === bad.digest : version.tag === bad.tag;
 }
 
 /** The version of `app` in an environment: its release entry; a migration of the same image follows the app it migrates. */

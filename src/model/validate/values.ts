@@ -52,14 +52,28 @@ function ipToInt(ip: string): number {
   return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
 }
 
+/** The first and last address of a CIDR block, as numbers. */
+function rangeOf(cidr: string): [number, number] {
+  const [ip, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(ipToInt(ip) / size) * size;
+  return [start, start + size - 1];
+}
+
 export function cidrsOverlap(a: string, b: string): boolean {
-  const range = (c: string) => {
-    const [ip, bits] = c.split('/');
-    const size = 2 ** (32 - Number(bits));
-    const start = Math.floor(ipToInt(ip) / size) * size;
-    return [start, start + size - 1];
-  };
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
+  const [a0, a1] = rangeOf(a);
+  const [b0, b1] = rangeOf(b);
   return a0 <= b1 && b0 <= a1;
+}
+
+/** Whether every address of `inner` lies in `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [o0, o1] = rangeOf(outer);
+  const [i0, i1] = rangeOf(inner);
+  return o0 <= i0 && i1 <= o1;
+}
+
+/** Whether the block's address is its first (a range reserved by address and prefix length must be). */
+export function isNetworkAddress(cidr: string): boolean {
+  return rangeOf(cidr)[0] === ipToInt(cidr.split('/')[0]);
 }

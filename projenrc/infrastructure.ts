@@ -1,0 +1,300 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { YamlFile } from 'projen';
+import { TypeScriptProject } from 'projen/lib/typescript';
+
+/**
+ * The Terraform pipeline, generated from each environment's
+ * `dist/<env>/terraform/pipeline.json` (written by `npm run synth`), never
+ * from the engine: `npx projen` must work whatever state the declarations are
+ * in. Which environments and in what order come from those files here; the
+ * workflows read each environment's project, provider and service accounts
+ * from the same files when they run.
+ */
+
+/** Actions, pinned by version (each checked to exist: docs/pipeline.md). */
+export const ACTIONS = {
+  checkout: 'actions/checkout@v4.2.2',
+  setupNode: 'actions/setup-node@v4.4.0',
+  auth: 'google-github-actions/auth@v2.1.10',
+  setupTerraform: 'hashicorp/setup-terraform@v3.1.2',
+  uploadArtifact: 'actions/upload-artifact@v4.6.2',
+  downloadArtifact: 'actions/download-artifact@v4.3.0',
+  githubScript: 'actions/github-script@v7.0.1',
+} as const;
+
+export const INFRASTRUCTURE_WORKFLOW = '.github/workflows/infrastructure.yml';
+export const DRIFT_WORKFLOW = '.github/workflows/drift.yml';
+/** Where the pull-request plan summaries are downloaded for the review comment. */
+export const PLAN_SUMMARY_DIR = 'terraform-plan';
+/** The label of drift issues; one issue per environment. */
+export const DRIFT_LABEL = 'infrastructure-drift';
+
+/** The part of `dist/<env>/terraform/pipeline.json` the generator reads. */
+export interface PipelineEnvironment {
+  readonly environment: string;
+  readonly order: number;
+  readonly production: boolean;
+  readonly terraformVersion: string;
+  readonly driftSchedule: string;
+}
+
+/** Every environment's pipeline settings under `distDir`, in promotion order; empty when the platform declares no pipeline. */
+export function readPipeline(distDir: string): PipelineEnvironment[] {
+  if (!fs.existsSync(distDir)) return [];
+  const found: PipelineEnvironment[] = [];
+  for (const env of fs.readdirSync(distDir, { withFileTypes: true })) {
+    const file = path.join(distDir, env.name, 'terraform', 'pipeline.json');
+    if (env.isDirectory() && fs.existsSync(file)) found.push(JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+  return found.sort((a, b) => a.order - b.order);
+}
+
+type Json = Record<string, unknown>;
+
+/** `git diff` names of the environments whose Terraform changed between two commits, as a JSON list. */
+const changedEnvironments = (base: string) => [
+  `changed=$(git diff --name-only "${base}" HEAD -- 'dist/*/terraform/' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)`,
+  'echo "environments=${changed}" >> "$GITHUB_OUTPUT"',
+  'echo "Terraform changed in: ${changed}"',
+].join('\n');
+
+/** Steps that read the environment's settings from the rendered tree and authenticate as its plan or apply identity. */
+function authenticate(account: 'planServiceAccount' | 'applyServiceAccount', terraformVersion: string): Json[] {
+  return [
+    {
+      name: 'Read the environment\'s pipeline settings from dist/',
+      id: 'settings',
+      run: [
+        'settings="dist/${ENVIRONMENT}/terraform/pipeline.json"',
+        'echo "provider=$(jq -r .workloadIdentityProvider "$settings")" >> "$GITHUB_OUTPUT"',
+        `echo "service_account=$(jq -r .${account} "$settings")" >> "$GITHUB_OUTPUT"`,
+      ].join('\n'),
+    },
+    {
+      name: 'Authenticate to Google Cloud (Workload Identity Federation, no key)',
+      uses: ACTIONS.auth,
+      with: { workload_identity_provider: '${{ steps.settings.outputs.provider }}', service_account: '${{ steps.settings.outputs.service_account }}' },
+    },
+    { uses: ACTIONS.setupTerraform, with: { terraform_version: terraformVersion, terraform_wrapper: false } },
+    { name: 'terraform init', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" init -input=false' },
+  ];
+}
+
+/**
+ * Counts of a saved plan's resource changes, destroys (and replacements)
+ * listed: the Markdown the review comment shows for one environment.
+ */
+const SUMMARIZE_PLAN = [
+  'dir="dist/${ENVIRONMENT}/terraform"',
+  'out="${SUMMARY_DIR}/${ENVIRONMENT}.md"',
+  'mkdir -p "$SUMMARY_DIR"',
+  'if [ "$PLAN_OUTCOME" != success ]; then',
+  '  printf \'#### Terraform plan: `%s`\\n\\n:x: **The plan failed**: see the run\\\'s log.\\n\' "$ENVIRONMENT" > "$out"',
+  '  exit 0',
+  'fi',
+  'terraform -chdir="$dir" show -json tfplan > plan.json',
+  'add=$(jq \'[.resource_changes[]? | select(.change.actions | index("create"))] | length\' plan.json)',
+  'change=$(jq \'[.resource_changes[]? | select(.change.actions == ["update"])] | length\' plan.json)',
+  'destroy=$(jq \'[.resource_changes[]? | select(.change.actions | index("delete"))] | length\' plan.json)',
+  '{',
+  '  printf \'#### Terraform plan: `%s`\\n\\n%s to add, %s to change, %s to destroy\\n\' "$ENVIRONMENT" "$add" "$change" "$destroy"',
+  '  if [ "$destroy" -gt 0 ]; then',
+  '    printf \'\\n:warning: **Destroys** (a replacement destroys, then creates):\\n\\n\'',
+  '    jq -r \'.resource_changes[]? | select(.change.actions | index("delete")) | "- `\\(.address)`" + (if (.change.actions | index("create")) then " (replaced)" else "" end)\' plan.json',
+  '  fi',
+  '} > "$out"',
+  'cat "$out" >> "$GITHUB_STEP_SUMMARY"',
+].join('\n');
+
+/**
+ * Jobs added to the pull-request workflow: which environments' Terraform the
+ * pull request changes, and a plan of each (read-only identity), whose
+ * summaries the review job puts in its comment beside the rendered diff.
+ */
+export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): Record<string, Json> {
+  if (pipeline.length === 0) return {};
+  const terraformVersion = pipeline[0].terraformVersion;
+  return {
+    'terraform-changes': {
+      'name': 'environments whose Terraform changes',
+      'if': "github.event_name == 'pull_request'",
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 5,
+      'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
+      'steps': [
+        { uses: ACTIONS.checkout, with: { 'fetch-depth': 2, 'persist-credentials': false } },
+        { id: 'changed', run: changedEnvironments('HEAD^1') },
+      ],
+    },
+    'terraform-plan': {
+      'name': 'terraform plan (${{ matrix.environment }})',
+      'needs': ['terraform-changes'],
+      // A fork's pull request gets no OIDC token: it cannot authenticate, so it is not planned.
+      'if': "needs.terraform-changes.outputs.environments != '[]' && github.event.pull_request.head.repo.full_name == github.repository",
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 30,
+      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      'strategy': { 'fail-fast': false, 'matrix': { environment: '${{ fromJSON(needs.terraform-changes.outputs.environments) }}' } },
+      'env': { ENVIRONMENT: '${{ matrix.environment }}' },
+      'steps': [
+        { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+        ...authenticate('planServiceAccount', terraformVersion),
+        {
+          'name': 'terraform plan',
+          'id': 'plan',
+          'continue-on-error': true,
+          // -lock=false: a plan changes no state, and the plan identity may only read the state bucket.
+          'run': 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -lock=false -no-color -out=tfplan',
+        },
+        { name: 'Summarize the plan', run: SUMMARIZE_PLAN, env: { PLAN_OUTCOME: '${{ steps.plan.outcome }}', SUMMARY_DIR: PLAN_SUMMARY_DIR } },
+        { uses: ACTIONS.uploadArtifact, with: { 'name': 'terraform-plan-${{ matrix.environment }}', 'path': `${PLAN_SUMMARY_DIR}/`, 'retention-days': 7 } },
+        { name: 'Fail when the plan failed', if: "steps.plan.outcome != 'success'", run: 'exit 1' },
+      ],
+    },
+  };
+}
+
+/** Steps the review job runs before it comments: the plan summaries of the pull request's environments, if any. */
+export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]): Json[] {
+  if (pipeline.length === 0) return [];
+  return [{
+    'name': 'Download the Terraform plan summaries',
+    'continue-on-error': true,
+    'uses': ACTIONS.downloadArtifact,
+    'with': { 'pattern': 'terraform-plan-*', 'merge-multiple': true, 'path': PLAN_SUMMARY_DIR },
+  }];
+}
+
+/**
+ * `infrastructure.yml`: on a push to main that changes an environment's
+ * Terraform (or by hand, for every environment), apply environment by
+ * environment in promotion order, each job in the GitHub environment of the
+ * same name, whose protection rules gate it (prod: the platform owners'
+ * approval) and whose name alone lets it impersonate the apply identity.
+ */
+export function infrastructureWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+  const all = JSON.stringify(pipeline.map((e) => e.environment));
+  const jobs: Record<string, Json> = {
+    changes: {
+      'name': 'environments whose Terraform changed',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 5,
+      'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
+      'steps': [
+        { uses: ACTIONS.checkout, with: { 'fetch-depth': 0, 'persist-credentials': false } },
+        {
+          id: 'changed',
+          env: { BEFORE: '${{ github.event.before }}', EVENT: '${{ github.event_name }}' },
+          run: [
+            'if [ "$EVENT" != push ] || ! git cat-file -e "${BEFORE}^{commit}" 2>/dev/null; then',
+            `  echo 'environments=${all}' >> "$GITHUB_OUTPUT"`,
+            '  exit 0',
+            'fi',
+            changedEnvironments('$BEFORE'),
+          ].join('\n'),
+        },
+      ],
+    },
+  };
+  pipeline.forEach((env, i) => {
+    const previous = i > 0 ? `apply-${pipeline[i - 1].environment}` : undefined;
+    jobs[`apply-${env.environment}`] = {
+      'name': `terraform apply (${env.environment})`,
+      'needs': previous ? ['changes', previous] : ['changes'],
+      // After the previous environment applied, or had nothing to apply; never after it failed.
+      'if': `\${{ !cancelled() && !contains(needs.*.result, 'failure') && contains(fromJSON(needs.changes.outputs.environments), '${env.environment}') }}`,
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 60,
+      'environment': env.environment,
+      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      'env': { ENVIRONMENT: env.environment },
+      'steps': [
+        { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+        ...authenticate('applyServiceAccount', env.terraformVersion),
+        { name: 'terraform plan', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -no-color -out=tfplan' },
+        { name: 'terraform apply', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan' },
+      ],
+    };
+  });
+  return {
+    name: 'infrastructure',
+    on: { push: { branches: ['main'], paths: ['dist/*/terraform/**'] }, workflow_dispatch: {} },
+    permissions: { contents: 'read' },
+    // One apply at a time, never cancelled half-way.
+    concurrency: { 'group': 'infrastructure-apply', 'cancel-in-progress': false },
+    jobs,
+  };
+}
+
+/**
+ * The body of the drift job's `actions/github-script` step: one open issue
+ * per drifted environment, updated while it drifts, closed once it no longer
+ * does. Reads `EXITCODE` (terraform plan -detailed-exitcode: 0 in step, 2
+ * drifted) and `plan.txt`.
+ */
+export const DRIFT_ISSUE_SCRIPT = `const fs = require('fs');
+const environment = process.env.ENVIRONMENT;
+const drifted = process.env.EXITCODE === '2';
+const { owner, repo } = context.repo;
+const title = 'Infrastructure drift in ' + environment;
+const label = ${JSON.stringify(DRIFT_LABEL)};
+const open = await github.paginate(github.rest.issues.listForRepo, { owner, repo, state: 'open', labels: label, per_page: 100 });
+const issue = open.find((i) => i.title === title);
+const run = context.serverUrl + '/' + owner + '/' + repo + '/actions/runs/' + context.runId;
+if (drifted) {
+  let plan = fs.readFileSync('plan.txt', 'utf8');
+  if (plan.length > 50000) plan = plan.slice(0, 50000) + '\\n(Truncated: the whole plan is in the run\\'s log.)';
+  const body = 'The infrastructure of **' + environment + '** differs from what Git declares (\\\`terraform plan -detailed-exitcode\\\`, ' + run + ').\\n\\n'
+    + 'Either apply Git again (run the infrastructure workflow), or change the declaration to what is wanted.\\n\\n<details><summary>Plan</summary>\\n\\n\\\`\\\`\\\`\\n' + plan + '\\n\\\`\\\`\\\`\\n</details>\\n';
+  if (issue) await github.rest.issues.update({ owner, repo, issue_number: issue.number, body });
+  else await github.rest.issues.create({ owner, repo, title, body, labels: [label] });
+} else if (issue) {
+  await github.rest.issues.createComment({ owner, repo, issue_number: issue.number, body: 'No drift any more (' + run + ').' });
+  await github.rest.issues.update({ owner, repo, issue_number: issue.number, state: 'closed' });
+}
+`;
+
+/** `drift.yml`: on a schedule, `terraform plan -detailed-exitcode` per environment, read-only, and the drift issues. */
+export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+  return {
+    name: 'drift',
+    on: { schedule: [{ cron: pipeline[0].driftSchedule }], workflow_dispatch: {} },
+    permissions: { contents: 'read' },
+    jobs: {
+      drift: {
+        'name': 'infrastructure drift (${{ matrix.environment }})',
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        'permissions': { 'contents': 'read', 'id-token': 'write', 'issues': 'write' },
+        'strategy': { 'fail-fast': false, 'matrix': { environment: pipeline.map((e) => e.environment) } },
+        'env': { ENVIRONMENT: '${{ matrix.environment }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          ...authenticate('planServiceAccount', pipeline[0].terraformVersion),
+          {
+            name: 'terraform plan -detailed-exitcode',
+            id: 'plan',
+            run: [
+              'set +e',
+              'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -lock=false -no-color -detailed-exitcode > plan.txt 2>&1',
+              'code=$?',
+              'set -e',
+              'echo "exitcode=${code}" >> "$GITHUB_OUTPUT"',
+              // 1 is an error, not drift: the issue is left as it is and the run fails.
+              'if [ "$code" -eq 1 ]; then cat plan.txt; exit 1; fi',
+            ].join('\n'),
+          },
+          { name: 'Open, update or close the drift issue', uses: ACTIONS.githubScript, env: { EXITCODE: '${{ steps.plan.outputs.exitcode }}' }, with: { script: DRIFT_ISSUE_SCRIPT } },
+        ],
+      },
+    },
+  };
+}
+
+/** Writes the infrastructure and drift workflows when the platform declares a pipeline. */
+export function addInfrastructureWorkflows(project: TypeScriptProject, pipeline: readonly PipelineEnvironment[]): void {
+  if (pipeline.length === 0) return;
+  new YamlFile(project, INFRASTRUCTURE_WORKFLOW, { obj: infrastructureWorkflow(pipeline) });
+  new YamlFile(project, DRIFT_WORKFLOW, { obj: driftWorkflow(pipeline) });
+}

@@ -1,0 +1,127 @@
+import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
+import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { Construct } from 'constructs';
+import type { ResolvedEnvironment, ResolvedEnvironmentPipeline } from '../model';
+import { roleId } from './cluster';
+import type { ProjectServices } from './services';
+
+/** GitHub Actions' OIDC issuer (docs.github.com: security hardening with OpenID Connect). */
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/**
+ * What the plan identity may do on the project: read what the stack declares
+ * and every IAM policy, change nothing. Read roles per service rather than
+ * `roles/viewer`, which reads everything of every service (checkov CKV_GCP_117).
+ */
+export const PLAN_ROLES = [
+  'roles/binaryauthorization.policyViewer',
+  'roles/compute.viewer',
+  'roles/container.viewer',
+  'roles/dns.reader',
+  'roles/iam.securityReviewer',
+  'roles/iam.serviceAccountViewer',
+  'roles/iam.workloadIdentityPoolViewer',
+  'roles/secretmanager.viewer',
+  'roles/serviceusage.serviceUsageViewer',
+] as const;
+
+/**
+ * What the apply identity needs on the project to manage what the stack
+ * declares (src/cloud: network, GKE, identities and their grants, secrets,
+ * DNS, addresses and certificates, Binary Authorization, APIs, this pool).
+ */
+export const APPLY_ROLES = [
+  'roles/binaryauthorization.policyEditor',
+  'roles/compute.admin',
+  'roles/container.admin',
+  'roles/dns.admin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.workloadIdentityPoolAdmin',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/secretmanager.admin',
+  'roles/serviceusage.serviceUsageAdmin',
+] as const;
+
+export interface PipelineIdentityProps {
+  readonly env: ResolvedEnvironment;
+  readonly pipeline: ResolvedEnvironmentPipeline;
+  readonly services: ProjectServices;
+  /** The nodes' service account, which node pools run as: applying them needs to act as it. */
+  readonly nodeServiceAccount: ServiceAccount;
+}
+
+/**
+ * The Terraform pipeline's identity in this environment's project, by
+ * Workload Identity Federation (no key anywhere): a pool whose GitHub
+ * provider accepts tokens of this repository only; a plan service account
+ * any of its workflows may impersonate (pull requests, the drift check),
+ * which reads; and an apply service account that only a job running in the
+ * GitHub environment of the same name may impersonate (protected there: prod
+ * waits for the platform owners' approval), which changes.
+ */
+export class PipelineIdentity extends Construct {
+  constructor(scope: Construct, id: string, props: PipelineIdentityProps) {
+    super(scope, id);
+    const { env, pipeline: p, services } = props;
+    const project = env.gcpProject;
+    const pool = new IamWorkloadIdentityPool(this, 'pool', {
+      project,
+      workloadIdentityPoolId: p.poolId,
+      displayName: 'Platform pipeline',
+      description: `GitHub Actions of ${p.repository}: Terraform plan and apply of ${env.name}`,
+      dependsOn: services.require('iam', 'sts', 'iamcredentials'),
+    });
+    new IamWorkloadIdentityPoolProvider(this, 'provider', {
+      project,
+      workloadIdentityPoolId: pool.workloadIdentityPoolId,
+      workloadIdentityPoolProviderId: p.providerId,
+      displayName: 'GitHub Actions',
+      description: `Tokens of ${p.repository} only`,
+      attributeMapping: {
+        'google.subject': 'assertion.sub',
+        'attribute.repository': 'assertion.repository',
+        'attribute.environment': 'assertion.environment',
+        'attribute.ref': 'assertion.ref',
+      },
+      // Google requires a condition for GitHub's shared issuer; this one admits this repository alone.
+      attributeCondition: `assertion.repository == '${p.repository}'`,
+      oidc: { issuerUri: GITHUB_OIDC_ISSUER },
+    });
+
+    const account = (key: 'plan' | 'apply', description: string) => new ServiceAccount(this, `${key}-service-account`, {
+      project,
+      accountId: p[key].accountId,
+      displayName: `Terraform ${key} (${env.name})`,
+      description,
+      dependsOn: services.require('iam'),
+    });
+    const plan = account('plan', `Terraform plan and drift check of ${env.name}, from any workflow of ${p.repository}: reads only`);
+    const apply = account('apply', `Terraform apply of ${env.name}, from jobs in the GitHub environment "${env.name}" of ${p.repository} only`);
+
+    new ServiceAccountIamMember(this, 'plan-workload-identity', {
+      serviceAccountId: plan.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `${p.principalSetPrefix}/attribute.repository/${p.repository}`,
+    });
+    new ServiceAccountIamMember(this, 'apply-workload-identity', {
+      serviceAccountId: apply.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `${p.principalSetPrefix}/attribute.environment/${env.name}`,
+    });
+    for (const role of PLAN_ROLES) new ProjectIamMember(this, `plan-${roleId(role)}`, { project, role, member: plan.member });
+    for (const role of APPLY_ROLES) new ProjectIamMember(this, `apply-${roleId(role)}`, { project, role, member: apply.member });
+    // Acting as the nodes' service account (to give it to node pools) on that account only, not on the project (checkov CKV_GCP_41).
+    new ServiceAccountIamMember(this, 'apply-acts-as-nodes', {
+      serviceAccountId: props.nodeServiceAccount.name,
+      role: 'roles/iam.serviceAccountUser',
+      member: apply.member,
+    });
+    // The state bucket exists before Terraform (docs/new-cluster.md); only its grants are declared here.
+    new StorageBucketIamMember(this, 'plan-state', { bucket: env.stateBucket, role: 'roles/storage.objectViewer', member: plan.member });
+    new StorageBucketIamMember(this, 'apply-state', { bucket: env.stateBucket, role: 'roles/storage.objectAdmin', member: apply.member });
+  }
+}

@@ -1,0 +1,184 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ResolvedAlerts, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { k8s } from './imports';
+import { KubeObject, kube } from './kube-object';
+import { SYNC_WAVE, environmentLabels } from './labels';
+
+/** Argo CD's own ConfigMaps, which the argo-cd chart is told not to create (`configs.cm.create: false` and the like). */
+export const ARGOCD_CONFIGMAPS = { cm: 'argocd-cm', rbac: 'argocd-rbac-cm', notifications: 'argocd-notifications-cm' } as const;
+/** The Secret Argo CD's notifications controller reads `$<key>` references from. */
+export const NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
+
+/** The notification triggers every subscription names, in the order they are declared. */
+export const TRIGGERS = ['on-sync-failed', 'on-health-degraded', 'on-out-of-sync'] as const;
+
+/**
+ * Argo CD has no health check of its own Applications since v1.8, so an
+ * app-of-apps would not wait for a wave's Applications to be healthy:
+ * argo-cd docs/operator-manual/health.md ("Argo CD App"), the check given there.
+ */
+const APPLICATION_HEALTH = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
+/** `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>` for each trigger. */
+export function subscriptionAnnotations(alerts: ResolvedAlerts | undefined): Record<string, string> {
+  if (!alerts) return {};
+  return Object.fromEntries(TRIGGERS.map((t) => [`notifications.argoproj.io/subscribe.${t}.${alerts.service}`, alerts.recipient]));
+}
+
+/** A template's text for Slack and email alike, and an email subject. */
+function template(subject: string, body: string): string {
+  return `message: |\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\nemail:\n  subject: ${JSON.stringify(subject)}\n`;
+}
+
+/** The data of `argocd-notifications-cm`: services, templates, triggers, and in production the platform team's subscription. */
+export function notificationsConfig(platform: ResolvedPlatform, env: ResolvedEnvironment): Record<string, string> {
+  const n = env.notifications;
+  const envLabel = `${platform.labelDomain}/environment`;
+  const where = `{{.app.metadata.name}} in ${env.name} (project {{.app.spec.project}})`;
+  const data: Record<string, string> = {};
+  if (n.services.includes('slack')) data['service.slack'] = 'token: $slack-token\n';
+  if (n.email) {
+    data['service.email'] = `host: ${n.email.host}\nport: ${n.email.port}\nfrom: ${n.email.from}\nusername: ${n.email.username}\npassword: $email-password\n`;
+  }
+  data['template.app-sync-failed'] = template(`Sync failed: {{.app.metadata.name}} (${env.name})`,
+    `Sync of ${where} failed at {{.app.status.operationState.finishedAt}}:\n{{.app.status.operationState.message}}\nRevision: {{.app.status.operationState.syncResult.revision}}`);
+  data['template.app-health-degraded'] = template(`Degraded: {{.app.metadata.name}} (${env.name})`,
+    `${where} is Degraded: {{.app.status.health.message}}`);
+  data['template.app-out-of-sync'] = template(`Out of sync: {{.app.metadata.name}} (${env.name})`,
+    `${where} has been OutOfSync for more than ${n.outOfSyncAfter} since its last sync ({{.app.status.operationState.finishedAt}}).\nGit wants revision {{.app.status.sync.revision}}.`);
+  // Expressions as in argo-cd notifications_catalog/triggers/*.yaml; `oncePer` sends once per revision, not on every reconciliation.
+  data['trigger.on-sync-failed'] = `- description: The sync operation failed
+  when: app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']
+  oncePer: app.status.operationState?.syncResult?.revision
+  send: [app-sync-failed]
+`;
+  data['trigger.on-health-degraded'] = `- description: The application is Degraded
+  when: app.status.health.status == 'Degraded'
+  oncePer: app.status.sync.revision
+  send: [app-health-degraded]
+`;
+  data['trigger.on-out-of-sync'] = `- description: OutOfSync for longer than ${n.outOfSyncAfter} since the last sync
+  when: app.status.sync.status == 'OutOfSync' and app.status.operationState != nil and app.status.operationState.finishedAt != nil and time.Now().Sub(time.Parse(app.status.operationState.finishedAt)).Minutes() >= ${n.outOfSyncAfterMinutes}
+  oncePer: app.status.sync.revision
+  send: [app-out-of-sync]
+`;
+  if (n.platform) {
+    // Every Application of this (production) cluster notifies the platform team.
+    data.subscriptions = `- recipients:\n  - ${n.platform.service}:${n.platform.recipient}\n  triggers: [${TRIGGERS.join(', ')}]\n  selector: ${envLabel}=${env.name}\n`;
+  }
+  return data;
+}
+
+/**
+ * Argo CD's configuration as code, rendered into `dist/<env>/argocd-config/`
+ * (synced by the `argocd-config` Application, and applied at bootstrap):
+ * `argocd-cm` (the Application health check the root's waves need, resource
+ * tracking, diffing), `argocd-rbac-cm` (the platform team administers; teams
+ * get their projects' roles) and `argocd-notifications-cm`.
+ */
+export class ArgoCdConfigChart extends Chart {
+  constructor(scope: Construct, id: string, props: { readonly platform: ResolvedPlatform; readonly env: ResolvedEnvironment }) {
+    const { platform, env } = props;
+    const ns = platform.gitops.argocdNamespace;
+    super(scope, id, { namespace: ns, disableResourceNameHashes: true });
+    const metadata = (name: string) => ({ name, namespace: ns, labels: { ...environmentLabels(platform, env), 'app.kubernetes.io/part-of': 'argocd' } });
+
+    kube(k8s.KubeConfigMap, this, 'cm', {
+      metadata: metadata(ARGOCD_CONFIGMAPS.cm),
+      data: {
+        'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
+        // Argo CD 3's default, stated: an annotation names the Application that owns an object, labels stay the objects' own.
+        'application.resourceTrackingMethod': 'annotation',
+      },
+    });
+
+    const admins = [platform.platformOwners];
+    kube(k8s.KubeConfigMap, this, 'rbac', {
+      metadata: metadata(ARGOCD_CONFIGMAPS.rbac),
+      data: {
+        // Nobody gets anything by default; teams get their AppProjects' roles (developers: get, sync, Rollout actions).
+        'policy.default': '',
+        'policy.csv': admins.map((g) => `g, ${g}, role:admin\n`).join(''),
+        'scopes': '[groups, email]',
+      },
+    });
+
+    kube(k8s.KubeConfigMap, this, 'notifications', {
+      metadata: metadata(ARGOCD_CONFIGMAPS.notifications),
+      data: notificationsConfig(platform, env),
+    });
+  }
+}
+
+/**
+ * The notification services' credentials, from Secret Manager into
+ * `argocd-notifications-secret`: a ServiceAccount bound to the
+ * notifications' Google service account (Workload Identity), a SecretStore
+ * that authenticates as it, and one ExternalSecret. Rendered into
+ * `dist/<env>/argocd-notifications/`, synced after the apps: a secret whose
+ * value is not yet in Secret Manager degrades this Application only.
+ */
+export class ArgoCdNotificationsChart extends Chart {
+  constructor(scope: Construct, id: string, props: { readonly platform: ResolvedPlatform; readonly env: ResolvedEnvironment }) {
+    const { platform, env } = props;
+    const ns = platform.gitops.argocdNamespace;
+    super(scope, id, { namespace: ns, disableResourceNameHashes: true });
+    const n = env.notifications;
+    const identity = n.identity!;
+    const labels = { ...environmentLabels(platform, env), 'app.kubernetes.io/name': 'argocd-notifications', 'app.kubernetes.io/part-of': 'argocd' };
+    const storeName = 'argocd-notifications-gcp-secret-manager';
+    kube(k8s.KubeServiceAccount, this, 'service-account', {
+      metadata: { name: n.serviceAccountName, namespace: ns, labels, annotations: { 'iam.gke.io/gcp-service-account': identity.email, [SYNC_WAVE]: '-1' } },
+      automountServiceAccountToken: false,
+    });
+    new KubeObject(this, 'secret-store', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: storeName, namespace: ns, labels, annotations: { [SYNC_WAVE]: '-1' } },
+      spec: {
+        provider: {
+          gcpsm: {
+            projectID: env.gcpProject,
+            auth: {
+              workloadIdentity: {
+                clusterLocation: env.cluster.location,
+                clusterName: env.cluster.name,
+                clusterProjectID: env.gcpProject,
+                serviceAccountRef: { name: n.serviceAccountName },
+              },
+            },
+          },
+        },
+      },
+    });
+    new KubeObject(this, 'external-secret', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      // After its store: both are custom resources, which Argo CD orders by name within a wave (gitops-engine pkg/sync/sync_tasks.go).
+      metadata: { name: NOTIFICATIONS_SECRET, namespace: ns, labels },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'SecretStore', name: storeName },
+        target: { name: NOTIFICATIONS_SECRET, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        // ESO's CRD defaults written out, so that Argo CD's diff of the lists finds nothing to change (ESO config/crds).
+        data: n.secrets.map((s) => ({
+          secretKey: s.key,
+          remoteRef: { key: s.secretId, version: 'latest', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' },
+        })),
+      },
+    });
+  }
+}

