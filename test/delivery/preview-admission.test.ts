@@ -81,7 +81,7 @@ describe('admission policies of preview namespaces', () => {
   test('GIVEN no previews THEN no policy, and the platform project admits no admission kind', () => {
     const { doc, ofKind } = rendered(undefined, false);
     expect(ofKind('ValidatingAdmissionPolicy')).toEqual([]);
-    expect(doc('dev/argocd/appproject-platform.yaml').spec.clusterResourceWhitelist.filter((k: { group: string }) => k.group === 'admissionregistration.k8s.io' && k.kind !== 'ValidatingWebhookConfiguration' && k.kind !== 'MutatingWebhookConfiguration')).toEqual([]);
+    expect(doc('dev/argocd/appproject-platform.yaml').spec.clusterResourceWhitelist.filter((k: { group: string; kind: string }) => k.group === 'admissionregistration.k8s.io' && k.kind !== 'ValidatingWebhookConfiguration' && k.kind !== 'MutatingWebhookConfiguration')).toEqual([]);
   });
 
   test('GIVEN apps from two repositories THEN a preview\'s images may come from those repositories only', () => {
