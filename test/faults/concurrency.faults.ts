@@ -70,8 +70,8 @@ describeWithStrace('two commands at once', () => {
     expectOk(firstRun);
     expectOk(second);
     expect(second.stderr).toMatch(/^Waiting for another command to finish with this repository: `synth` \(pid \d+ on .*\)\. Waiting up to 120 s/m);
-    expect(firstRun.stdout).toMatch(/\(1 written, 313 unchanged, 0 removed\)/);
-    expect(second.stdout).toMatch(/\(0 written, 314 unchanged, 0 removed\)/);
+    expect(firstRun.stdout).toMatch(/\(1 written, \d+ unchanged, 0 removed\)/);
+    expect(second.stdout).toMatch(/\(0 written, \d+ unchanged, 0 removed\)/);
     expect(project.leftovers()).toEqual([]);
   });
 
