@@ -35,6 +35,8 @@ const project = new typescript.TypeScriptAppProject({
     'cdktf@0.21.0',
     '@cdktf/provider-google@~16.12.0',
     'ajv@^8.17.1',
+    // flock()-style locks held by an open file (prebuilt binaries in the tarball, no install script): src/synth/lock.ts.
+    'fs-native-extensions@^1.5.1',
   ],
   // Only packages whose native builds the npm registry serves for every
   // platform in the lock file: `npm ci` refuses a lock file that lacks an
@@ -78,10 +80,14 @@ const project = new typescript.TypeScriptAppProject({
       testTimeout: 60_000,
       // fast-check: a fixed seed in CI, random locally (see the file).
       setupFiles: ['<rootDir>/test/support/property-seed.js'],
+      // A temporary directory of the run's own; the run fails when tests leave files there or in the repository.
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   },
   eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
-  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
+  // The write transaction's scratch area and lock file (src/synth/transaction.ts, lock.ts), and an earlier version's scratch entries.
+  gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.platform-transaction/', '/.platform-transaction.lock', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
 });
 
 // dist/ is the rendered environment repo that Argo CD reads: it is committed.

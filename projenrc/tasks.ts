@@ -32,6 +32,13 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
   // projen <task>`) already put node_modules/.bin on PATH, so drop it.
   project.tryFindObjectFile('.projen/tasks.json')?.addDeletionOverride('env.PATH');
 
+  // Issue #19: the fault-injection tier (Linux, root, strace; a few minutes), outside `npm test`.
+  project.addTask('test:faults', {
+    description: 'Kill, interrupt and fail synth, promote and codeowners at each rename (strace) and at random moments, run them concurrently '
+      + 'and in pid namespaces, and check what the next command leaves (Linux, as root, with strace)',
+    exec: 'jest --ci --runInBand --testMatch \'<rootDir>/test/faults/**/*.faults.ts\'',
+  });
+
   // The main job: render every environment into dist/.
   project.addTask('synth', {
     description: 'Render every environment of the platform into dist/ (atomically; a failed synth leaves dist/ untouched)',

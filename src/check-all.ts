@@ -6,6 +6,7 @@
  * code is 1 when either failed. Only wires; see src/cli/drift.ts and
  * src/cli/check.ts.
  */
+import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runCheck } from './cli/check';
 import { runDriftCheck } from './cli/drift';

@@ -1,20 +1,7 @@
-/** `npm run codeowners`: writes .github/CODEOWNERS from the model. Only wires. */
-import * as fs from 'fs';
+/** `npm run codeowners`: writes .github/CODEOWNERS from the model. Only wires; see src/cli/codeowners.ts. */
+import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
-import { appSourcesIn, renderCodeOwners } from './delivery/codeowners';
-import { PlatformValidationError, resolvePlatform } from './model';
+import { runCodeOwners } from './cli/codeowners';
 import { platform } from './platform';
 
-const root = path.resolve(__dirname, '..');
-try {
-  const content = renderCodeOwners(resolvePlatform(platform), { appSource: appSourcesIn(root) });
-  const file = path.join(root, '.github', 'CODEOWNERS');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, content);
-  fs.renameSync(`${file}.tmp`, file);
-  console.log(`Wrote ${path.relative(process.cwd(), file)}`);
-} catch (err) {
-  if (!(err instanceof PlatformValidationError)) throw err;
-  console.error(err.message);
-  process.exitCode = 1;
-}
+process.exitCode = runCodeOwners({ platform, root: path.resolve(__dirname, '..') });

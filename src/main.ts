@@ -3,6 +3,7 @@
  * src/platform.ts into dist/. Only wires; everything it calls is importable
  * and tested.
  */
+import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runSynth } from './cli/synth';
 import { extensions, platform } from './platform';

@@ -1,4 +1,5 @@
 /** `npm run promote -- <app...> --to <env> [--from <env>] [--version <tag>] | --all --to <env>`. Only wires. */
+import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runPromote } from './cli/promote';
 import { extensions, platform } from './platform';

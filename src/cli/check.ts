@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { ObjectSchemaValidator, formatReport, loadRenderedTree, runGuardrails } from '../guardrails';
 import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
-import { recoverInterruptedWrite } from '../synth';
+import { Repository, TransactionError, describeFileSystemError } from '../synth';
 import type { Console } from './synth';
 
 export interface CheckOptions {
@@ -29,8 +29,23 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
     out.error(err.message);
     return 1;
   }
-  recoverInterruptedWrite(options.distDir); // check what a killed synth committed to, not half of it
-  const { objects, stacks, unreadable } = loadRenderedTree(options.distDir);
+  // Under the repository's lock: wait for a command that writes, and finish what an interrupted one committed, before reading.
+  const root = path.dirname(path.resolve(options.distDir));
+  let loaded;
+  try {
+    const repository = Repository.open(root, { purpose: 'check:guardrails', readOnly: true, onWait: (m) => out.error(m), onNotice: (m) => out.error(m) });
+    try {
+      loaded = loadRenderedTree(options.distDir);
+    } finally {
+      repository.close();
+    }
+  } catch (err) {
+    const fileSystem = describeFileSystemError(err, root);
+    if (!(err instanceof TransactionError) && !fileSystem) throw err;
+    out.error(err instanceof TransactionError ? `${err.message}\nThe guardrail check did not run.` : `The guardrail check cannot read ${options.distDir}: ${fileSystem}`);
+    return 1;
+  }
+  const { objects, stacks, unreadable } = loaded;
   const report = runGuardrails(objects, { platform: resolved, schema: options.schema, today: options.today, stacks });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const where = path.relative(process.cwd(), options.distDir) || options.distDir;

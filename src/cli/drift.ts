@@ -2,7 +2,10 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
+import {
+  OtherEntry, ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
+  renderEnvironmentRepoInParallel, scanTree,
+} from '../synth';
 import { withFailureNote } from './synth';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
@@ -22,13 +25,41 @@ export interface DriftCheckOptions extends SynthOptions {
 
 /**
  * `npm run check:drift`: fails (exit 1) when `outDir` is not exactly what a
- * fresh synth of the sources writes: a changed, missing or stray file, named
- * with each object and field that differs.
+ * fresh synth of the sources writes: a changed, missing or stray file (a
+ * symbolic link, a special file or an empty directory is a stray too),
+ * named with each object and field that differs. It holds the repository's
+ * lock while it reads, so it waits for a command that is writing, and
+ * finishes what an interrupted one committed before it compares.
  */
 export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
-  // A synth killed while it applied its changes is finished first: check the tree it committed to, not half of it.
-  recoverInterruptedWrite(options.outDir);
+  const root = path.dirname(path.resolve(options.outDir));
+  let repository: Repository;
+  try {
+    repository = Repository.open(root, { purpose: 'check:drift', readOnly: true, onWait: (m) => out.error(m), onNotice: (m) => out.error(m) });
+  } catch (err) {
+    if (!(err instanceof TransactionError)) throw err;
+    out.error(`${err.message}\nThe drift check did not run.`);
+    return 1;
+  }
+  try {
+    return await checkHeld(options, out, where, root);
+  } catch (err) {
+    const fileSystem = describeFileSystemError(err, root);
+    if (!fileSystem) throw err;
+    out.error(`The drift check cannot read ${where}/: ${fileSystem}`);
+    return 1;
+  } finally {
+    repository.close();
+  }
+}
+
+async function checkHeld(options: DriftCheckOptions, out: Console, where: string, root: string): Promise<number> {
+  const changed = changedReleaseFiles(options.platform, root);
+  if (changed.length > 0) {
+    out.error(`${describeChangedReleaseFiles(changed, 'the check')}.`);
+    return 1;
+  }
   let expected;
   try {
     expected = await renderEnvironmentRepoInParallel(options, withFailureNote(options.parallel, out));
@@ -40,7 +71,13 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
     }
     return 1;
   }
-  const drift = findDrift(expected.files, readTree(options.outDir));
+  const onDisk = scanTree(options.outDir);
+  const drift: Array<FileDrift & { entry?: OtherEntry }> = [...findDrift(expected.files, onDisk.files), ...onDisk.others.map((entry) => ({
+    file: entry.path, status: expected.files.has(entry.path) ? 'changed' as const : 'stray' as const, objects: [], entry,
+  }))].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // A rendered file that is a link (or a FIFO...) on disk is one finding, "changed", not "missing" beside "stray".
+  const others = new Set(onDisk.others.map((o) => o.path));
+  drift.splice(0, drift.length, ...drift.filter((d) => d.entry || !(d.status === 'missing' && others.has(d.file))));
   if (drift.length === 0) {
     out.log(`${where}/ is up to date: its ${expected.files.size} files are exactly what the sources render.`);
     if (options.projectDir) {
@@ -58,9 +95,14 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
   return 1;
 }
 
-function describe(d: FileDrift, where: string): string {
+function describe(d: FileDrift & { entry?: OtherEntry }, where: string): string {
   const lines = [`  ${d.status.padEnd(8)} ${where}/${d.file}`];
-  if (d.objects.length === 0) {
+  if (d.entry) {
+    const what = `${d.entry.kind === 'empty directory' ? 'an' : 'a'} ${d.entry.kind}${d.entry.target !== undefined ? ` (to ${d.entry.target})` : ''}`;
+    lines.push(d.status === 'changed'
+      ? `             is ${what}, not the file the sources render: delete it (npm run synth replaces it)`
+      : `             ${what}, not rendered by the sources: delete it (npm run synth removes it)`);
+  } else if (d.objects.length === 0) {
     lines.push(d.status === 'changed' ? '             only comments or formatting differ' : `             ${d.status === 'stray' ? 'not rendered by the sources: delete it' : 'rendered by the sources, not on disk'}`);
   }
   for (const o of d.objects) {

@@ -1,11 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { PromotionRefused, PromotionRequest, planPromotion } from '../delivery/promote';
 import { GuardrailError } from '../guardrails';
 import { RenderError, AppExtension } from '../k8s';
 import { PlatformSpec, PlatformValidationError } from '../model';
 import { renderMarkdown, review, tiersOf } from '../review';
-import { readTree, recoverInterruptedWrite, renderEnvironmentRepo, writeTreeAtomically } from '../synth';
+import {
+  Repository, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError, readTree, renderEnvironmentRepo,
+} from '../synth';
 import type { Console } from './synth';
 
 export interface PromoteOptions extends PromotionRequest {
@@ -25,7 +26,29 @@ export interface PromoteOptions extends PromotionRequest {
  * review of the rendered change. Returns the exit code.
  */
 export function runPromote(options: PromoteOptions, out: Console = console): number {
-  recoverInterruptedWrite(options.outDir); // start from what a killed synth committed to, not half of it
+  // Locked from before the plan to after the write; an interrupted command's leftovers are finished or discarded first.
+  const what = `promote ${options.all ? '--all' : options.apps.join(' ')} --to ${options.to}`;
+  let repository: Repository;
+  try {
+    repository = Repository.open(options.root, { purpose: what, onWait: (m) => out.error(m), onNotice: (m) => out.error(m) });
+  } catch (err) {
+    if (!(err instanceof TransactionError)) throw err;
+    out.error(`Promotion failed: ${err.message}`);
+    return 1;
+  }
+  try {
+    return promoteHeld(options, out, repository);
+  } catch (err) {
+    const fileSystem = describeFileSystemError(err, options.root);
+    if (!(err instanceof TransactionError) && !fileSystem) throw err;
+    out.error(`Promotion failed: ${err instanceof TransactionError ? err.message : `${fileSystem}. Nothing was changed.`}`);
+    return 1;
+  } finally {
+    repository.close();
+  }
+}
+
+function promoteHeld(options: PromoteOptions, out: Console, repository: Repository): number {
   let plan;
   try {
     plan = planPromotion(options.platform, options);
@@ -51,17 +74,15 @@ export function runPromote(options: PromoteOptions, out: Console = console): num
     }
     throw err;
   }
-  const before = readTree(options.outDir);
-  const releasePath = path.join(options.root, plan.releaseFile);
-  const previousRelease = fs.readFileSync(releasePath, 'utf8');
-  fs.writeFileSync(`${releasePath}.tmp`, plan.releaseText);
-  fs.renameSync(`${releasePath}.tmp`, releasePath);
-  try {
-    writeTreeAtomically(options.outDir, rendered.files);
-  } catch (err) {
-    fs.writeFileSync(releasePath, previousRelease);
-    throw err;
+  const changed = changedReleaseFiles(options.platform, options.root);
+  if (changed.length > 0) {
+    out.error(`Promotion refused: ${describeChangedReleaseFiles(changed, 'the promotion')}. Nothing was changed.`);
+    return 1;
   }
+  const before = readTree(options.outDir);
+  // The release file and dist/ in one transaction: both change, or (after the next command, if this one is killed) neither.
+  const dist = path.relative(options.root, options.outDir).split(path.sep).join('/');
+  repository.write({ trees: new Map([[dist, rendered.files]]), files: new Map([[plan.releaseFile, plan.releaseText]]) });
 
   const tiers = tiersOf(rendered.resolved);
   const report = review({ base: before, head: rendered.files, baseLabel: 'before promotion', headLabel: 'after promotion', tiers });

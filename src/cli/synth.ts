@@ -3,7 +3,10 @@ import { CloudRenderError, countResources } from '../cloud';
 import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
-import { ParallelOptions, SynthOptions, synthesizeInParallel } from '../synth';
+import {
+  ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
+  synthesizeInParallel,
+} from '../synth';
 import { describeUnexpected } from './unexpected';
 
 /** Output of the CLI; injectable for tests. */
@@ -26,13 +29,30 @@ export function withFailureNote(parallel: ParallelOptions | undefined, out: Cons
 
 /**
  * Runs a synth and reports it; returns the process exit code. Expected
- * failures (an invalid declaration, an object that cannot be rendered) print
- * their message without a stack trace; `dist/` is untouched either way.
+ * failures (an invalid declaration, an object that cannot be rendered, a
+ * permission or a full disk) print their message without a stack trace, and
+ * say whether `dist/` is unchanged. The repository (the parent of `outDir`)
+ * is locked from before the render to after the write (src/synth/lock.ts).
  * With `parallel`, large platforms render on two threads (same output).
  */
 export async function runSynth(options: SynthOptions & { readonly parallel?: ParallelOptions }, out: Console = console): Promise<number> {
   const started = process.hrtime.bigint();
+  const nothingWritten = `Nothing was written: ${path.relative(process.cwd(), options.outDir) || options.outDir}/ is unchanged.`;
+  const root = path.dirname(path.resolve(options.outDir));
+  let repository: Repository;
   try {
+    repository = Repository.open(root, { purpose: 'synth', onWait: (m) => out.error(m), onNotice: (m) => out.error(m) });
+  } catch (err) {
+    if (!(err instanceof TransactionError)) throw err;
+    out.error(err.message);
+    return 1;
+  }
+  try {
+    const changed = changedReleaseFiles(options.platform, root);
+    if (changed.length > 0) {
+      out.error(`${describeChangedReleaseFiles(changed, 'npm run synth')}.\n${nothingWritten}`);
+      return 1;
+    }
     const rendered = await synthesizeInParallel(options, withFailureNote(options.parallel, out));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = path.relative(process.cwd(), options.outDir) || '.';
@@ -48,12 +68,23 @@ export async function runSynth(options: SynthOptions & { readonly parallel?: Par
       + ` (${written} written, ${unchanged} unchanged, ${removed} removed)`);
     return 0;
   } catch (err) {
+    if (err instanceof TransactionError) {
+      // It says what state the files are in; "unchanged" is said by it, when true.
+      out.error(err.message);
+      return 1;
+    }
+    const fileSystem = describeFileSystemError(err, root);
     if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError || err instanceof CloudRenderError) {
       out.error(err.message);
+    } else if (fileSystem) {
+      out.error(`Synth failed: ${fileSystem}`);
     } else {
       out.error(`Synth failed unexpectedly: ${describeUnexpected(err)}`);
     }
-    out.error(`Nothing was written: ${path.relative(process.cwd(), options.outDir) || options.outDir}/ is unchanged.`);
+    // Every write goes through the transaction, whose failures are TransactionErrors: this failure came before it.
+    out.error(nothingWritten);
     return 1;
+  } finally {
+    repository.close();
   }
 }

@@ -27,6 +27,12 @@ export function loadRenderedTree(distDir: string): { objects: CheckedObject[]; s
         walk(child);
         continue;
       }
+      if (!entry.isFile()) {
+        // Never followed or opened: a link may point anywhere (or nowhere), and a FIFO would block the read.
+        const what = entry.isSymbolicLink() ? `a symbolic link (to ${fs.readlinkSync(path.join(distDir, child))})` : 'a special file';
+        unreadable.push({ file: child, problem: `is ${what}, not a file: a synth writes files only` });
+        continue;
+      }
       const [environment, ...rest] = child.split('/');
       if (rest.length > 0 && rest.join('/').endsWith('.tf.json')) {
         try {

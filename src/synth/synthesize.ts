@@ -5,7 +5,8 @@ import { AppExtension, RenderedObject, bootstrapKustomizations, previewKustomiza
 import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
-import { FileTree, WriteStats, writeTree, writeTreeAtomically } from './write';
+import { TransactionError, describeFileSystemError, writeTreeAtomically } from './transaction';
+import { FileTree, WriteStats, writeTree } from './write';
 import { toYaml } from './yaml';
 
 export { CloudHalf, renderCloudHalf };
@@ -134,7 +135,12 @@ export function writeRendered(options: SynthOptions, rendered: RenderedPlatform)
     const cloud = new Set(rendered.stacks.map(distPath));
     const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml')
       && !file.endsWith(`/${PIPELINE_FILE}`);
-    writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
+    try {
+      writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
+    } catch (err) {
+      const why = describeFileSystemError(err, options.mirrorDir) ?? (err as Error).message;
+      throw new TransactionError(`${options.outDir} was written, but not the copy of its Kubernetes files in ${options.mirrorDir} (the cdk8s CLI's scratch output): ${why}`, false);
+    }
   }
   return { ...rendered, written };
 }

@@ -124,5 +124,6 @@ describe('generate-schemas reads several input directories', () => {
     const twice = dir(root, 'twice', { 'a.yaml': stringify(gadgetCrd('a')), 'b.yaml': stringify(gadgetCrd('b')) });
     expect(() => generateSchemas({ k8sOpenApiDir: openApiDir, crdDir: twice, outDir, builtinKinds: [], crdKinds: ['example.com/Gadget'] }))
       .toThrow(`--crds ${twice}: example.com/Gadget is defined twice (a.yaml and b.yaml); keep one`);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });

@@ -91,8 +91,12 @@ function widgetCrd(extra: Record<string, unknown> = {}) {
   };
 }
 
+const roots: string[] = [];
+afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
 function inputs(crd: object = widgetCrd()): { openApiDir: string; crdDir: string; outDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-schemas-'));
+  roots.push(root);
   const openApiDir = path.join(root, 'openapi');
   const crdDir = path.join(root, 'crds');
   fs.mkdirSync(openApiDir);

@@ -335,8 +335,10 @@ describe('messages for alternatives (anyOf / oneOf)', () => {
   // The committed schemas turn int-or-string into a type list, so they have no anyOf;
   // these cases use a small schema directory of their own.
   let alt: SchemaValidator;
+  let dir: string;
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-alt-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-alt-'));
     const thing = {
       type: 'object',
       additionalProperties: false,

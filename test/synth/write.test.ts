@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree, recoverInterruptedWrite, writeTree, writeTreeAtomically } from '../../src/synth';
+import { readTree, writeTree, writeTreeAtomically } from '../../src/synth';
 
-const DEAD = 999999999;
 /** The `fs` module object itself (the namespace import above is a read-only view of it), for spying. */
 const fsModule: typeof fs = jest.requireActual('fs');
 
@@ -212,146 +211,6 @@ describe('writeTreeAtomically, failures before the commit', () => {
     });
     expect(() => writeTreeAtomically(out, next)).toThrow('disk full');
     jest.restoreAllMocks();
-    expect(identities(out)).toEqual(before);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-});
-
-/**
- * Runs `writeTreeAtomically(out, files)` with `fs.renameSync` "killing" the
- * process (throwing) at its `killAt`-th call, then renames the scratch
- * entries the run left to those of a dead process, as a kill would leave them.
- */
-function killedRun(files: ReadonlyMap<string, string>, killAt: number): void {
-  const rename = fs.renameSync;
-  let calls = 0;
-  jest.spyOn(fsModule, 'renameSync').mockImplementation((from, to) => {
-    if (++calls === killAt) throw new Error('killed');
-    rename(from, to);
-  });
-  expect(() => writeTreeAtomically(out, files)).toThrow('killed');
-  jest.restoreAllMocks();
-  asDead();
-}
-
-/** Renames this process's scratch entries in `tmp` to those of a dead process. */
-function asDead(): void {
-  for (const entry of fs.readdirSync(tmp)) {
-    if (entry.includes(`-${process.pid}`)) fs.renameSync(path.join(tmp, entry), path.join(tmp, entry.replace(`-${process.pid}`, `-${DEAD}`)));
-  }
-}
-
-describe('recovery of a killed run', () => {
-  // Renames, in order: the journal into place (1), then the 2 staged files (2, 3).
-  test.each([2, 3])('killed at rename %i, after the commit: rolled forward to the journaled tree', (killAt) => {
-    writeTreeAtomically(out, initial);
-    killedRun(next, killAt);
-    expect(fs.existsSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`))).toBe(true);
-    expect(readTree(out)).not.toEqual(next);
-    recoverInterruptedWrite(out);
-    expect(readTree(out)).toEqual(next);
-    expect(directories(out)).not.toContain('dev/old');
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-
-  test('the next write rolls a committed journal forward before comparing', () => {
-    writeTreeAtomically(out, initial);
-    killedRun(next, 2);
-    expect(readTree(out)).not.toEqual(next);
-    // The roll-forward already wrote `next`, so this run finds nothing to do.
-    expect(writeTreeAtomically(out, next)).toEqual({ written: 0, unchanged: 5, removed: 0 });
-    expect(readTree(out)).toEqual(next);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-
-  test('a journal applied completely is safe to apply again (killed before dropping it)', () => {
-    const before = new Map([['a', 'file'], ['b/x.yaml', 'x'], ['gone.yaml', 'g']]);
-    const after = new Map([['a/inner.yaml', 'now a directory'], ['b', 'now a file']]);
-    writeTreeAtomically(out, before);
-    let journal = '';
-    const rename = fs.renameSync;
-    jest.spyOn(fsModule, 'renameSync').mockImplementation((from, to) => {
-      if (String(to).endsWith('.json')) journal = fs.readFileSync(from, 'utf8');
-      rename(from, to);
-    });
-    writeTreeAtomically(out, after);
-    jest.restoreAllMocks();
-    expect(readTree(out)).toEqual(after);
-    // What a kill just before dropping the journal leaves: the journal, and staging emptied by the renames.
-    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), journal);
-    fs.mkdirSync(path.join(tmp, `.dist-staging-dist-${DEAD}`, 'a'), { recursive: true });
-    recoverInterruptedWrite(out);
-    expect(readTree(out)).toEqual(after);
-    expect(fs.lstatSync(path.join(out, 'b')).isFile()).toBe(true);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-
-  test('a hand-made journal of a dead process is applied: its renames and removals, nothing else', () => {
-    writeTreeAtomically(out, initial);
-    const staging = path.join(tmp, `.dist-staging-dist-${DEAD}`);
-    writeTree(staging, new Map([['dev/web/deployment.yaml', 'kind: Deployment\nimage: web:2\n'], ['dev/api/v1/deployment.yaml', 'kind: Deployment\nname: api\n']]));
-    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), JSON.stringify({
-      version: 1,
-      rename: ['dev/web/deployment.yaml', 'dev/api/v1/deployment.yaml'],
-      remove: [{ path: 'dev/old', dir: true }],
-    }));
-    const before = identities(out);
-    recoverInterruptedWrite(out);
-    expect(readTree(out)).toEqual(next);
-    expect(identities(out).get('prod/PROVENANCE.json')).toEqual(before.get('prod/PROVENANCE.json'));
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-
-  test('a staging directory of a dead process without a journal is dropped, the output untouched', () => {
-    writeTreeAtomically(out, initial);
-    const before = identities(out);
-    writeTree(path.join(tmp, `.dist-staging-dist-${DEAD}`), new Map([['dev/web/deployment.yaml', 'half-written']]));
-    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json.tmp`), '{"version":1,"rena');
-    recoverInterruptedWrite(out);
-    expect(identities(out)).toEqual(before);
-    expect(readTree(out)).toEqual(initial);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
-  });
-
-  test('a journal whose output directory has gone is dropped, not turned into a partial tree', () => {
-    writeTreeAtomically(out, initial);
-    killedRun(next, 2);
-    fs.rmSync(out, { recursive: true });
-    recoverInterruptedWrite(out);
-    expect(fs.readdirSync(tmp)).toEqual([]);
-  });
-
-  test('a journal that is not one this code writes is refused, and left for a human', () => {
-    writeTreeAtomically(out, initial);
-    fs.writeFileSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`), JSON.stringify({ version: 1, rename: ['../../etc/passwd'], remove: [] }));
-    expect(() => recoverInterruptedWrite(out)).toThrow(/not one this version can apply/);
-    expect(readTree(out)).toEqual(initial);
-    expect(fs.existsSync(path.join(tmp, `.dist-journal-dist-${DEAD}.json`))).toBe(true);
-  });
-
-  test('the leftovers of a live process are left alone', () => {
-    writeTreeAtomically(out, initial);
-    const live = path.join(tmp, `.dist-staging-dist-${process.ppid}`);
-    fs.mkdirSync(live);
-    recoverInterruptedWrite(out);
-    expect(fs.existsSync(live)).toBe(true);
-  });
-
-  test('the leftovers of a sibling output directory whose name extends ours are not ours', () => {
-    writeTreeAtomically(out, initial);
-    const sibling = path.join(tmp, `.dist-previous-dist-old-${DEAD}`);
-    writeTree(sibling, new Map([['a.yaml', 'the sibling\'s']]));
-    fs.rmSync(out, { recursive: true });
-    recoverInterruptedWrite(out);
-    expect(fs.existsSync(out)).toBe(false);
-    expect(readTree(sibling)).toEqual(new Map([['a.yaml', 'the sibling\'s']]));
-  });
-
-  test('recovering with nothing to recover, or without a parent directory, does nothing', () => {
-    expect(() => recoverInterruptedWrite(path.join(tmp, 'missing', 'dist'))).not.toThrow();
-    writeTreeAtomically(out, initial);
-    const before = identities(out);
-    recoverInterruptedWrite(out);
     expect(identities(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
