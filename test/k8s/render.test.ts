@@ -1,66 +1,67 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { KUBERNETES_RULES, runGuardrails } from '../../src/guardrails';
 import { REMOTE_REF_DEFAULTS, RenderError, RenderedObject } from '../../src/k8s';
 import { PlatformValidationError } from '../../src/model';
-import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
-import { platform as testPlatform, service } from '../fixtures';
+import {
+  DIGEST, cronJob, devEnv, fullPlatform, manifest, manifests, migration, pipeline, platform as testPlatform, prodEnv,
+  publicService, render, secretReader, service, stagingEnv, team, worker,
+} from '../fixtures';
+import { environmentObjects, podTemplates, restrictedProfileProblems, where } from '../properties';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const rendered = renderPlatform({ platform, extensions });
-/** The environments' own objects; pull-request previews are tested in test/delivery/previews.test.ts. */
-const objects = rendered.objects.filter((o) => !o.file.startsWith('previews/'));
-const inEnv = (env: string) => objects.filter((o) => o.environment === env);
-const ofKind = (list: readonly RenderedObject[], kind: string) => list.filter((o) => o.manifest.kind === kind);
 const m = (o: RenderedObject): Json => o.manifest;
 /** Long-running workloads: Deployments, and Rollouts where a canary or blue-green is declared. */
 const workloads = (list: readonly RenderedObject[]) => list.filter((o) => o.manifest.kind === 'Deployment' || o.manifest.kind === 'Rollout');
+const NO_SCHEMA = { validate: () => [] };
+const wave = (o: RenderedObject) => Number(m(o).metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 
-/** Every pod template with the object it belongs to. */
-function podTemplates(list: readonly RenderedObject[]): { owner: RenderedObject; pod: Json }[] {
-  return list.flatMap((o) => {
-    const spec = m(o).spec;
-    switch (o.manifest.kind) {
-      case 'Deployment': case 'Rollout': case 'Job': return [{ owner: o, pod: spec.template.spec }];
-      case 'CronJob': return [{ owner: o, pod: spec.jobTemplate.spec.template.spec }];
-      default: return [];
-    }
-  });
-}
+/** Rendered once: every workload kind, public exposure, secrets, calls, an endpoint, previews; dev, staging and prod. */
+const full = render(fullPlatform());
+const fullObjects = environmentObjects(full);
 
-const where = (o: RenderedObject) => `${o.environment}/${o.file}`;
-
-describe('the example platform', () => {
-  test('renders dev, staging and prod, each with at least five apps of every workload kind', () => {
-    expect(rendered.resolved.environments.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
-    for (const env of rendered.resolved.environments) {
-      expect(env.apps.length).toBeGreaterThanOrEqual(5);
-      expect(new Set(env.apps.map((a) => a.kind))).toEqual(new Set(['service', 'worker', 'cron-job', 'migration']));
-      expect(new Set(env.apps.map((a) => a.team)).size).toBeGreaterThanOrEqual(2);
-    }
+describe('workloads', () => {
+  test('each workload kind renders its own objects: a Deployment and a Service, a Deployment, a CronJob, a PreSync Job', () => {
+    // GIVEN one app of each kind
+    const apps = [service('web'), worker('queue'), cronJob('nightly'), migration('web-migrate', 'web')];
+    // WHEN rendered
+    const out = render(testPlatform({ apps, environments: [devEnv(apps)] }));
+    // THEN each has the workload of its kind, under its own name
+    const kinds = (app: string) => out.objects
+      .filter((o) => m(o).metadata.labels?.['app.kubernetes.io/name'] === app && ['Deployment', 'Service', 'CronJob', 'Job', 'Rollout'].includes(o.manifest.kind))
+      .map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`).sort();
+    expect(kinds('web')).toEqual(['Deployment web', 'Service web']);
+    expect(kinds('queue')).toEqual(['Deployment queue']);
+    expect(kinds('nightly')).toEqual(['CronJob nightly']);
+    expect(kinds('web-migrate')).toEqual(['Job web-migrate']);
   });
 
-  test('every pod meets the restricted profile and has requests and limits', () => {
-    const pods = podTemplates(objects);
-    expect(pods.length).toBeGreaterThan(10);
-    for (const { owner, pod } of pods) {
-      const context = where(owner);
-      expect({ context, hostNetwork: pod.hostNetwork, hostPID: pod.hostPID, hostIPC: pod.hostIPC }).toEqual({ context });
-      expect({ context, sc: pod.securityContext }).toMatchObject({ context, sc: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
-      expect((pod.volumes ?? []).filter((v: Json) => v.hostPath)).toEqual([]);
+  test('every pod meets the restricted Pod Security profile', () => {
+    expect(podTemplates(full.objects).length).toBeGreaterThanOrEqual(4 * 3);
+    expect(restrictedProfileProblems(full.objects)).toEqual([]);
+  });
+
+  test('the restricted-profile property notices a pod that breaks it', () => {
+    // A check on the check used on the example platform.
+    const broken: RenderedObject[] = JSON.parse(JSON.stringify(fullObjects));
+    const { pod } = podTemplates(broken)[0];
+    pod.hostNetwork = true;
+    pod.containers[0].securityContext.capabilities = { drop: ['NET_RAW'], add: ['SYS_ADMIN'] };
+    expect(restrictedProfileProblems(broken)).toEqual([
+      expect.stringContaining(': hostNetwork'),
+      expect.stringContaining('capabilities do not drop ALL'),
+      expect.stringContaining('adds capability SYS_ADMIN'),
+    ]);
+  });
+
+  test('every container runs as a non-root user with a read-only root file system, and sets requests and limits', () => {
+    for (const { owner, pod } of podTemplates(full.objects)) {
       for (const c of pod.containers) {
-        expect({ context, sc: c.securityContext }).toEqual({
-          context,
-          sc: expect.objectContaining({
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          }),
-        });
+        const context = `${where(owner)} ${c.name}`;
+        expect({ context, readOnly: c.securityContext.readOnlyRootFilesystem, privileged: c.securityContext.privileged })
+          .toEqual({ context, readOnly: true, privileged: false });
         expect(c.securityContext.runAsUser).toBeGreaterThan(0);
         expect({ context, resources: c.resources }).toEqual({
           context,
@@ -69,136 +70,183 @@ describe('the example platform', () => {
             limits: { cpu: expect.any(String), memory: expect.any(String) },
           },
         });
-        expect((c.ports ?? []).filter((p: Json) => p.hostPort)).toEqual([]);
-        expect(c.image).toMatch(/:[\w.-]+(@sha256:[a-f0-9]{64})?$/);
-        expect(c.image).not.toMatch(/:latest(@|$)/);
       }
     }
   });
 
-  test('every long-running pod has readiness and liveness probes; job pods run to completion', () => {
-    for (const { owner, pod } of podTemplates(objects)) {
-      for (const c of pod.containers) {
-        if (owner.manifest.kind === 'Deployment' || owner.manifest.kind === 'Rollout') {
-          const probes = { at: where(owner), readiness: !!c.readinessProbe, liveness: !!c.livenessProbe };
-          expect(probes).toEqual({ at: where(owner), readiness: true, liveness: true });
-        } else {
-          expect({ at: where(owner), restartPolicy: pod.restartPolicy }).toEqual({ at: where(owner), restartPolicy: 'Never' });
-        }
+  test('long-running pods have readiness and liveness probes; job pods run to completion', () => {
+    const pods = podTemplates(full.objects);
+    expect(new Set(pods.map((p) => p.owner.manifest.kind))).toEqual(new Set(['Deployment', 'Rollout', 'CronJob', 'Job']));
+    for (const { owner, pod } of pods) {
+      const c = pod.containers[0];
+      if (owner.manifest.kind === 'Deployment' || owner.manifest.kind === 'Rollout') {
+        expect({ at: where(owner), readiness: !!c.readinessProbe, liveness: !!c.livenessProbe })
+          .toEqual({ at: where(owner), readiness: true, liveness: true });
+      } else {
+        expect({ at: where(owner), restartPolicy: pod.restartPolicy }).toEqual({ at: where(owner), restartPolicy: 'Never' });
       }
     }
   });
 
-  test('prod images are pinned to digests', () => {
-    for (const { owner, pod } of podTemplates(inEnv('prod'))) {
-      const image = { at: where(owner), image: pod.containers[0].image };
-      expect(image).toEqual({ at: where(owner), image: expect.stringMatching(/@sha256:[a-f0-9]{64}$/) });
+  test('images carry the release\'s tag, and in production its digest too', () => {
+    // GIVEN web at 1.0.0 in dev, and at 1.0.0 with a digest in prod
+    const out = render(testPlatform({ environments: [devEnv(['web']), prodEnv(['web'])] }));
+    // THEN dev runs the tag, prod the digest
+    const image = (env: string) => manifest(out, env, 'Deployment', 'web').spec.template.spec.containers[0].image;
+    expect(image('dev')).toBe('registry.example.com/apps/web:1.0.0');
+    expect(image('prod')).toBe(`registry.example.com/apps/web:1.0.0@${DIGEST}`);
+  });
+});
+
+describe('production', () => {
+  const productionReplicas = KUBERNETES_RULES.find((r) => r.id === 'production-replicas')!;
+  /** The violations of the guardrail's own production-replicas rule: the one statement of the rule. */
+  const replicaViolations = (out: ReturnType<typeof render>) =>
+    runGuardrails(out.objects, { platform: out.resolved, rules: [productionReplicas], terraformRules: [], schema: NO_SCHEMA }).violations;
+
+  test('an autoscaled app gets an autoscaler from its minimum to its maximum, which owns the replica count', () => {
+    // GIVEN web autoscaled from 3 to 6 in prod
+    const out = render(testPlatform({ environments: [prodEnv(['web'], { apps: { web: { autoscaling: { minReplicas: 3, maxReplicas: 6 } } } })] }));
+    // THEN an autoscaler targets it, and the Deployment leaves replicas to it (Argo CD must not reset them)
+    const hpa = manifest(out, 'prod', 'HorizontalPodAutoscaler', 'web');
+    expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } });
+    expect(manifest(out, 'prod', 'Deployment', 'web').spec.replicas).toBeUndefined();
+    expect(replicaViolations(out)).toEqual([]);
+  });
+
+  test('a fixed replica count is rendered as declared, and two replicas meet the production-replicas rule', () => {
+    // GIVEN web at two replicas in prod, no autoscaling (what the README's add-app how-to leads to)
+    const out = render(testPlatform({ environments: [prodEnv(['web'], { apps: { web: { replicas: 2 } } })] }));
+    expect(manifest(out, 'prod', 'Deployment', 'web').spec.replicas).toBe(2);
+    expect(manifests(out, 'prod', 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(replicaViolations(out)).toEqual([]);
+  });
+
+  test('one replica is refused by the production-replicas rule', () => {
+    const spec = testPlatform({ environments: [prodEnv(['web'], { apps: { web: { replicas: 1 } } })] });
+    expect(() => render(spec)).toThrow(/ERROR production-replicas: \[prod\] app web Deployment alpha\/web/);
+  });
+
+  test('every long-running workload has a disruption budget that selects its pods and allows a disruption', () => {
+    const prod = fullObjects.filter((o) => o.environment === 'prod');
+    expect(workloads(prod).map((d) => d.manifest.metadata.name).sort()).toEqual(['backend', 'frontend', 'queue-worker']);
+    for (const d of workloads(prod)) {
+      const pdb = prod.find((p) => p.manifest.kind === 'PodDisruptionBudget' && p.manifest.metadata.name === d.manifest.metadata.name)!;
+      expect(m(pdb).spec.selector.matchLabels).toEqual(m(d).spec.selector.matchLabels);
+      expect(m(pdb).spec.maxUnavailable).toBeGreaterThanOrEqual(1);
     }
   });
 
-  test('prod runs at least two replicas of every service and worker, with an autoscaler, a disruption budget and zone spread', () => {
-    const prod = inEnv('prod');
-    const deployments = workloads(prod);
-    expect(deployments.length).toBeGreaterThanOrEqual(4);
-    for (const d of deployments) {
-      const name = d.manifest.metadata.name;
-      const hpa = ofKind(prod, 'HorizontalPodAutoscaler').find((h) => m(h).spec.scaleTargetRef.name === name);
-      expect({ name, minReplicas: hpa && m(hpa).spec.minReplicas >= 2 }).toEqual({ name, minReplicas: true });
-      // The autoscaler owns the replica count: Argo CD must not reset it.
-      expect(m(d).spec.replicas).toBeUndefined();
-      const pdb = ofKind(prod, 'PodDisruptionBudget').find((p) => p.manifest.metadata.name === name);
-      expect(m(pdb!).spec.selector.matchLabels).toEqual(m(d).spec.selector.matchLabels);
-      expect(m(pdb!).spec.maxUnavailable).toBeGreaterThanOrEqual(1);
-      const spread = m(d).spec.template.spec.topologySpreadConstraints;
-      expect(spread).toContainEqual(expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }));
+  test('replicas must spread across zones in production; elsewhere they only prefer to', () => {
+    const zone = (env: string, kind: string, name: string) => manifest(full, env, kind, name).spec.template.spec.topologySpreadConstraints
+      .find((c: Json) => c.topologyKey === 'topology.kubernetes.io/zone');
+    for (const [kind, name] of [['Rollout', 'frontend'], ['Rollout', 'backend'], ['Deployment', 'queue-worker']]) {
+      expect(zone('prod', kind, name)).toMatchObject({ whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
     }
+    expect(zone('dev', 'Deployment', 'queue-worker').whenUnsatisfiable).toBe('ScheduleAnyway');
   });
+});
 
-  test('no Secret with data is rendered except the credential-free cluster registration', () => {
-    const secrets = ofKind(objects, 'Secret');
-    expect(secrets.map(where)).toEqual([
-      'dev/bootstrap/secret-cluster-acme-dev.yaml', 'staging/bootstrap/secret-cluster-acme-staging.yaml', 'prod/bootstrap/secret-cluster-acme-prod.yaml',
-    ]);
+describe('secrets', () => {
+  test('no Secret with data is rendered; each environment\'s cluster registration holds only its name and server', () => {
+    const secrets = fullObjects.filter((o) => o.manifest.kind === 'Secret');
+    expect(secrets.map(where)).toEqual(['dev/bootstrap/secret-cluster-test-dev.yaml', 'staging/bootstrap/secret-cluster-test-staging.yaml', 'prod/bootstrap/secret-cluster-test-prod.yaml']);
     for (const s of secrets) {
       expect(m(s).data).toBeUndefined();
       expect(Object.keys(m(s).stringData).sort()).toEqual(['name', 'server']);
     }
   });
 
-  test('every secret reference becomes an ExternalSecret read through the app\'s own SecretStore and identity', () => {
-    const ordersApi = rendered.resolved.environments[0].apps.find((a) => a.name === 'orders-api')!;
-    expect(ordersApi.secrets.length).toBeGreaterThan(0);
-    for (const env of rendered.resolved.environments) {
-      for (const app of env.apps) {
-        for (const secret of app.secrets) {
-          const es = objects.find((o) => o.environment === env.name && o.manifest.kind === 'ExternalSecret' && o.manifest.metadata.name === secret.kubernetesSecretName)!;
-          expect(m(es).spec.data).toEqual([{ secretKey: 'value', remoteRef: { key: secret.secretId, version: 'latest', ...REMOTE_REF_DEFAULTS } }]);
-          const store = objects.find((o) => o.environment === env.name && o.manifest.kind === 'SecretStore' && o.manifest.metadata.name === m(es).spec.secretStoreRef.name)!;
-          expect(m(store).spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef.name).toBe(app.serviceAccountName);
-          expect(m(store).spec.provider.gcpsm.projectID).toBe(env.gcpProject);
-          const sa = objects.find((o) => o.environment === env.name && o.manifest.kind === 'ServiceAccount' && o.manifest.metadata.name === app.serviceAccountName)!;
-          expect(m(sa).metadata.annotations['iam.gke.io/gcp-service-account']).toBe(app.identity!.email);
-        }
-      }
-    }
+  test('a secret reference becomes an ExternalSecret read through the app\'s own SecretStore and Workload Identity', () => {
+    // GIVEN an app that reads db-password
+    const out = render(testPlatform({ apps: [secretReader('reader')] }));
+    // THEN an ExternalSecret reads the app's Secret Manager secret through a store of its own, as the app's Google account
+    const es = manifest(out, 'dev', 'ExternalSecret', 'reader-db-password');
+    expect(es.spec.data).toEqual([{ secretKey: 'value', remoteRef: { key: 'reader-db-password', version: 'latest', ...REMOTE_REF_DEFAULTS } }]);
+    const store = manifest(out, 'dev', 'SecretStore', es.spec.secretStoreRef.name);
+    expect(store.spec.provider.gcpsm).toMatchObject({ projectID: 'test-dev-project', auth: { workloadIdentity: { serviceAccountRef: { name: 'reader' } } } });
+    expect(manifest(out, 'dev', 'ServiceAccount', 'reader').metadata.annotations['iam.gke.io/gcp-service-account']).toBe('reader@test-dev-project.iam.gserviceaccount.com');
+    // AND the container reads the synced Secret, never a value
+    expect(manifest(out, 'dev', 'Deployment', 'reader').spec.template.spec.containers[0].env)
+      .toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'reader-db-password', key: 'value' } } });
   });
+});
 
-  test('names are the ones a person would write; only the config map carries a hash', () => {
-    for (const o of objects) {
+describe('names and labels', () => {
+  test('objects are named as a person would name them; only an app\'s config map carries a content hash', () => {
+    for (const o of fullObjects) {
       const name = o.manifest.metadata.name;
-      if (o.manifest.kind === 'ConfigMap' && !o.file.startsWith('argocd-config/')) {
-        expect(name).toMatch(/^[a-z0-9-]+-config-[0-9a-f]{10}$/);
-      } else {
-        expect({ file: where(o), name }).not.toEqual({ file: where(o), name: expect.stringMatching(/-[0-9a-f]{8,}$/) });
-      }
+      if (o.manifest.kind === 'ConfigMap' && o.app) expect(name).toMatch(/^[a-z0-9-]+-config-[0-9a-f]{10}$/);
+      else expect({ file: where(o), name }).not.toEqual({ file: where(o), name: expect.stringMatching(/-[0-9a-f]{8,}$/) });
       expect(JSON.stringify(o.manifest)).not.toContain('cdk8s.io');
     }
-    expect(workloads(inEnv('prod')).map((d) => d.manifest.metadata.name).sort()).toEqual(['catalog-api', 'orders-api', 'orders-worker', 'prometheus-frontend', 'storefront-web']);
   });
 
-  test('every object carries the managed-by and environment labels; app objects carry app.kubernetes.io/name and team', () => {
-    for (const o of objects) {
+  test('a workload is named after its app, whatever renders it', () => {
+    // GIVEN a canary, a blue-green and a worker in prod; THEN their workloads carry the apps' names
+    expect(workloads(fullObjects.filter((o) => o.environment === 'prod')).map((d) => `${d.manifest.kind} ${d.manifest.metadata.name}`).sort())
+      .toEqual(['Deployment queue-worker', 'Rollout backend', 'Rollout frontend']);
+  });
+
+  test('every object carries the managed-by and environment labels; app objects carry the app\'s name and team', () => {
+    const domain = full.resolved.labelDomain;
+    expect(domain).toBe('platform.example.com');
+    for (const o of fullObjects) {
       const labels = (o.manifest.metadata.labels ?? {}) as Record<string, string>;
-      expect({ file: where(o), managedBy: labels['app.kubernetes.io/managed-by'], env: labels['platform.acme.example/environment'] })
+      expect({ file: where(o), managedBy: labels['app.kubernetes.io/managed-by'], env: labels[`${domain}/environment`] })
         .toEqual({ file: where(o), managedBy: 'platform-definition', env: o.environment });
       if (o.app) {
-        expect({ file: where(o), name: typeof labels['app.kubernetes.io/name'], team: typeof labels['platform.acme.example/team'] })
-          .toEqual({ file: where(o), name: 'string', team: 'string' });
+        const app = full.resolved.environments.find((e) => e.name === o.environment)!.apps.find((a) => a.name === o.app)!;
+        expect({ file: where(o), team: labels[`${domain}/team`] }).toEqual({ file: where(o), team: app.team });
+        expect(labels['app.kubernetes.io/name']).toEqual(expect.any(String));
       }
     }
   });
+});
 
+describe('network policy', () => {
   test('every Service selects the pods of a workload in its namespace', () => {
-    for (const svc of ofKind(objects, 'Service')) {
+    const services = fullObjects.filter((o) => o.manifest.kind === 'Service');
+    expect(services.length).toBeGreaterThan(3);
+    for (const svc of services) {
       const selector = m(svc).spec.selector;
-      const match = workloads(inEnv(svc.environment)).find((d) => d.manifest.metadata.namespace === svc.manifest.metadata.namespace
+      const match = workloads(fullObjects.filter((o) => o.environment === svc.environment))
+        .find((d) => d.manifest.metadata.namespace === svc.manifest.metadata.namespace
         && Object.entries(selector).every(([k, v]) => m(d).spec.template.metadata.labels[k] === v));
       expect({ service: where(svc), matched: !!match }).toEqual({ service: where(svc), matched: true });
     }
   });
 
   test('every pod is selected by its namespace\'s default deny and by its own NetworkPolicy', () => {
-    for (const { owner } of podTemplates(objects)) {
-      const env = inEnv(owner.environment);
-      const ns = owner.manifest.metadata.namespace;
-      const policies = ofKind(env, 'NetworkPolicy').filter((p) => p.manifest.metadata.namespace === ns);
+    for (const { owner, labels } of podTemplates(fullObjects)) {
+      const policies = fullObjects.filter((p) => p.environment === owner.environment && p.manifest.kind === 'NetworkPolicy' && p.manifest.metadata.namespace === owner.manifest.metadata.namespace);
       expect(policies.some((p) => p.manifest.metadata.name === 'default-deny' && Object.keys(m(p).spec.podSelector).length === 0)).toBe(true);
-      const labels = owner.manifest.kind === 'CronJob' ? m(owner).spec.jobTemplate.spec.template.metadata.labels : m(owner).spec.template.metadata.labels;
       const own = policies.find((p) => p.manifest.metadata.name === owner.manifest.metadata.name)!;
-      expect(Object.entries(m(own).spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v)).toBe(true);
+      const selected = Object.entries(m(own).spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
+      expect({ at: where(owner), selected }).toEqual({ at: where(owner), selected: true });
     }
   });
 
   test('declared calls are allowed on both sides, and nothing else between apps', () => {
-    // staging: no pull-request previews (in dev, callees also admit their callers' previews: test/delivery/previews.test.ts)
-    const staging = inEnv('staging');
-    const policy = (name: string) => m(ofKind(staging, 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec;
-    const egressTo = (name: string) => policy(name).egress?.flatMap((r: Json) => r.to.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean) ?? [];
-    const ingressFrom = (name: string) => policy(name).ingress?.flatMap((r: Json) => r.from.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean) ?? [];
-    expect(egressTo('storefront-web').sort()).toEqual(['catalog-api', 'orders-api']);
-    expect(ingressFrom('orders-api').sort()).toEqual(['orders-worker', 'sales-report', 'storefront-web']);
-    expect(ingressFrom('catalog-api')).toEqual(['storefront-web']);
-    expect(ingressFrom('orders-worker')).toEqual([]);
+    // GIVEN web calling api and catalog's http port, and a worker calling api (no previews)
+    const apps = [
+      service('api'),
+      service('catalog', { ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }] }),
+      service('web', { calls: ['api', { app: 'catalog', ports: ['http'] }] }),
+      worker('queue', { calls: ['api'] }),
+    ];
+    const out = render(testPlatform({ apps, environments: [stagingEnv(apps)] }));
+    const policy = (name: string) => manifest(out, 'staging', 'NetworkPolicy', name).spec;
+    const egressTo = (name: string) => (policy(name).egress ?? []).flatMap((r: Json) => r.to.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean);
+    const ingressFrom = (name: string) => (policy(name).ingress ?? []).flatMap((r: Json) => r.from.map((t: Json) => t.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean);
+    // THEN each side admits exactly the declared calls
+    expect(egressTo('web').sort()).toEqual(['api', 'catalog']);
+    expect(egressTo('queue')).toEqual(['api']);
+    expect(egressTo('api')).toEqual([]);
+    expect(ingressFrom('api').sort()).toEqual(['queue', 'web']);
+    expect(ingressFrom('catalog')).toEqual(['web']);
+    expect(ingressFrom('web')).toEqual([]);
+    expect(ingressFrom('queue')).toEqual([]);
   });
 
   test('a call limited to some ports is allowed on those ports only; callers of the same ports share one ingress rule', () => {
@@ -224,109 +272,153 @@ describe('the example platform', () => {
     expect(egressToApi('admin').ports.map((p: Json) => p.port)).toEqual([8080, 9090]);
   });
 
-  test('an app reaches the endpoints it declares, with each environment\'s address, and nothing else outside the cluster', () => {
-    for (const env of ['dev', 'staging', 'prod']) {
-      const egress = (name: string) => m(ofKind(inEnv(env), 'NetworkPolicy').find((p) => p.manifest.metadata.name === name)!).spec.egress ?? [];
-      expect(egress('orders-api')).toContainEqual({ to: [{ ipBlock: { cidr: '10.60.0.0/24' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
-      expect(JSON.stringify(egress('orders-worker'))).not.toContain('10.60.0.0/24');
+  test('an app reaches the endpoints it declares, at each environment\'s address; other apps and its preview do not', () => {
+    // GIVEN backend declaring egress to "database", at a different address in each environment (fullPlatform)
+    const egress = (env: string, name: string) => JSON.stringify(manifest(full, env, 'NetworkPolicy', name).spec.egress ?? []);
+    for (const [env, cidr] of [['dev', '10.10.0.0/24'], ['staging', '10.20.0.0/24'], ['prod', '10.30.0.0/24']]) {
+      expect(JSON.parse(egress(env, 'backend'))).toContainEqual({ to: [{ ipBlock: { cidr } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+      expect(egress(env, 'queue-worker')).not.toContain('10.');
     }
-    const preview = rendered.objects.find((o) => o.file === 'previews/orders-api/namespace/networkpolicy-orders-api.yaml')!;
-    expect(JSON.stringify(m(preview).spec.egress ?? [])).not.toContain('10.60.0.0/24');
+    expect(egress('prod', 'backend')).not.toContain('10.10.0.0/24');
+    const preview = full.objects.find((o) => o.file === 'previews/backend/namespace/networkpolicy-backend.yaml')!;
+    expect(JSON.stringify(m(preview).spec.egress ?? [])).not.toContain('10.10.0.0/24');
   });
+});
 
-  test('the public web app has its own host in every environment', () => {
-    const hosts = ofKind(objects, 'Ingress').map((i) => `${i.environment}:${m(i).spec.rules[0].host}`);
-    expect(hosts).toEqual(['dev:shop.dev.acme.example', 'staging:shop.staging.acme.example', 'prod:shop.acme.example']);
+describe('exposure', () => {
+  test('a public app is served at <subdomain>.<environment domain>, or at the host an environment sets', () => {
+    // GIVEN a public app "shop" in dev and prod, prod overriding the host
+    const apps = [publicService('web', 'shop'), service('api')];
+    const out = render(testPlatform({ apps, environments: [devEnv(apps), prodEnv(apps, { apps: { web: { replicas: 2, host: 'shop.example.com' } } })] }));
+    // THEN one Ingress per environment, for the public app only
+    const hosts = out.objects.filter((o) => o.manifest.kind === 'Ingress').map((i) => `${i.environment}:${m(i).metadata.name}:${m(i).spec.rules[0].host}`);
+    expect(hosts).toEqual(['dev:web:shop.dev.example.com', 'prod:web:shop.example.com']);
   });
+});
 
-  test('a config change renames the config map, and the pods follow it', () => {
-    const web = ofKind(inEnv('dev'), 'Deployment').find((d) => d.manifest.metadata.name === 'storefront-web')!;
-    const cm = ofKind(inEnv('dev'), 'ConfigMap').find((c) => c.app === 'storefront-web')!;
-    expect(m(web).spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: cm.manifest.metadata.name } });
-    expect(m(cm).immutable).toBe(true);
-    expect(m(cm).data['features.yaml']).toContain('recommendations: true');
+describe('config files', () => {
+  test('a config change renames the immutable config map, and the pods follow it', () => {
+    const withConfig = (content: string) => render(testPlatform({ apps: [service('web', { configFiles: { 'features.yaml': content } })] }));
+    const [before, after] = [withConfig('beta: false\n'), withConfig('beta: true\n')];
+    const cm = (out: ReturnType<typeof render>) => manifests(out, 'dev', 'ConfigMap')[0];
+    expect(cm(before).metadata.name).not.toBe(cm(after).metadata.name);
+    for (const out of [before, after]) {
+      expect(cm(out).immutable).toBe(true);
+      expect(manifest(out, 'dev', 'Deployment', 'web').spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: cm(out).metadata.name } });
+    }
+    expect(cm(after).data['features.yaml']).toBe('beta: true\n');
   });
+});
 
-  test('the schema migration is a PreSync hook in the Application of the app it migrates, with its support objects', () => {
-    for (const env of ['dev', 'staging', 'prod']) {
-      const hookObjects = inEnv(env).filter((o) => m(o).metadata.labels?.['app.kubernetes.io/name'] === 'orders-db-migrate');
-      expect(hookObjects.map((o) => o.manifest.kind).sort()).toEqual(['ExternalSecret', 'Job', 'NetworkPolicy', 'SecretStore', 'ServiceAccount']);
-      for (const o of hookObjects) {
-        expect(o.file.startsWith('apps/orders-api/')).toBe(true);
-        expect((o.manifest.metadata as Json).annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+describe('migrations', () => {
+  // GIVEN api, and its migration reading a secret and reaching the database
+  const apps = [service('api'), migration('api-migrate', 'api', { secrets: [{ name: 'admin-password', envVar: 'PASSWORD' }] })];
+  const out = render(testPlatform({ apps, environments: [devEnv(apps), prodEnv(apps)] }));
+
+  test('a migration is a PreSync hook in the Application of the app it migrates, with its support objects, deleted when it succeeds', () => {
+    for (const env of ['dev', 'prod']) {
+      const hooks = out.objects.filter((o) => o.environment === env && m(o).metadata.labels?.['app.kubernetes.io/name'] === 'api-migrate');
+      expect(hooks.map((o) => o.manifest.kind).sort()).toEqual(['ExternalSecret', 'Job', 'NetworkPolicy', 'SecretStore', 'ServiceAccount']);
+      for (const o of hooks) {
+        expect(o.file.startsWith('apps/api/')).toBe(true);
+        expect(m(o).metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
         // Recreated for each sync; deleted when the sync succeeded (the migration's credentials do not stay), kept when it failed.
-        expect((o.manifest.metadata as Json).annotations['argocd.argoproj.io/hook-delete-policy'].split(',').sort()).toEqual(['BeforeHookCreation', 'HookSucceeded']);
+        expect(m(o).metadata.annotations['argocd.argoproj.io/hook-delete-policy'].split(',').sort()).toEqual(['BeforeHookCreation', 'HookSucceeded']);
       }
-      const job = hookObjects.find((o) => o.manifest.kind === 'Job')!;
-      expect(Number((job.manifest.metadata as Json).annotations['argocd.argoproj.io/sync-wave']))
-        .toBeGreaterThan(Math.max(...hookObjects.filter((o) => o !== job).map((o) => Number((o.manifest.metadata as Json).annotations['argocd.argoproj.io/sync-wave']))));
+      const job = hooks.find((o) => o.manifest.kind === 'Job')!;
+      expect(wave(job)).toBeGreaterThan(Math.max(...hooks.filter((o) => o !== job).map(wave)));
     }
-    expect(ofKind(objects, 'Application').map((a) => a.manifest.metadata.name)).not.toContain('orders-db-migrate');
   });
 
-  test('namespaces and config come before workloads (sync waves)', () => {
-    const wave = (o: RenderedObject) => Number((o.manifest.metadata as Json).annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
-    const teamObjects = objects.filter((x) => x.file.startsWith('apps/') || x.file.startsWith('teams/'));
-    for (const o of teamObjects.filter((x) => !(x.manifest.metadata as Json).annotations?.['argocd.argoproj.io/hook'])) {
-      if (['Namespace', 'ServiceAccount', 'ConfigMap', 'SecretStore', 'ExternalSecret'].includes(o.manifest.kind)) expect(wave(o)).toBeLessThan(0);
-      if (['Deployment', 'Rollout', 'CronJob'].includes(o.manifest.kind)) expect(wave(o)).toBe(0);
+  test('a migration has no Application of its own', () => {
+    expect(out.objects.filter((o) => o.manifest.kind === 'Application').map((a) => a.manifest.metadata.name)).not.toContain('api-migrate');
+  });
+
+  test('a migration runs the version of the app it migrates', () => {
+    const image = manifest(out, 'prod', 'Job', 'api-migrate').spec.template.spec.containers[0].image;
+    expect(image).toBe(`registry.example.com/apps/api:1.0.0@${DIGEST}`);
+  });
+});
+
+describe('GitOps shape', () => {
+  test('the teams\' namespaces and config come before their workloads (sync waves)', () => {
+    const teamObjects = fullObjects.filter((x) => x.file.startsWith('apps/') || x.file.startsWith('teams/'));
+    expect(teamObjects.length).toBeGreaterThan(50);
+    for (const o of teamObjects.filter((x) => !m(x).metadata.annotations?.['argocd.argoproj.io/hook'])) {
+      if (['Namespace', 'ServiceAccount', 'ConfigMap', 'SecretStore', 'ExternalSecret'].includes(o.manifest.kind)) expect({ at: where(o), before: wave(o) < 0 }).toEqual({ at: where(o), before: true });
+      if (['Deployment', 'Rollout', 'CronJob'].includes(o.manifest.kind)) expect({ at: where(o), wave: wave(o) }).toEqual({ at: where(o), wave: 0 });
     }
-    const argo = inEnv('prod').filter((o) => o.file.startsWith('argocd/'));
+  });
+
+  test('AppProjects come before the teams\' Application, which comes before the apps\' Applications', () => {
+    const argo = fullObjects.filter((o) => o.environment === 'prod' && o.file.startsWith('argocd/'));
     const projects = argo.filter((o) => o.manifest.kind === 'AppProject').map(wave);
     expect(projects.length).toBeGreaterThan(1);
     const teamsApp = argo.find((o) => o.manifest.metadata.name === 'platform-teams')!;
     const apps = argo.filter((o) => o.manifest.kind === 'Application' && m(o).spec.project !== 'platform').map(wave);
+    expect(apps.length).toBe(4);
     expect(Math.max(...projects)).toBeLessThan(wave(teamsApp));
     expect(wave(teamsApp)).toBeLessThan(Math.min(...apps));
   });
 
   test('one Application per app per environment, on that environment\'s cluster, path and sync policy', () => {
-    for (const env of rendered.resolved.environments) {
-      const apps = ofKind(inEnv(env.name), 'Application').filter((a) => a.file.startsWith('argocd/') && m(a).spec.project !== 'platform');
-      const expected = env.apps.filter((a) => a.kind !== 'migration');
-      expect(apps.map((a) => a.manifest.metadata.name).sort()).toEqual(expected.map((a) => a.name).sort());
+    for (const env of full.resolved.environments) {
+      const apps = fullObjects.filter((a) => a.environment === env.name && a.manifest.kind === 'Application' && a.file.startsWith('argocd/') && m(a).spec.project !== 'platform');
+      expect(apps.map((a) => a.manifest.metadata.name).sort()).toEqual(['backend', 'frontend', 'nightly-report', 'queue-worker']);
       for (const a of apps) {
-        const app = expected.find((x) => x.name === a.manifest.metadata.name)!;
+        const app = env.apps.find((x) => x.name === a.manifest.metadata.name)!;
         expect(m(a).spec).toMatchObject({
           project: app.team,
-          source: { path: `dist/${env.name}/apps/${app.name}`, repoURL: 'https://github.com/acme/platform.git' },
-          destination: { name: env.cluster.name, namespace: app.namespace },
+          source: { path: `dist/${env.name}/apps/${app.name}`, repoURL: 'https://git.example.com/platform.git' },
+          destination: { name: `test-${env.name}`, namespace: app.namespace },
           syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: expect.any(Number), backoff: expect.any(Object) } },
         });
-        expect(rendered.files.has(`${env.name}/apps/${app.name}/serviceaccount-${app.name}.yaml`)).toBe(true);
+        expect(full.files.has(`${env.name}/apps/${app.name}/serviceaccount-${app.name}.yaml`)).toBe(true);
       }
     }
   });
 
-  test('team AppProjects are restricted to this repo, their namespaces on their cluster, and namespaced kinds', () => {
-    for (const p of ofKind(objects, 'AppProject').filter((o) => !['platform', 'preview', 'preview-namespaces'].includes(o.manifest.metadata.name))) {
-      const env = rendered.resolved.environments.find((e) => e.name === p.environment)!;
-      const team = env.teams.find((t) => t.name === p.manifest.metadata.name)!;
-      expect(m(p).spec.sourceRepos).toEqual(['https://github.com/acme/platform.git']);
-      expect(m(p).spec.destinations).toEqual(team.namespaces.map((namespace) => ({ name: env.cluster.name, namespace })));
-      expect(m(p).spec.clusterResourceWhitelist).toEqual([]);
-      expect(JSON.stringify(m(p).spec.destinations)).not.toContain('*');
-    }
-    for (const a of ofKind(objects, 'Application')) expect(m(a).spec.project).not.toBe('default');
+  test('an app disabled in an environment has no Application and no files there', () => {
+    // GIVEN api disabled in prod
+    const apps = [service('web'), service('api')];
+    const out = render(pipeline(apps, { prod: { apps: { web: { replicas: 2 }, api: { enabled: false } } } }));
+    // THEN it runs in dev and staging only
+    const runsIn = (name: string) => out.objects.filter((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name === name).map((o) => o.environment);
+    expect(runsIn('api')).toEqual(['dev', 'staging']);
+    expect(runsIn('web')).toEqual(['dev', 'staging', 'prod']);
+    expect([...out.files.keys()].filter((f) => f.startsWith('prod/apps/api/'))).toEqual([]);
   });
 
-  test('the root Application points Argo CD at dist/<env>/argocd', () => {
+  test('team AppProjects are restricted to this repo, their namespaces on their cluster, and namespaced kinds', () => {
+    const teams = [team('alpha', { namespaces: ['alpha', 'alpha-jobs'] }), team('beta')];
+    const out = render(testPlatform({ teams, apps: [service('web'), service('api', { team: 'beta' })], environments: [devEnv(['web', 'api'])] }));
+    for (const name of ['alpha', 'beta']) {
+      const project = manifest(out, 'dev', 'AppProject', name);
+      expect(project.spec.sourceRepos).toEqual(['https://git.example.com/platform.git']);
+      expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    }
+    expect(manifest(out, 'dev', 'AppProject', 'alpha').spec.destinations).toEqual([{ name: 'test-dev', namespace: 'alpha' }, { name: 'test-dev', namespace: 'alpha-jobs' }]);
+    expect(manifest(out, 'dev', 'AppProject', 'beta').spec.destinations).toEqual([{ name: 'test-dev', namespace: 'beta' }]);
+    for (const a of manifests(out, 'dev', 'Application')) expect(a.spec.project).not.toBe('default');
+  });
+
+  test('the root Application points Argo CD at dist/<env>/argocd, in the platform project', () => {
     for (const env of ['dev', 'staging', 'prod']) {
-      const root = inEnv(env).find((o) => o.file === 'bootstrap/application-root.yaml')!;
+      const root = fullObjects.find((o) => o.environment === env && o.file === 'bootstrap/application-root.yaml')!;
       expect(m(root).spec.source.path).toBe(`dist/${env}/argocd`);
       expect(m(root).spec.project).toBe('platform');
     }
   });
 
-  test('each team namespace has a quota, container defaults, its group\'s role and default deny; prod teams only view', () => {
-    for (const env of rendered.resolved.environments) {
-      for (const team of env.teams) {
-        for (const ns of team.namespaces) {
-          const dir = `${env.name}/teams/${team.name}/${ns}/`;
-          const files = [...rendered.files.keys()].filter((f) => f.startsWith(dir)).map((f) => f.slice(dir.length)).sort();
+  test('each team namespace has a quota, container defaults, its group\'s role and default deny; production teams only view', () => {
+    for (const env of full.resolved.environments) {
+      for (const t of env.teams) {
+        for (const ns of t.namespaces) {
+          const dir = `${env.name}/teams/${t.name}/${ns}/`;
+          const files = [...full.files.keys()].filter((f) => f.startsWith(dir)).map((f) => f.slice(dir.length)).sort();
           expect(files).toEqual([
             'limitrange-container-defaults.yaml', `namespace-${ns}.yaml`, 'networkpolicy-allow-dns.yaml', 'networkpolicy-default-deny.yaml',
-            'resourcequota-team-quota.yaml', `rolebinding-${team.name}-${env.tier.isProduction ? 'view' : 'edit'}.yaml`,
+            'resourcequota-team-quota.yaml', `rolebinding-${t.name}-${env.name === 'prod' ? 'view' : 'edit'}.yaml`,
           ]);
         }
       }
