@@ -1,62 +1,98 @@
 import { CanaryStep, Delivery, PlatformValidationError, Tier, Workload, resolvePlatform } from '../../src/model';
-import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
-import { environment, platform as testPlatform, service } from '../fixtures';
+import {
+  blueGreen, canary, environment, manifest, pipeline, platform as testPlatform, previews, publicService, render, service, worker,
+} from '../fixtures';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const { objects } = renderPlatform({ platform, extensions });
-const find = (env: string, kind: string, name: string): Json =>
-  objects.find((o) => o.environment === env && o.manifest.kind === kind && o.manifest.metadata.name === name)?.manifest;
+const QUERY = 'sum(rate(http_requests_total{app="web",rollouts_pod_template_hash="{{args.canary-hash}}",code!~"5.."}[2m]))'
+  + ' / sum(rate(http_requests_total{app="web",rollouts_pod_template_hash="{{args.canary-hash}}"}[2m]))';
 
-describe('progressive delivery in the example', () => {
-  test('storefront-web is a canary in prod only: a Rollout with steps and analysis behind the app\'s one Service', () => {
-    expect(find('dev', 'Deployment', 'storefront-web')).toBeDefined();
-    expect(find('staging', 'Rollout', 'storefront-web')).toBeUndefined();
-    expect(find('prod', 'Deployment', 'storefront-web')).toBeUndefined();
-    const rollout = find('prod', 'Rollout', 'storefront-web');
-    expect(rollout.spec.strategy.canary).toEqual({
+/** GIVEN a public web app with metrics, a canary with analysis in prod only; api blue-green in prod only; a worker; previews in dev. */
+const spec = pipeline([
+  publicService('web', 'shop', { ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }], metrics: { port: 'metrics' }, calls: ['api'] }),
+  service('api'),
+  worker('queue'),
+], {
+  dev: { previews: previews() },
+  prod: {
+    apps: {
+      web: {
+        autoscaling: { minReplicas: 2, maxReplicas: 4 },
+        resources: { cpuRequest: '500m' },
+        delivery: Delivery.canary({
+          steps: [CanaryStep.weight(10), CanaryStep.pause('5m'), CanaryStep.weight(50), CanaryStep.pause('10m'), CanaryStep.weight(100)],
+          analysis: { query: QUERY, successCondition: 'result[0] >= 0.99' },
+        }),
+      },
+      api: { replicas: 2, delivery: blueGreen() },
+      queue: { replicas: 2 },
+    },
+  },
+});
+const out = render(spec);
+const find = (env: string, kind: string, name: string): Json => manifest(out, env, kind, name);
+
+describe('progressive delivery', () => {
+  test('a canary declared for prod is a Rollout there only; other environments keep a Deployment', () => {
+    expect(find('dev', 'Deployment', 'web')).toBeDefined();
+    expect(find('staging', 'Deployment', 'web')).toBeDefined();
+    expect(find('staging', 'Rollout', 'web')).toBeUndefined();
+    expect(find('prod', 'Deployment', 'web')).toBeUndefined();
+    expect(find('prod', 'Rollout', 'web')).toBeDefined();
+  });
+
+  test('a canary Rollout has the declared steps, and its analysis gets the new version\'s pod template hash', () => {
+    expect(find('prod', 'Rollout', 'web').spec.strategy.canary).toEqual({
       steps: [{ setWeight: 10 }, { pause: { duration: '5m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }, { setWeight: 100 }],
-      // The analysis gets the new version's pod template hash, so that its query reads the canary's pods only.
+      // The analysis gets the new version's pod template hash, so that its query can read the canary's pods only.
       analysis: {
-        templates: [{ templateName: 'storefront-web-canary-analysis' }],
+        templates: [{ templateName: 'web-canary-analysis' }],
         startingStep: 1,
         args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
       },
     });
-    // Without traffic routing, stable/canary Services would leave the Ingress's Service with the stable pods only:
-    // the canary's share of traffic must be its share of the pods behind the one Service the Ingress uses.
-    expect(find('prod', 'Service', 'storefront-web-canary')).toBeUndefined();
-    expect(find('prod', 'Service', 'storefront-web').spec.selector).toEqual(rollout.spec.selector.matchLabels);
-    expect(find('prod', 'Ingress', 'storefront-web').spec.rules[0].http.paths[0].backend.service.name).toBe('storefront-web');
-    const analysis = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis');
+  });
+
+  test('a canary sits behind the app\'s one Service, which the Ingress uses: its share of pods is its share of traffic', () => {
+    // Without traffic routing, stable/canary Services would leave the Ingress's Service with the stable pods only.
+    const rollout = find('prod', 'Rollout', 'web');
+    expect(find('prod', 'Service', 'web-canary')).toBeUndefined();
+    expect(find('prod', 'Service', 'web').spec.selector).toEqual(rollout.spec.selector.matchLabels);
+    expect(find('prod', 'Ingress', 'web').spec.rules[0].http.paths[0].backend.service.name).toBe('web');
+  });
+
+  test('the analysis template runs the declared query and condition, with the hash as its argument', () => {
+    const analysis = find('prod', 'AnalysisTemplate', 'web-canary-analysis');
     expect(analysis.spec.args).toEqual([{ name: 'canary-hash' }]);
-    expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: 'len(result) > 0 && !isNaN(result[0]) && (result[0] >= 0.99)', provider: { prometheus: { query: expect.stringContaining('storefront-web') } } });
-    // Both halves of the success rate select the canary's series by the hash the Rollout passes.
-    expect(analysis.spec.metrics[0].provider.prometheus.query.match(/rollouts_pod_template_hash="\{\{args\.canary-hash\}\}"/g)).toHaveLength(2);
-    // The pod template is the one a Deployment would have: restricted, with probes.
-    const c = rollout.spec.template.spec.containers[0];
+    // (How the condition is guarded against an empty or NaN result: test/k8s/argo-and-eso.test.ts.)
+    expect(analysis.spec.metrics[0]).toMatchObject({ successCondition: expect.stringContaining('(result[0] >= 0.99)'), provider: { prometheus: { query: QUERY } } });
+  });
+
+  test('a canary\'s pod template is the one a Deployment would have: restricted, with the environment\'s resources and probes', () => {
+    const c = find('prod', 'Rollout', 'web').spec.template.spec.containers[0];
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(c.resources.requests.cpu).toBe('500m');
     expect(c.readinessProbe.httpGet.port).toBe('http');
   });
 
   test('the autoscaler of a Rollout targets the Rollout, and the Rollout leaves replicas to it', () => {
-    const hpa = find('prod', 'HorizontalPodAutoscaler', 'storefront-web');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'storefront-web' });
-    expect(find('prod', 'Rollout', 'storefront-web').spec.replicas).toBeUndefined();
+    expect(find('prod', 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'web' });
+    expect(find('prod', 'Rollout', 'web').spec.replicas).toBeUndefined();
   });
 
-  test('catalog-api is blue-green in prod with a preview service and manual promotion', () => {
-    expect(find('prod', 'Rollout', 'catalog-api').spec.strategy).toEqual({
-      blueGreen: { activeService: 'catalog-api', previewService: 'catalog-api-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 60 },
+  test('a blue-green is a Rollout with a preview service and manual promotion', () => {
+    expect(find('prod', 'Rollout', 'api').spec.strategy).toEqual({
+      blueGreen: { activeService: 'api', previewService: 'api-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 30 },
     });
-    expect(find('prod', 'Service', 'catalog-api-preview')).toBeDefined();
+    expect(find('prod', 'Service', 'api-preview')).toBeDefined();
+    expect(find('staging', 'Service', 'api-preview')).toBeUndefined();
   });
 
   test('a rolling update renders the declared surge and unavailability', () => {
-    const spec = testPlatform({ apps: [service('web', { delivery: Delivery.rollingUpdate({ maxSurge: '25%', maxUnavailable: 1 }) })] });
-    const deployment = renderPlatform({ platform: spec }).objects.find((o) => o.manifest.kind === 'Deployment')!.manifest as Json;
+    const rolling = testPlatform({ apps: [service('web', { delivery: Delivery.rollingUpdate({ maxSurge: '25%', maxUnavailable: 1 }) })] });
+    const deployment = renderPlatform({ platform: rolling }).objects.find((o) => o.manifest.kind === 'Deployment')!.manifest as Json;
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } });
   });
 });
@@ -81,8 +117,8 @@ describe('invalid delivery strategies', () => {
 
   test('a canary needs steps and a service', () => {
     expect(fails(Delivery.canary({ steps: [] }))).toContain('apps.web.delivery.steps: has no steps');
-    const worker = { ...service('web'), workload: Workload.worker(), delivery: Delivery.blueGreen() };
-    expect(fails(undefined, worker)).toContain('apps.web.delivery: is a blue-green, which needs a service');
+    const blueGreenWorker = worker('web', { delivery: Delivery.blueGreen() });
+    expect(fails(undefined, blueGreenWorker)).toContain('apps.web.delivery: is a blue-green, which needs a service');
   });
 
   test('a rolling update that can never progress', () => {
@@ -95,29 +131,32 @@ describe('invalid delivery strategies', () => {
 });
 
 describe('metrics: what managed Prometheus scrapes, and what a canary analysis reads', () => {
-  test('an app that declares metrics gets a PodMonitoring of its pods on that port, and its network policy admits only the collectors there', () => {
-    for (const env of ['dev', 'staging', 'prod']) {
-      const monitoring = find(env, 'PodMonitoring', 'storefront-web');
-      const workload = find(env, env === 'prod' ? 'Rollout' : 'Deployment', 'storefront-web');
-      expect(monitoring.apiVersion).toBe('monitoring.googleapis.com/v1');
-      expect(monitoring.spec.selector.matchLabels).toEqual(workload.spec.selector.matchLabels);
-      expect(monitoring.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
-      // The port it names is one the container serves.
-      expect(workload.spec.template.spec.containers[0].ports).toContainEqual(expect.objectContaining({ name: 'metrics', containerPort: 9090 }));
-      // Series carry app="storefront-web", which the canary analysis's query selects.
-      expect(monitoring.spec.targetLabels.fromPod).toEqual([
-        { from: 'app.kubernetes.io/name', to: 'app' },
-        // A Rollout's pods carry their version's hash: the canary analysis selects the new version's series with it.
-        { from: 'rollouts-pod-template-hash', to: 'rollouts_pod_template_hash' },
-      ]);
-      const rules = find(env, 'NetworkPolicy', 'storefront-web').spec.ingress;
-      const toMetrics = rules.filter((r: Json) => r.ports.some((p: Json) => p.port === 9090));
-      expect(toMetrics).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
-    }
-    expect(find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis').spec.metrics[0].provider.prometheus.query).toContain('app="storefront-web"');
-    // An app without metrics has no PodMonitoring, and previews are not scraped.
-    expect(objects.filter((o) => o.manifest.kind === 'PodMonitoring').map((o) => `${o.environment}/${o.manifest.metadata.name}`).sort()).toEqual([
-      'dev/catalog-api', 'dev/storefront-web', 'prod/catalog-api', 'prod/storefront-web', 'staging/catalog-api', 'staging/storefront-web',
+  test.each(['dev', 'staging', 'prod'])('%s: an app that declares metrics gets a PodMonitoring of its pods on that port', (env) => {
+    const monitoring = find(env, 'PodMonitoring', 'web');
+    const workload = find(env, env === 'prod' ? 'Rollout' : 'Deployment', 'web');
+    expect(monitoring.apiVersion).toBe('monitoring.googleapis.com/v1');
+    expect(monitoring.spec.selector.matchLabels).toEqual(workload.spec.selector.matchLabels);
+    expect(monitoring.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    // The port it names is one the container serves.
+    expect(workload.spec.template.spec.containers[0].ports).toContainEqual(expect.objectContaining({ name: 'metrics', containerPort: 9090 }));
+  });
+
+  test('series are labelled app="<app>", and with the pod template hash a canary analysis selects its version by', () => {
+    expect(find('prod', 'PodMonitoring', 'web').spec.targetLabels.fromPod).toEqual([
+      { from: 'app.kubernetes.io/name', to: 'app' },
+      { from: 'rollouts-pod-template-hash', to: 'rollouts_pod_template_hash' },
+    ]);
+  });
+
+  test.each(['dev', 'staging', 'prod'])('%s: the network policy admits only the managed collectors on the metrics port', (env) => {
+    const rules = find(env, 'NetworkPolicy', 'web').spec.ingress;
+    const toMetrics = rules.filter((r: Json) => r.ports.some((p: Json) => p.port === 9090));
+    expect(toMetrics).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+  });
+
+  test('an app without metrics has no PodMonitoring, and previews are not scraped', () => {
+    expect(out.objects.filter((o) => o.manifest.kind === 'PodMonitoring').map((o) => `${o.environment}/${o.file}`).sort()).toEqual([
+      'dev/apps/web/podmonitoring-web.yaml', 'prod/apps/web/podmonitoring-web.yaml', 'staging/apps/web/podmonitoring-web.yaml',
     ]);
   });
 
@@ -141,17 +180,53 @@ describe('metrics: what managed Prometheus scrapes, and what a canary analysis r
   });
 });
 
-describe('the query frontend the canary analysis reads', () => {
-  test('prod\'s analysis queries the example\'s prometheus-frontend, which Argo Rollouts may call and which reads Cloud Monitoring as itself', () => {
-    const address = find('prod', 'AnalysisTemplate', 'storefront-web-canary-analysis').spec.metrics[0].provider.prometheus.address;
-    const frontend = find('prod', 'Service', 'prometheus-frontend');
-    expect(address).toBe(`http://${frontend.metadata.name}.${frontend.metadata.namespace}.svc.cluster.local:${frontend.spec.ports[0].port}`);
-    const policy = find('prod', 'NetworkPolicy', 'prometheus-frontend');
-    expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argo-rollouts' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
-    const container = find('prod', 'Deployment', 'prometheus-frontend').spec.template.spec.containers[0];
+describe('a query frontend of the platform\'s own, which a canary analysis reads', () => {
+  // GIVEN a query frontend app that Argo Rollouts calls, reading its environment's project, and a canary whose analysis queries it
+  const frontend = service('query-frontend', {
+    args: ['--web.listen-address=:9090', '--query.project-id=$(GCP_PROJECT)'],
+    ports: [{ name: 'http', port: 9090 }],
+    identity: { roles: ['roles/monitoring.viewer'] },
+    calledFrom: [{ namespace: 'argo-rollouts' }],
+  });
+  const address = 'http://query-frontend.alpha.svc.cluster.local:9090';
+  const web = service('web');
+  const withFrontend = render(pipeline([web, frontend], {
+    dev: { apps: { 'query-frontend': { env: { GCP_PROJECT: 'test-dev-project' } } } },
+    staging: { apps: { 'query-frontend': { env: { GCP_PROJECT: 'test-staging-project' } } } },
+    prod: {
+      apps: {
+        'query-frontend': { replicas: 2, env: { GCP_PROJECT: 'test-prod-project' } },
+        'web': { replicas: 2, delivery: canary({ query: 'vector(1)', successCondition: 'result[0] >= 0.99', prometheusAddress: address }) },
+      },
+    },
+  }));
+  const get = (kind: string, name: string): Json => manifest(withFrontend, 'prod', kind, name);
+
+  test('the analysis queries the address it declares, which is the frontend\'s Service', () => {
+    const svc = get('Service', 'query-frontend');
+    expect(get('AnalysisTemplate', 'web-canary-analysis').spec.metrics[0].provider.prometheus.address).toBe(address);
+    expect(address).toBe(`http://${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:${svc.spec.ports[0].port}`);
+  });
+
+  test('without an address, the analysis queries the managed Prometheus frontend', () => {
+    expect(find('prod', 'AnalysisTemplate', 'web-canary-analysis').spec.metrics[0].provider.prometheus.address).toBe('http://frontend.gmp-system.svc.cluster.local:9090');
+  });
+
+  test('calledFrom admits the named namespace, on every port of the app, and nothing else', () => {
+    expect(get('NetworkPolicy', 'query-frontend').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argo-rollouts' } } }], ports: [{ port: 9090, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('args name the app\'s variables, which each environment sets', () => {
+    const container = get('Deployment', 'query-frontend').spec.template.spec.containers[0];
     expect(container.args).toContain('--query.project-id=$(GCP_PROJECT)');
-    expect(container.env).toContainEqual({ name: 'GCP_PROJECT', value: 'acme-platform-prod' });
-    expect(find('prod', 'ServiceAccount', 'prometheus-frontend').metadata.annotations['iam.gke.io/gcp-service-account']).toMatch(/@acme-platform-prod\.iam\.gserviceaccount\.com$/);
+    expect(container.env).toContainEqual({ name: 'GCP_PROJECT', value: 'test-prod-project' });
+    expect(manifest(withFrontend, 'dev', 'Deployment', 'query-frontend').spec.template.spec.containers[0].env).toContainEqual({ name: 'GCP_PROJECT', value: 'test-dev-project' });
+  });
+
+  test('its identity is a service account of its environment\'s project', () => {
+    expect(get('ServiceAccount', 'query-frontend').metadata.annotations['iam.gke.io/gcp-service-account']).toBe('query-frontend@test-prod-project.iam.gserviceaccount.com');
   });
 
   test('calledFrom must name a namespace and ports of the app', () => {
