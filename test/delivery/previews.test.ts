@@ -1,24 +1,33 @@
 import { parse } from 'yaml';
 import { previewableApps } from '../../src/k8s/preview';
 import { PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
-import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
-import { environment, platform as testPlatform, service } from '../fixtures';
+import {
+  cronJob, environment, migration, pipeline, platform as testPlatform, previews, publicService, render, secretReader, service, worker,
+} from '../fixtures';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const rendered = renderPlatform({ platform, extensions });
+// GIVEN previews on dev: a public web app with config files calling an autoscaled app that reads a secret and is migrated by a hook, a worker, a cron job
+const apps = [
+  publicService('web', 'shop', { calls: ['backend'], configFiles: { 'features.yaml': 'beta: true\n' } }),
+  secretReader('backend'),
+  migration('backend-migrate', 'backend'),
+  worker('queue'),
+  cronJob('nightly'),
+];
+const rendered = render(pipeline(apps, {
+  dev: { previews: previews(), apps: { backend: { autoscaling: { minReplicas: 1, maxReplicas: 3 } } } },
+}));
 const files = [...rendered.files.keys()];
 const doc = (file: string): Json => parse(rendered.files.get(file)!);
-// Every app with an Application of its own gets a preview (a migration rides with its app): from the model, so that adding an app needs no edit here.
 const previewed = previewableApps(rendered.resolved.environments.find((e) => e.name === 'dev')!).map((a) => a.name).sort();
 
-test('the example\'s previewed apps are its apps with an Application of their own', () => {
-  expect(previewed).toEqual(expect.arrayContaining(['catalog-api', 'orders-api', 'orders-worker', 'sales-report', 'storefront-web']));
-  expect(previewed).not.toContain('orders-db-migrate');
+test('every app with an Application of its own gets a preview; a migration rides with its app', () => {
+  expect(previewed).toEqual(['backend', 'nightly', 'queue', 'web']);
 });
 
-test('previews are rendered for the dev cluster only, two directories per app (namespace, app), each with a kustomization listing its files', () => {
+test('previews are rendered for the environment that declares them only, two directories per app (namespace, app), each with a kustomization listing its files', () => {
   const kustomizations = previewed.flatMap((a) => [`dev/previews/${a}/app/kustomization.yaml`, `dev/previews/${a}/namespace/kustomization.yaml`]);
   expect(files.filter((f) => f.includes('/previews/') && f.endsWith('kustomization.yaml')).sort()).toEqual(kustomizations.sort());
   for (const k of kustomizations) {
@@ -31,29 +40,29 @@ test('previews are rendered for the dev cluster only, two directories per app (n
 
 test('per app, two ApplicationSets give each labelled PR its namespace (from main) and its app (from the PR\'s head commit)', () => {
   const generator = (app: string) => [{
-    pullRequest: { github: { owner: 'acme', repo: 'platform', labels: [`preview:${app}`], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
+    pullRequest: { github: { owner: 'example', repo: 'platform', labels: [`preview:${app}`], tokenRef: { secretName: 'github-token', key: 'token' } }, requeueAfterSeconds: 180 },
   }];
-  const ns = doc('dev/argocd/applicationset-preview-storefront-web.namespace.yaml');
-  const app = doc('dev/argocd/applicationset-preview-storefront-web.yaml');
-  expect(ns.spec.generators).toEqual(generator('storefront-web'));
-  expect(app.spec.generators).toEqual(generator('storefront-web'));
+  const ns = doc('dev/argocd/applicationset-preview-web.namespace.yaml');
+  const app = doc('dev/argocd/applicationset-preview-web.yaml');
+  expect(ns.spec.generators).toEqual(generator('web'));
+  expect(app.spec.generators).toEqual(generator('web'));
   for (const set of [ns, app]) expect(set.spec.template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
-  expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web.namespace');
-  expect(app.spec.template.metadata.name).toBe('pr-{{number}}-storefront-web');
-  const destination = { name: 'acme-dev', namespace: 'pr-{{number}}-storefront-web' };
+  expect(ns.spec.template.metadata.name).toBe('pr-{{number}}-web.namespace');
+  expect(app.spec.template.metadata.name).toBe('pr-{{number}}-web');
+  const destination = { name: 'test-dev', namespace: 'pr-{{number}}-web' };
   expect(ns.spec.template.spec).toMatchObject({
     project: 'preview-namespaces',
     destination,
-    source: { targetRevision: 'main', path: 'dist/dev/previews/storefront-web/namespace', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
+    source: { targetRevision: 'main', path: 'dist/dev/previews/web/namespace', kustomize: { namespace: 'pr-{{number}}-web' } },
   });
   expect(app.spec.template.spec).toMatchObject({
     project: 'preview',
     destination,
-    source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/storefront-web/app', kustomize: { namespace: 'pr-{{number}}-storefront-web' } },
+    source: { targetRevision: '{{head_sha}}', path: 'dist/dev/previews/web/app', kustomize: { namespace: 'pr-{{number}}-web' } },
   });
   const patches = (set: Json) => set.spec.template.spec.source.kustomize.patches.map((p: Json) => ({ target: p.target, ops: parse(p.patch) }));
-  expect(patches(ns)).toEqual([{ target: { kind: 'Namespace' }, ops: [{ op: 'replace', path: '/metadata/name', value: 'pr-{{number}}-storefront-web' }] }]);
-  expect(patches(app)).toEqual([{ target: { kind: 'Ingress', name: 'storefront-web' }, ops: [{ op: 'replace', path: '/spec/rules/0/host', value: 'pr-{{number}}-shop.preview.dev.acme.example' }] }]);
+  expect(patches(ns)).toEqual([{ target: { kind: 'Namespace' }, ops: [{ op: 'replace', path: '/metadata/name', value: 'pr-{{number}}-web' }] }]);
+  expect(patches(app)).toEqual([{ target: { kind: 'Ingress', name: 'web' }, ops: [{ op: 'replace', path: '/spec/rules/0/host', value: 'pr-{{number}}-shop.preview.example.com' }] }]);
 });
 
 test('a pull request\'s files reach only its app: no namespace, quota, role or kind the preview renderer does not write', () => {
@@ -79,7 +88,7 @@ test('a pull request\'s files reach only its app: no namespace, quota, role or k
   const nsProject = doc('dev/argocd/appproject-preview-namespaces.yaml');
   expect(nsProject.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   expect(['/Namespace', ...listed(nsProject, 'namespaceResourceWhitelist')].sort()).toEqual(kindsIn('namespace'));
-  expect(files).toContain('dev/previews/storefront-web/namespace/networkpolicy-storefront-web.yaml');
+  expect(files).toContain('dev/previews/web/namespace/networkpolicy-web.yaml');
   for (const app of previewed) {
     // Neither Application may take over an object of the other (a default-deny of the pull request's own, say).
     for (const set of [`${app}.namespace`, app]) {
@@ -90,39 +99,43 @@ test('a pull request\'s files reach only its app: no namespace, quota, role or k
   }
 });
 
-test('a preview has no secrets, no cloud identity, one replica, a small quota and its namespace\'s guardrails', () => {
-  const dir = 'dev/previews/orders-api/';
+test('a preview has no secrets, no cloud identity, no autoscaler, no migration; one replica, a small quota and its namespace\'s guardrails', () => {
+  const dir = 'dev/previews/backend/';
   const kinds = files.filter((f) => f.startsWith(dir) && !f.endsWith('kustomization.yaml')).map((f) => doc(f).kind);
+  // What the app has in dev itself, the preview leaves out.
+  expect(files).toContain('dev/apps/backend/horizontalpodautoscaler-backend.yaml');
+  expect(files).toContain('dev/apps/backend/job-backend-migrate.yaml');
   expect(kinds).not.toContain('ExternalSecret');
   expect(kinds).not.toContain('SecretStore');
   expect(kinds).not.toContain('HorizontalPodAutoscaler');
   expect(kinds).not.toContain('Job');
   expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Deployment', 'Service']));
-  expect(doc(`${dir}app/serviceaccount-orders-api.yaml`).metadata.annotations?.['iam.gke.io/gcp-service-account']).toBeUndefined();
-  const deployment = doc(`${dir}app/deployment-orders-api.yaml`);
+  expect(doc(`${dir}app/serviceaccount-backend.yaml`).metadata.annotations?.['iam.gke.io/gcp-service-account']).toBeUndefined();
+  const deployment = doc(`${dir}app/deployment-backend.yaml`);
   expect(deployment.spec.replicas).toBe(1);
   expect(JSON.stringify(deployment)).not.toContain('secretKeyRef');
   expect(doc(`${dir}namespace/resourcequota-team-quota.yaml`).spec.hard).toMatchObject({ 'requests.cpu': '1', 'requests.memory': '2Gi', 'pods': 10 });
-  expect(doc(`${dir}namespace/namespace-preview-orders-api.yaml`).metadata.labels).toMatchObject({ 'platform.acme.example/preview': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
+  expect(doc(`${dir}namespace/namespace-preview-backend.yaml`).metadata.labels).toMatchObject({ 'platform.example.com/preview': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' });
 });
 
 test('a preview\'s Ingress has its own host and no static address or certificate', () => {
-  const ingress = doc('dev/previews/storefront-web/app/ingress-storefront-web.yaml');
+  const ingress = doc('dev/previews/web/app/ingress-web.yaml');
   expect(ingress.metadata.annotations).toBeUndefined();
 });
 
-test('in dev, the apps a preview calls admit it; elsewhere they do not', () => {
-  const from = (env: string) => doc(`${env}/apps/catalog-api/networkpolicy-catalog-api.yaml`).spec.ingress[0].from;
+test('in the previews\' environment, the apps a preview calls admit it; elsewhere they do not', () => {
+  const from = (env: string) => doc(`${env}/apps/backend/networkpolicy-backend.yaml`).spec.ingress[0].from;
   expect(from('dev')).toContainEqual({
-    namespaceSelector: { matchLabels: { 'platform.acme.example/preview': 'true' } },
-    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'storefront-web' } },
+    namespaceSelector: { matchLabels: { 'platform.example.com/preview': 'true' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
   });
+  expect(JSON.stringify(from('staging'))).not.toContain('preview');
   expect(JSON.stringify(from('prod'))).not.toContain('preview');
 });
 
-test('the preview AppProjects admit only pr- namespaces on the dev cluster, through a listed built-in exemption', () => {
+test('the preview AppProjects admit only pr- namespaces on the previews\' cluster, through a listed built-in exemption', () => {
   for (const name of ['preview', 'preview-namespaces']) {
-    expect(doc(`dev/argocd/appproject-${name}.yaml`).spec.destinations).toEqual([{ name: 'acme-dev', namespace: 'pr-*' }]);
+    expect(doc(`dev/argocd/appproject-${name}.yaml`).spec.destinations).toEqual([{ name: 'test-dev', namespace: 'pr-*' }]);
   }
   expect(rendered.guardrails.exempted.filter((e) => e.rule === 'argocd-project-no-wildcards').map((e) => `${e.environment}/${e.name}`).sort())
     .toEqual(['dev/preview', 'dev/preview-namespaces']);
