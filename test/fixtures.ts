@@ -1,6 +1,6 @@
 import {
-  AppSpec, CanaryAnalysis, CanaryStep, Delivery, EnvironmentSpec, Exposure, PlatformSpec, PreviewSpec, Probe, ReleaseEntry, TeamSpec, Tier,
-  Workload, releaseFile,
+  AppSpec, CanaryAnalysis, CanaryStep, Delivery, EnvironmentSpec, Exposure, PlatformSpec, PreviewSpec, Probe, ReleaseEntry, ReleaseFile, TeamSpec,
+  Tier, Workload, releaseFile,
 } from '../src/model';
 import { RenderInput, RenderedPlatform, renderPlatform } from '../src/synth';
 
@@ -96,7 +96,7 @@ const hasOwnVersion = (a: AppRef) => typeof a === 'string' || a.workload.kind !=
  * gets digests and two replicas of each long-running app unless the test says otherwise.
  */
 export function environment(
-  name: string, apps: readonly AppRef[], overrides: Partial<EnvironmentSpec> = {}, release: Record<string, ReleaseEntry> = {},
+  name: string, apps: readonly AppRef[], overrides: Partial<EnvironmentSpec> = {}, versions: Record<string, ReleaseEntry> = {},
 ): EnvironmentSpec {
   const production = overrides.tier?.isProduction ?? false;
   const entries: Record<string, ReleaseEntry> = {};
@@ -110,7 +110,7 @@ export function environment(
     gcpProject: `test-${name}-project`,
     region: 'europe-west1',
     domain: `${name}.example.com`,
-    release: releaseFile(`environments/releases/${name}.json`, { apps: { ...entries, ...release } }),
+    release: releaseFile(`environments/releases/${name}.json`, { apps: { ...entries, ...versions } }),
     ...overrides,
     apps: { ...twoReplicas, ...overrides.apps },
   };
@@ -129,6 +129,11 @@ export function stagingEnv(apps: readonly AppRef[], overrides: Partial<Environme
 /** A production environment named `prod` (or `overrides.name`): digests, two replicas of each long-running app. */
 export function prodEnv(apps: readonly AppRef[], overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
   return environment(overrides.name ?? 'prod', apps, { tier: Tier.PRODUCTION, ...overrides });
+}
+
+/** A release file `environments/releases/<env>.json` with these versions. */
+export function release(env: string, apps: Record<string, ReleaseEntry>): ReleaseFile {
+  return releaseFile(`environments/releases/${env}.json`, { apps });
 }
 
 /** Pull-request previews of the repository example/platform, with a token. */
