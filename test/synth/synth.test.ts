@@ -2,9 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runSynth } from '../../src/cli/synth';
-import { extensions, platform } from '../../src/platform';
 import { readTree, renderPlatform, synthesize, writeTreeAtomically } from '../../src/synth';
-import { platform as testPlatform, service } from '../fixtures';
+import { cronJob, fullPlatform, pipeline, platform as testPlatform, service } from '../fixtures';
 
 let tmp: string;
 beforeEach(() => {
@@ -21,18 +20,20 @@ function quiet() {
 
 describe('synth', () => {
   test('is deterministic: two renders give byte-identical files', () => {
-    const a = renderPlatform({ platform, extensions }).files;
-    const b = renderPlatform({ platform, extensions }).files;
+    // GIVEN a platform that uses every part of the engine, rendered twice
+    const a = renderPlatform({ platform: fullPlatform() }).files;
+    const b = renderPlatform({ platform: fullPlatform() }).files;
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [file, content] of a) expect(b.get(file)).toBe(content);
   });
 
   test('writes one directory per environment, an app\'s files together', () => {
     const out = path.join(tmp, 'dist');
-    synthesize({ platform, extensions, outDir: out });
+    synthesize({ platform: pipeline([service('web'), service('api')]), outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod', 'staging']);
-    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'argocd-config', 'argocd-notifications', 'bootstrap', 'teams', 'terraform']);
-    expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'orders-api'))).toContain('deployment-orders-api.yaml');
+    expect(fs.readdirSync(path.join(out, 'prod')).sort()).toEqual(['PROVENANCE.json', 'apps', 'argocd', 'argocd-config', 'bootstrap', 'teams', 'terraform']);
+    expect(fs.readdirSync(path.join(out, 'prod', 'apps')).sort()).toEqual(['api', 'web']);
+    expect(fs.readdirSync(path.join(out, 'prod', 'apps', 'api'))).toContain('deployment-api.yaml');
   });
 
   test('files of a removed app disappear', () => {
@@ -73,10 +74,16 @@ describe('synth', () => {
     expect(readTree(out)).toEqual(before);
   });
 
-  test('a successful run reports each environment', async () => {
+  test('a successful run reports each environment with its apps, objects and cloud resources', async () => {
+    // GIVEN three apps, one of them disabled in prod
+    const spec = pipeline([service('web'), service('api'), cronJob('report')], { prod: { apps: { web: { replicas: 2 }, api: { replicas: 2 }, report: { enabled: false } } } });
     const console = quiet();
-    expect(await runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
-    expect(console.lines.join('\n')).toMatch(/prod\s+7 apps\s+\d+ objects/);
+    expect(await runSynth({ platform: spec, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
+    const text = console.lines.join('\n');
+    expect(text).toMatch(/dev\s+3 apps\s+\d+ objects\s+\d+ cloud resources\s+-> .*dist\/dev\//);
+    expect(text).toMatch(/staging\s+3 apps\s+\d+ objects/);
+    expect(text).toMatch(/prod\s+2 apps\s+\d+ objects/);
+    expect(text).toMatch(/Rendered 3 environments, \d+ files into .*dist\//);
   });
 
   test('mirrors the files into the cdk8s CLI\'s output directory when asked', () => {
