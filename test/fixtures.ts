@@ -180,9 +180,10 @@ export function pipeline(
 /**
  * A platform that uses every part of the engine, for tests of properties over
  * everything it renders: two teams; a public service with config files and
- * metrics that calls a service reading a secret, reaching a database endpoint
- * and migrated by a PreSync hook; a worker; a cron job; dev (with previews),
- * staging and prod (a canary, a blue-green, autoscaling, a sync window).
+ * metrics that calls a service reading a secret, reaching a database over
+ * private services access and migrated by a PreSync hook; a worker; a cron
+ * job; dev (with previews), staging and prod (a canary, a blue-green,
+ * autoscaling, a sync window).
  */
 export function fullPlatform(): PlatformSpec {
   const image = (name: string) => `${ARTIFACT_REGISTRY}/${name}`;
@@ -199,13 +200,17 @@ export function fullPlatform(): PlatformSpec {
     worker('queue-worker', { team: 'beta', image: image('queue-worker'), identity: { roles: ['roles/pubsub.subscriber'] }, calls: ['backend'] }),
     cronJob('nightly-report', { team: 'beta', image: image('nightly-report'), identity: { roles: ['roles/bigquery.jobUser'] }, calls: ['backend'] }),
   ];
-  const database = (cidr: string) => ({ database: { description: 'the test database', cidr, ports: [5432] } });
+  // A Cloud SQL-like database reached over private services access, at an address of each environment's own.
+  const database = (net: string) => ({
+    privateServiceAccess: { cidr: `${net}.0.0/16` },
+    endpoints: { database: { description: 'the test database', cidr: `${net}.0.0/24`, ports: [5432], privateServiceAccess: true } },
+  });
   return pipeline(apps, {
     teams: [team('alpha'), team('beta')],
-    dev: { endpoints: database('10.10.0.0/24'), previews: previews(), cluster: { nodePools: [{ name: 'general', spot: true }] } },
-    staging: { endpoints: database('10.20.0.0/24') },
+    dev: { ...database('10.10'), previews: previews(), cluster: { nodePools: [{ name: 'general', spot: true }] } },
+    staging: { ...database('10.20') },
     prod: {
-      endpoints: database('10.30.0.0/24'),
+      ...database('10.30'),
       syncWindows: [{ kind: 'deny', schedule: '0 16 * * 5', duration: '64h', timeZone: 'Europe/Paris' }],
       apps: {
         'frontend': {

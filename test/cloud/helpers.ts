@@ -1,16 +1,10 @@
 import type { TerraformJson } from '../../src/cloud';
-import { resolvePlatform } from '../../src/model';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../../src/model';
-import { platform } from '../../src/platform';
 
-/** The example platform (src/platform.ts), resolved. */
-export function examplePlatform(): ResolvedPlatform {
-  return resolvePlatform(platform);
-}
-
+/** One environment of a resolved platform; fails the test when there is none of that name. */
 export function environment(resolved: ResolvedPlatform, name: string): ResolvedEnvironment {
   const env = resolved.environments.find((e) => e.name === name);
-  if (!env) throw new Error(`the example platform has no environment ${name}`);
+  if (!env) throw new Error(`the platform has no environment ${name}`);
   return env;
 }
 
