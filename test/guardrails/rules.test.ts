@@ -12,9 +12,8 @@ import {
 import { renderKubernetes } from '../../src/k8s';
 import { previewableApps } from '../../src/k8s/preview';
 import { AppSpec, CanaryStep, Delivery, PlatformValidationError, Tier, resolvePlatform } from '../../src/model';
-import { extensions, platform } from '../../src/platform';
 import { readTree, renderPlatform, synthesize } from '../../src/synth';
-import { environment, platform as testPlatform, service } from '../fixtures';
+import { environment, fullPlatform, platform as testPlatform, render, service } from '../fixtures';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -51,13 +50,13 @@ describe('the rules', () => {
     }
   });
 
-  test('the example passes every rule; the only exemption is the built-in one for the credential-free cluster registration', () => {
-    const { guardrails } = renderPlatform({ platform, extensions });
+  test('a platform using every part of the engine passes every rule; the only exemptions are the built-in ones (previews, cluster registration)', () => {
+    const { guardrails } = render(fullPlatform());
     expect(guardrails.violations).toEqual([]);
     const kubernetes = guardrails.exempted.filter((e) => !e.kind.startsWith('terraform:'));
     expect(kubernetes.map((e) => `${e.environment}:${e.rule}:${e.kind}/${e.name}`)).toEqual([
       'dev:argocd-project-no-wildcards:AppProject/preview-namespaces', 'dev:argocd-project-no-wildcards:AppProject/preview',
-      'dev:no-secret-data:Secret/cluster-acme-dev', 'staging:no-secret-data:Secret/cluster-acme-staging', 'prod:no-secret-data:Secret/cluster-acme-prod',
+      'dev:no-secret-data:Secret/cluster-test-dev', 'staging:no-secret-data:Secret/cluster-test-staging', 'prod:no-secret-data:Secret/cluster-test-prod',
     ]);
     expect(guardrails.exempted.every((e) => e.reason.startsWith('built in: '))).toBe(true);
   });
@@ -109,23 +108,25 @@ describe('the rules', () => {
   });
 
   test('previews-github-rate-limit warns once per environment when anonymous pull-request generators poll over 60 times an hour', () => {
-    const example = renderPlatform({ platform, extensions });
-    const dev = (): CheckedObject[] => JSON.parse(JSON.stringify(example.objects.filter((o) => o.environment === 'dev')));
-    const warnings = (objects: CheckedObject[]) => runGuardrails(objects, { platform: example.resolved, today: '2026-11-21' }).violations
+    // GIVEN previews of four apps in dev, polling GitHub with a token
+    const full = render(fullPlatform());
+    const dev = (): CheckedObject[] => JSON.parse(JSON.stringify(full.objects.filter((o) => o.environment === 'dev')));
+    const warnings = (objects: CheckedObject[]) => runGuardrails(objects, { platform: full.resolved, today: '2026-11-21' }).violations
       .filter((v) => v.rule === 'previews-github-rate-limit');
     const sets = (o: CheckedObject[]): Json[] => o.filter((x) => x.manifest.kind === 'ApplicationSet').map((x) => x.manifest);
-    // The example's generators use a token: nothing to say.
+    // With the token: nothing to say.
     expect(sets(dev()).every((s) => s.spec.generators[0].pullRequest.github.tokenRef)).toBe(true);
     expect(warnings(dev())).toEqual([]);
-    // Without it, five generators polling every 180 s make 100 requests an hour: one warning, on the first ApplicationSet.
+    // Without it, eight generators polling every 180 s make 160 requests an hour: one warning, on the first ApplicationSet.
     const anonymous = dev();
     for (const s of sets(anonymous)) delete s.spec.generators[0].pullRequest.github.tokenRef;
     const [warning, ...more] = warnings(anonymous);
     expect(more).toEqual([]);
-    expect(warning).toMatchObject({ severity: 'warning', name: 'preview-catalog-api', path: 'spec.generators' });
+    expect(warning).toMatchObject({ severity: 'warning', name: 'preview-backend', path: 'spec.generators' });
     // Two per app (its namespace and its app), every 180 s: 20 requests an hour each.
     const n = sets(anonymous).length;
-    expect(n).toBe(2 * previewableApps(example.resolved.environments[0]).length);
+    expect(n).toBe(2 * previewableApps(full.resolved.environments[0]).length);
+    expect(n).toBe(8);
     expect(warning.message).toContain(`${n} pull-request generators without a token poll GitHub about ${n * 20} times an hour, over the anonymous limit of 60`);
     // Every n minutes, n generators make exactly 60: within the limit.
     for (const s of sets(anonymous)) s.spec.generators[0].pullRequest.requeueAfterSeconds = n * 60;

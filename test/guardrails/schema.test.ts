@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as m from './manifests';
 import { SchemaValidator, SchemaViolation, formatViolation, schemaValidator } from '../../src/guardrails/schema';
-import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
+import { fullPlatform } from '../fixtures';
 
 // One validator for the whole file: each kind's schema compiles once.
 const validator = schemaValidator();
@@ -381,11 +381,20 @@ describe('messages for alternatives (anyOf / oneOf)', () => {
   });
 });
 
-describe('the example platform', () => {
-  const rendered = renderPlatform({ platform, extensions });
+describe('a platform that uses every part of the engine', () => {
+  const rendered = renderPlatform({ platform: fullPlatform() });
 
-  test('renders a realistic amount of objects', () => {
+  test('renders objects of every kind the renderers write', () => {
     expect(rendered.objects.length).toBeGreaterThan(100);
+    expect([...new Set(rendered.objects.map((o) => `${o.manifest.apiVersion}/${o.manifest.kind}`))].sort()).toEqual([
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+      'apps/v1/Deployment', 'argoproj.io/v1alpha1/AnalysisTemplate', 'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application',
+      'argoproj.io/v1alpha1/ApplicationSet', 'argoproj.io/v1alpha1/Rollout', 'autoscaling/v2/HorizontalPodAutoscaler', 'batch/v1/CronJob',
+      'batch/v1/Job', 'cloud.google.com/v1/BackendConfig', 'external-secrets.io/v1/ExternalSecret', 'external-secrets.io/v1/SecretStore',
+      'monitoring.googleapis.com/v1/PodMonitoring', 'networking.gke.io/v1beta1/FrontendConfig', 'networking.k8s.io/v1/Ingress',
+      'networking.k8s.io/v1/NetworkPolicy', 'policy/v1/PodDisruptionBudget', 'rbac.authorization.k8s.io/v1/RoleBinding', 'v1/ConfigMap',
+      'v1/LimitRange', 'v1/Namespace', 'v1/ResourceQuota', 'v1/Secret', 'v1/Service', 'v1/ServiceAccount',
+    ]);
   });
 
   test('every rendered object validates with zero violations', () => {
