@@ -1,14 +1,21 @@
-import { EnvironmentSpec, PlatformSpec, Tier } from '../../src/model';
-import { platform as example } from '../../src/platform';
+import { AppOverride, EnvironmentSpec, PlatformSpec, Tier } from '../../src/model';
 import { NO_CHANGE, Review, renderJson, renderMarkdown, review } from '../../src/review';
-import { environment, platform, service } from '../fixtures';
+import { environment, fullPlatform, platform, service } from '../fixtures';
 import { rendered } from './support';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The example platform with one environment's declaration changed. */
-function exampleWith(env: string, change: (e: EnvironmentSpec) => EnvironmentSpec): PlatformSpec {
-  return { ...example, environments: example.environments.map((e) => (e.name === env ? change(e) : e)) };
+/**
+ * A platform that uses every part of the engine (previews in dev; frontend, of team alpha, a canary
+ * autoscaled from 3 in prod), and the same with one environment's declaration changed.
+ */
+function full(env?: string, change: (e: EnvironmentSpec) => EnvironmentSpec = (e) => e): PlatformSpec {
+  const base = fullPlatform();
+  const environments = base.environments.map((e) => (e.name !== 'prod' ? e : withApp(e, 'frontend', { autoscaling: { minReplicas: 3, maxReplicas: 4 } })));
+  return { ...base, environments: environments.map((e) => (e.name === env ? change(e) : e)) };
+}
+function withApp(e: EnvironmentSpec, app: string, override: AppOverride): EnvironmentSpec {
+  return { ...e, apps: { ...e.apps, [app]: { ...e.apps?.[app], ...override } } };
 }
 
 /** A test platform with a dev and a production environment. */
@@ -26,24 +33,21 @@ function compare(before: PlatformSpec, after: PlatformSpec): Review {
   return review({ base: a.files, head: b.files, baseLabel: 'main', headLabel: 'working tree', tiers: b.tiers });
 }
 
-const exampleReview = (() => {
-  // GIVEN the example platform, and the same with prod's storefront-web autoscaling from 3 to 2 minimum replicas
-  const before = rendered(example);
-  const after = rendered(exampleWith('prod', (e) => ({
-    ...e,
-    apps: { ...e.apps, 'storefront-web': { ...e.apps!['storefront-web'], autoscaling: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 60 } } },
-  })));
+const scaleDown = (() => {
+  // GIVEN the full platform, and the same with prod's frontend autoscaling from 3 to 2 minimum replicas
+  const before = rendered(full());
+  const after = rendered(full('prod', (e) => withApp(e, 'frontend', { autoscaling: { minReplicas: 2, maxReplicas: 4 } })));
   return { before, after, result: review({ base: before.files, head: after.files, tiers: after.tiers }) };
 })();
 
-describe('a lower minimum of replicas in prod (the example platform)', () => {
-  const { result } = exampleReview;
+describe('a lower minimum of replicas in prod', () => {
+  const { result } = scaleDown;
   const markdown = renderMarkdown(result);
 
   test('changes exactly the HorizontalPodAutoscaler of that app', () => {
     expect(result.environments.map((e) => e.name)).toEqual(['prod']);
     const [prod] = result.environments;
-    expect(prod.objects.map((o) => `${o.status} ${o.kind} ${o.name}`)).toEqual(['changed HorizontalPodAutoscaler storefront-web']);
+    expect(prod.objects.map((o) => `${o.status} ${o.kind} ${o.name}`)).toEqual(['changed HorizontalPodAutoscaler frontend']);
     expect(prod.objects[0].fields).toEqual([{ path: 'spec.minReplicas', keys: ['spec', 'minReplicas'], change: 'changed', old: 3, new: 2 }]);
   });
 
@@ -54,13 +58,13 @@ describe('a lower minimum of replicas in prod (the example platform)', () => {
     ]);
     const flags = markdown.slice(markdown.indexOf('#### Risk flags'), markdown.indexOf('| environment |'));
     expect(flags).toContain('**production** · prod');
-    expect(flags).toContain('[HorizontalPodAutoscaler storefront/storefront-web](#prod-horizontalpodautoscaler-storefront-storefront-web): minReplicas: 3 → 2');
+    expect(flags).toContain('[HorizontalPodAutoscaler alpha/frontend](#prod-horizontalpodautoscaler-alpha-frontend): minReplicas: 3 → 2');
     expect(markdown.indexOf('#### Risk flags')).toBeLessThan(markdown.indexOf('<a id="prod-horizontalpodautoscaler'));
   });
 
   test('links each flag to the object\'s section', () => {
-    expect(markdown).toContain('<a id="prod-horizontalpodautoscaler-storefront-storefront-web"></a>');
-    expect(markdown).toContain('· app `storefront-web` ·');
+    expect(markdown).toContain('<a id="prod-horizontalpodautoscaler-alpha-frontend"></a>');
+    expect(markdown).toContain('· app `frontend` ·');
     expect(markdown).toContain('- `spec.minReplicas`: `3` → `2`');
   });
 });
@@ -235,11 +239,11 @@ describe('environment tiers without the model', () => {
 
 describe('a large report', () => {
   test('leaves out manifests, then objects, to fit a pull-request comment', () => {
-    const { before } = exampleReview;
+    const { before } = scaleDown;
     const result = review({ base: new Map(), head: before.files, tiers: before.tiers });
-    const full = renderMarkdown(result, { maxChars: 1e9 });
+    const whole = renderMarkdown(result, { maxChars: 1e9 });
     const limited = renderMarkdown(result, { maxChars: 20_000 });
-    expect(full.length).toBeGreaterThan(60_000);
+    expect(whole.length).toBeGreaterThan(60_000);
     expect(limited.length).toBeLessThanOrEqual(20_000);
     expect(limited).toContain('#### Risk flags');
     expect(limited).toMatch(/_\d+ more objects not shown to keep this comment within its size limit/);
@@ -248,28 +252,25 @@ describe('a large report', () => {
 
 describe('pull-request previews', () => {
   test('lists the apps whose preview this change renders differently: what CI labels the pull request with', () => {
-    // GIVEN the example, with storefront-web's log level changed in dev (its preview follows dev's declaration)
-    const after = exampleWith('dev', (e) => ({
-      ...e,
-      apps: { ...e.apps, 'storefront-web': { ...e.apps!['storefront-web'], env: { ...e.apps!['storefront-web']?.env, LOG_LEVEL: 'trace' } } },
-    }));
-    const result = compare(example, after);
-    expect(result.previews).toEqual(['storefront-web']);
-    expect(JSON.parse(renderJson(result)).previews).toEqual(['storefront-web']);
+    // GIVEN frontend's log level changed in dev (its preview follows dev's declaration)
+    const after = full('dev', (e) => withApp(e, 'frontend', { env: { LOG_LEVEL: 'trace' } }));
+    const result = compare(full(), after);
+    expect(result.previews).toEqual(['frontend']);
+    expect(JSON.parse(renderJson(result)).previews).toEqual(['frontend']);
   });
 
   test('a change to the preview namespaces only (synced from main, never from the pull request) labels no preview', () => {
-    const after = exampleWith('dev', (e) => ({ ...e, previews: { ...e.previews!, quota: { requestsCpu: '1500m' } } }));
-    const result = compare(example, after);
+    const after = full('dev', (e) => ({ ...e, previews: { ...e.previews!, quota: { requestsCpu: '1500m' } } }));
+    const result = compare(full(), after);
     expect(result.total.changed).toBeGreaterThan(0);
     expect(result.previews).toEqual([]);
   });
 
   test('a change to production only touches no preview; neither does a preview that is gone', () => {
-    expect(exampleReview.result.previews).toEqual([]);
-    const { files: head } = rendered(example);
-    const withoutPreview = new Map([...head].filter(([f]) => !f.startsWith('dev/previews/orders-api/')));
+    expect(scaleDown.result.previews).toEqual([]);
+    const { files: head } = rendered(full());
+    const withoutPreview = new Map([...head].filter(([f]) => !f.startsWith('dev/previews/backend/')));
     expect(review({ base: head, head: withoutPreview }).previews).toEqual([]);
-    expect(review({ base: withoutPreview, head }).previews).toEqual(['orders-api']);
+    expect(review({ base: withoutPreview, head }).previews).toEqual(['backend']);
   });
 });
