@@ -1,11 +1,10 @@
-import { DependencyType, YamlFile, javascript } from 'projen';
-import { TypeScriptProject } from 'projen/lib/typescript';
+import { DependencyType, YamlFile, javascript, typescript } from 'projen';
 
 /**
  * Tasks, generated files and test wiring of the platform definition.
  * Kept out of .projenrc.ts so that file stays declarative.
  */
-export function configurePlatformTasks(project: TypeScriptProject): void {
+export function configurePlatformTasks(project: typescript.TypeScriptProject): void {
   // Tests: transpile with esbuild (no type-check per test file); `tsc --noEmit`
   // type-checks the whole tree once, before jest runs.
   if (project.jest) {

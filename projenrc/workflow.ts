@@ -1,5 +1,4 @@
-import { YamlFile } from 'projen';
-import { TypeScriptProject } from 'projen/lib/typescript';
+import { YamlFile, typescript } from 'projen';
 
 /** Where the pull-request workflow is written. */
 export const WORKFLOW_FILE = '.github/workflows/platform.yml';
@@ -89,7 +88,7 @@ const setupNode = { uses: 'actions/setup-node@v4', with: { 'node-version': 20, '
  * request (the required status check), and on pull requests the rendered
  * diff as a comment plus the preview labels.
  */
-export function addPlatformWorkflow(project: TypeScriptProject): void {
+export function addPlatformWorkflow(project: typescript.TypeScriptProject): void {
   new YamlFile(project, WORKFLOW_FILE, {
     obj: {
       name: 'platform',
