@@ -58,10 +58,10 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Runs one measurement in a fresh process, as `npm run synth` runs (scripts/run.cjs); returns it with the child's whole wall time. */
+/** Runs one measurement in a fresh process, as `npm run synth` runs (`node --import tsx`); returns it with the child's whole wall time. */
 function runChild(mode: Mode, size: number): Measurement & { childMs: number } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, [path.join('scripts', 'run.cjs'), path.join('bench', 'run-one.ts'), mode, String(size)], {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'run-one.ts'), mode, String(size)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -137,39 +137,34 @@ function timeCommand(
 }
 
 interface ExampleTimes {
-  /** `npm run synth`, the first run after a source change: it rebuilds the bundle (scripts/run.cjs). */
+  /** `npm run synth`, the first run in a fresh copy of the project. */
   readonly firstRun: number;
   /** `npm run synth`, median of 3 (npm's start-up included). */
   readonly npmRunSynth: number;
-  /** `node scripts/run.cjs src/main.ts`, what the task runs, median of 3. */
+  /** `node --import tsx src/main.ts`, what the task runs, median of 3. */
   readonly direct: number;
-  /** `node --import tsx src/main.ts`: the same without the prebuilt bundle, median of 3. */
-  readonly tsx: number;
   readonly ok: boolean;
 }
 
 /**
  * The example's commands, run as a user runs them, in a scratch copy of the
- * project (its own src/, environments/, package.json and .projen/, the same
- * node_modules, its own bundle cache) so that the benchmark never rewrites
- * this dist/ nor this project's bundle.
+ * project (its own src/, environments/, schemas/, package.json and .projen/,
+ * the same node_modules) so that the benchmark never rewrites this dist/.
  */
 function measureExample(): ExampleTimes {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-bench-example-'));
   try {
-    // Everything a synth reads: sources, declarations, the committed schemas, the runner, the task runner's configuration.
-    for (const entry of ['src', 'environments', 'schemas', 'scripts', '.projen', 'package.json', 'tsconfig.json']) {
+    // Everything a synth reads: sources, declarations, the committed schemas, the task runner's configuration.
+    for (const entry of ['src', 'environments', 'schemas', '.projen', 'package.json', 'tsconfig.json']) {
       fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-    const env = { ...process.env, PLATFORM_RUN_CACHE: path.join(copy, '.run-cache') };
-    const first = timeCommand('npm', ['run', 'synth'], copy, 1, env);
-    const npm = timeCommand('npm', ['run', 'synth'], copy, 3, env);
-    const direct = timeCommand(process.execPath, ['scripts/run.cjs', 'src/main.ts'], copy, 3, env);
-    const tsx = timeCommand(process.execPath, ['--import', 'tsx', 'src/main.ts'], copy, 3, env);
-    const ok = first.ok && npm.ok && direct.ok && tsx.ok && fs.existsSync(path.join(copy, 'dist', 'prod'));
+    const first = timeCommand('npm', ['run', 'synth'], copy, 1);
+    const npm = timeCommand('npm', ['run', 'synth'], copy, 3);
+    const direct = timeCommand(process.execPath, ['--import', 'tsx', 'src/main.ts'], copy, 3);
+    const ok = first.ok && npm.ok && direct.ok && fs.existsSync(path.join(copy, 'dist', 'prod'));
     if (!ok) process.stderr.write(`the example did not render in the scratch copy ${copy}: its timings are of a failed run\n`);
-    return { firstRun: first.seconds, npmRunSynth: npm.seconds, direct: direct.seconds, tsx: tsx.seconds, ok };
+    return { firstRun: first.seconds, npmRunSynth: npm.seconds, direct: direct.seconds, ok };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
@@ -266,8 +261,8 @@ function main(): void {
     const example = measureExample();
     const worst = Math.max(example.firstRun, example.npmRunSynth);
     verdicts.push(`${verdict(example.ok && worst < TARGETS.exampleSeconds)}  example renders in under 3 s: npm run synth ${example.npmRunSynth.toFixed(2)} s `
-      + `(median of 3, npm's start-up included; ${example.firstRun.toFixed(2)} s on the first run after a change, which rebuilds the bundle)`);
-    verdicts.push(`      node scripts/run.cjs src/main.ts ${example.direct.toFixed(2)} s; without the bundle, node --import tsx src/main.ts ${example.tsx.toFixed(2)} s`);
+      + `(median of 3, npm's start-up included; ${example.firstRun.toFixed(2)} s on the first run in a fresh copy)`);
+    verdicts.push(`      node --import tsx src/main.ts ${example.direct.toFixed(2)} s`);
     const jest = timeCommand('npx', ['jest', '--ci'], ROOT, 1);
     verdicts.push(`${verdict(jest.ok && jest.seconds < TARGETS.testSuiteSeconds)}  test suite under 60 s: npx jest ${jest.seconds.toFixed(1)} s${jest.ok ? '' : ' (FAILED)'} (npm test adds tsc and eslint: time it separately)`);
     if (jest.failure) verdicts.push(jest.failure.split('\n').map((l) => `      ${l}`).join('\n'));

@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement, in its own process so that its peak memory is
- * its own: `node scripts/run.cjs bench/run-one.ts <mode> <apps>` (as `npm run synth` runs
- * the synth: from a bundle, and a bundled worker thread).
+ * its own: `node --import tsx bench/run-one.ts <mode> <apps>` (as `npm run synth` runs
+ * the synth).
  *
  * - `platform`: our renderer as `npm run synth` runs it (`renderPlatformInParallel`,
  *   which takes a second thread for large platforms, + `writeTreeAtomically`), for
@@ -27,8 +27,6 @@ import { syntheticPlatform } from './synthetic';
 import { appEnvironmentCount } from '../src/model';
 import { GENERATED_HEADER, renderPlatform, renderPlatformInParallel, writeTreeAtomically } from '../src/synth';
 
-/** How `npm run synth` runs its entry point. */
-const RUNNER = path.join(__dirname, '..', 'scripts', 'run.cjs');
 
 export type Mode = 'platform' | 'resynth' | 'plain' | 'floor';
 
@@ -58,7 +56,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
   if (mode === 'prepare') return prepare(Number(size), argv[2]);
   const apps = Number(size);
   if (!['platform', 'resynth', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
-    throw new Error(`usage: node scripts/run.cjs bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
+    throw new Error(`usage: node --import tsx bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
   }
   const spec = syntheticPlatform(apps);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${mode}-`));
@@ -79,7 +77,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
         const dist = path.join(tmp, 'dist');
         const module = path.join(__dirname, 'synthetic.ts');
         // The first synth runs in a process of its own, so that this one starts as cold as a new `npm run synth`.
-        const first = spawnSync(process.execPath, [RUNNER, __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
+        const first = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
         if (first.status !== 0) throw new Error(`the first synth failed: ${first.stderr}`);
         const changed = syntheticPlatform(apps, 1);
         const stop = timer();

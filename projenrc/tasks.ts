@@ -108,11 +108,10 @@ export function configurePlatformTasks(project: typescript.TypeScriptProject): v
 }
 
 /**
- * Runs a TypeScript entry point from a bundle that scripts/run.cjs rebuilds
- * when a source changes: no TypeScript loader at run time, which is most of
- * what a synth of the example used to cost (the `tsx` CLI alone started two
- * Node processes).
+ * Runs a TypeScript entry point under tsx's loader: no build step to go
+ * stale, and stack traces name TypeScript files and lines (tsx turns on
+ * source maps). Measured against projen's compile to lib/ in docs/performance.md.
  */
 function runTs(file: string): string {
-  return `node scripts/run.cjs ${file}`;
+  return `node --import tsx ${file}`;
 }

@@ -4,4 +4,3 @@ export * from './synthesize';
 export * from './write';
 export * from './yaml';
 export * from './parallel';
-export * from './runner';

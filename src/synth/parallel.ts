@@ -5,7 +5,6 @@ import { todayUtc } from '../guardrails';
 import type { ResolvedPlatform } from '../model';
 import { appEnvironmentCount, resolvePlatform } from '../model';
 import { CloudReply, CloudWorkerData, fingerprint } from './cloud-worker';
-import { bundledRun } from './runner';
 import {
   RenderInput, RenderedPlatform, SynthOptions, SynthesizedPlatform, CloudHalf,
   assemble, renderCloudHalf, renderKubernetesHalf, renderResolved, withRepositoryFiles, writeRendered,
@@ -113,38 +112,29 @@ function useWorker(resolved: ResolvedPlatform, threads: 'auto' | 1 | 2): boolean
 }
 
 /**
- * Started from a string, so that Node needs no loader to start it. Under
- * scripts/run.cjs, the worker asks it for one bundle of ./cloud-worker and the
- * platform's (cached like the entry's; no TypeScript loader: the worker is
- * ready in a fraction of the time). Otherwise (tsx, jest) it registers tsx's
- * require hook and loads both from source.
+ * Started from a string, so that Node needs no loader to start it. Run from
+ * TypeScript sources (tsx, jest), the worker registers tsx's require hook
+ * (its documented API, `tsx/cjs/api`) before it loads ./cloud-worker and the
+ * platform's module; from compiled JavaScript it needs none.
  */
 const BOOT = `
 const { workerData, parentPort } = require('worker_threads');
-async function load() {
-  const modules = [workerData.entry, workerData.source.module];
-  if (workerData.runner) return require(await require(workerData.runner).bundleModules(modules, 'cloud-worker', workerData.runnerHashes));
+try {
   if (workerData.tsx) require(workerData.tsx).register();
-  return modules.map((m) => require(m));
+  const [worker, declaring] = [workerData.entry, workerData.source.module].map((m) => require(m));
+  worker.runCloudWorker(workerData, declaring);
+} catch (err) {
+  parentPort.postMessage({ error: String((err && err.stack) || err) });
 }
-load().then(
-  ([worker, declaring]) => worker.runCloudWorker(workerData, declaring),
-  (err) => parentPort.postMessage({ error: String((err && err.stack) || err) }),
-);
 `;
 
 function startCloudWorker(source: PlatformSource, today: string): { result: Promise<CloudReply>; stop: () => Promise<void> } {
-  const run = bundledRun();
-  const runner = run?.file;
-  const data: CloudWorkerData & { tsx?: string; entry: string; runner?: string; runnerHashes?: Readonly<Record<string, string>> } = {
+  const data: CloudWorkerData & { tsx?: string; entry: string } = {
     source,
     today,
     // The worker's own module (./cloud-worker), which loads only what the Terraform half needs.
     entry: path.join(__dirname, `cloud-worker${path.extname(__filename)}`),
-    runner,
-    // The worker refuses a bundle built from other versions of this program's sources (edited while it runs).
-    runnerHashes: run?.hashes,
-    tsx: !runner && __filename.endsWith('.ts') ? require.resolve('tsx/cjs/api') : undefined,
+    tsx: __filename.endsWith('.ts') ? require.resolve('tsx/cjs/api') : undefined,
   };
   const worker = new Worker(BOOT, { eval: true, execArgv: [], workerData: data, stdout: false, stderr: false });
   const result = new Promise<CloudReply>((resolve, reject) => {
