@@ -9,10 +9,11 @@
 import * as path from 'path';
 import { runCheck } from './cli/check';
 import { runDriftCheck } from './cli/drift';
+import { LoadedPlatform, loadPlatformOrReport } from './cli/load-platform';
 import { describeUnexpected } from './cli/unexpected';
 import { PlatformValidationError, resolvePlatform } from './model';
-import { extensions, platform } from './platform';
 
+const PLATFORM_MODULE = path.join(__dirname, 'platform.ts');
 const projectDir = path.resolve(__dirname, '..');
 const distDir = path.join(projectDir, 'dist');
 
@@ -26,7 +27,7 @@ async function exitCodeOf(name: string, check: () => number | Promise<number>): 
   }
 }
 
-void (async () => {
+async function checkAll({ platform, extensions }: LoadedPlatform): Promise<void> {
   // Both checks need the declaration: when it does not resolve, say so once (not once per check).
   try {
     resolvePlatform(platform);
@@ -41,8 +42,11 @@ void (async () => {
     extensions,
     outDir: distDir,
     projectDir,
-    parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
+    parallel: { source: { module: PLATFORM_MODULE } },
   }));
   const guardrails = await exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
   process.exitCode = Math.max(drift, guardrails);
-})();
+}
+
+const loaded = loadPlatformOrReport(PLATFORM_MODULE, { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) void checkAll(loaded);

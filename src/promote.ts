@@ -1,7 +1,7 @@
 /** `npm run promote -- <app...> --to <env> [--from <env>] [--version <tag>] | --all --to <env>`. Only wires. */
 import * as path from 'path';
+import { loadPlatformOrReport } from './cli/load-platform';
 import { runPromote } from './cli/promote';
-import { extensions, platform } from './platform';
 
 const args = process.argv.slice(2);
 const apps: string[] = [];
@@ -21,4 +21,5 @@ if (!to) {
   process.exit(2);
 }
 const root = path.resolve(__dirname, '..');
-process.exitCode = runPromote({ platform, extensions, apps, all, to, from, version, root, outDir: path.join(root, 'dist') });
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'Nothing was written.' });
+if (loaded) process.exitCode = runPromote({ ...loaded, apps, all, to, from, version, root, outDir: path.join(root, 'dist') });
