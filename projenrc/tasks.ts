@@ -31,6 +31,10 @@ export function configurePlatformTasks(project: typescript.TypeScriptProject): v
   // projen <task>`) already put node_modules/.bin on PATH, so drop it.
   project.tryFindObjectFile('.projen/tasks.json')?.addDeletionOverride('env.PATH');
 
+  // The schemas' precompiled checks: generated code (scripts/generate-schemas.ts), never linted or edited.
+  project.gitattributes.addAttributes('/schemas/validators.cjs', 'linguist-generated');
+  project.eslint?.addIgnorePattern('schemas/validators.cjs');
+
   // The main job: render every environment into dist/.
   project.addTask('synth', {
     description: 'Render every environment of the platform into dist/ (atomically; a failed synth leaves dist/ untouched)',
