@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, SchemaObjCxt, ValidateFunction } from 'ajv';
-import type { DataValidateFunction } from 'ajv/dist/types';
+import Ajv, { ErrorObject, FuncKeywordDefinition, SchemaObjCxt, ValidateFunction } from 'ajv';
 import { describeValue, suggest } from '../model';
 import { SCHEMA_FORMATS } from './schema-formats';
 import { KindEntry, KindKey, QUANTITY_PATTERN, SCHEMA_INDEX_FILE, SchemaIndex } from './schema-index';
@@ -208,6 +207,9 @@ function addFormats(ajv: Ajv): void {
 // drops by about half.
 
 const LAZY_REF = 'x-lazy-ref';
+
+/** What a function keyword's compile() returns (ajv names it DataValidateFunction, outside its root exports). */
+type DataValidateFunction = ReturnType<NonNullable<FuncKeywordDefinition['compile']>>;
 
 /** What ajv overwrites on errors that pass through a function keyword, kept as the inner keyword reported it. */
 const ORIGINAL = new WeakMap<object, { readonly schema: unknown; readonly data: unknown; readonly schemaPath: string }>();
