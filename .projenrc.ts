@@ -33,6 +33,7 @@ const project = new typescript.TypeScriptAppProject({
     'cdktf@0.21.0',
     '@cdktf/provider-google@~16.12.0',
     'ajv@^8.17.1',
+    'diff@^9.0.0',
   ],
   // Only packages whose native builds the npm registry serves for every
   // platform in the lock file: `npm ci` refuses a lock file that lacks an
