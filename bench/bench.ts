@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Measurement, Mode } from './run-one';
+import { UsageError, parseFlags } from '../src/cli/args';
 
 const ROOT = path.resolve(__dirname, '..');
 const MODES: readonly Mode[] = ['platform', 'resynth', 'plain', 'floor'];
@@ -36,16 +37,11 @@ interface Options {
   readonly example: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  let sizes = [10, 100, 1000];
-  let example = true;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--sizes') sizes = argv[++i].split(',').map(Number);
-    else if (argv[i] === '--no-example') example = false;
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; use --sizes 10,100,1000 or --no-example`);
-  }
-  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes: whole numbers of at least 1, received ${sizes.join(',')}`);
-  return { sizes, example };
+function parseCommandLine(argv: readonly string[]): Options {
+  const { values } = parseFlags(argv, { 'sizes': { type: 'string' }, 'no-example': { type: 'boolean' } });
+  const sizes = values.sizes === undefined ? [10, 100, 1000] : values.sizes.split(',').map(Number);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UsageError(`--sizes: whole numbers of at least 1, received ${values.sizes}`);
+  return { sizes, example: !values['no-example'] };
 }
 
 function runsFor(size: number): number {
@@ -176,7 +172,7 @@ const fmtMiB = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 
 function main(): void {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseCommandLine(process.argv.slice(2));
   const startedAll = performance.now();
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`Platform render benchmark: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
@@ -273,4 +269,10 @@ function main(): void {
   out(`Benchmark wall time: ${fmtMs(performance.now() - startedAll)}`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`${err.message}\nusage: npm run bench [-- --sizes 10,100,1000] [--no-example]\n`);
+  process.exitCode = 2;
+}

@@ -25,11 +25,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import Ajv, { _ } from 'ajv';
 // ajv's documented entry for standalone validation code (https://ajv.js.org/standalone.html).
 import standaloneCode from 'ajv/dist/standalone';
 import { parseAllDocuments } from 'yaml';
+import { FlagValues, parseFlags } from '../src/cli/args';
 import { SCHEMA_FORMATS } from '../src/guardrails/schema-formats';
 import { KindEntry, KindKey, QUANTITY_PATTERN, SCHEMA_INDEX_FILE, SchemaIndex } from '../src/guardrails/schema-index';
 import { VALIDATORS_FILE, schemasDigest } from '../src/guardrails/schema-validators';
@@ -649,17 +649,15 @@ export function writeValidators(schemaDir: string): number {
   return Buffer.byteLength(code);
 }
 
+const FLAGS = { 'k8s-openapi': { type: 'string' }, 'crds': { type: 'string' }, 'out': { type: 'string' }, 'validators': { type: 'string' } } as const;
 const USAGE = 'usage: npx tsx scripts/generate-schemas.ts --k8s-openapi <dir> --crds <dir> --out <dir>\n'
   + '       npx tsx scripts/generate-schemas.ts --validators <schema dir>';
 
 /** The command line: what to generate. */
 export function parseCommandLine(argv: readonly string[]): { readonly schemas: GenerateOptions } | { readonly validators: string } {
-  let values: Record<string, string | undefined>;
+  let values: FlagValues<typeof FLAGS>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { 'k8s-openapi': { type: 'string' }, 'crds': { type: 'string' }, 'out': { type: 'string' }, 'validators': { type: 'string' } },
-    }));
+    ({ values } = parseFlags(argv, FLAGS));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
@@ -667,10 +665,9 @@ export function parseCommandLine(argv: readonly string[]): { readonly schemas: G
     if (Object.keys(values).length > 1) throw new Error(`--validators takes no other option\n${USAGE}`);
     return { validators: values.validators };
   }
-  for (const flag of ['k8s-openapi', 'crds', 'out']) {
-    if (!values[flag]) throw new Error(`missing --${flag}\n${USAGE}`);
-  }
-  return { schemas: { k8sOpenApiDir: values['k8s-openapi']!, crdDir: values.crds!, outDir: values.out! } };
+  const { 'k8s-openapi': k8sOpenApiDir, 'crds': crdDir, 'out': outDir } = values;
+  if (!k8sOpenApiDir || !crdDir || !outDir) throw new Error(`missing --${!k8sOpenApiDir ? 'k8s-openapi' : !crdDir ? 'crds' : 'out'}\n${USAGE}`);
+  return { schemas: { k8sOpenApiDir, crdDir, outDir } };
 }
 
 if (require.main === module) {
