@@ -6,7 +6,7 @@
  * that its peak memory is its own; modes are interleaved run by run so that
  * load from other processes hits them alike. Figures are medians.
  *
- *   npm run bench                      # the full benchmark (~2-3 minutes on 2 cores)
+ *   npm run bench                      # the full benchmark (about 10 minutes on 2 cores)
  *   npm run bench -- --sizes 10,100    # a quicker subset
  *   npm run bench -- --no-example      # skip the example and test-suite timings
  */
@@ -21,15 +21,13 @@ const ROOT = path.resolve(__dirname, '..');
 const MODES: readonly Mode[] = ['platform', 'resynth', 'plain', 'floor'];
 const GIB = 1024 ** 3;
 
-/** Targets (issue #7). */
+/** Targets (issue #16). */
 const TARGETS = {
-  /** Our time per app-environment at most this share of plain cdk8s's. */
-  perAppEnvironmentVsPlain: 1 / 3,
-  /** Our time at most this multiple of the YAML floor. */
-  vsFloor: 3,
-  exampleSeconds: 3,
+  /** A plain cdk8s-plus-27 object costs at least this many times one object of our re-synth at the largest size. */
+  perObjectRatio: 3,
+  exampleSeconds: 2,
   testSuiteSeconds: 60,
-  peakRssBytes: 1.5 * GIB,
+  peakRssBytes: 1 * GIB,
 };
 
 interface Options {
@@ -215,40 +213,31 @@ function main(): void {
   const verdicts: string[] = [];
   for (const size of options.sizes) {
     const us = get(size, 'platform');
-    const plain = get(size, 'plain');
-    const floor = get(size, 'floor');
-    // Per app-environment: our time over (apps × 3) against plain's time over (apps × 1).
-    const perAppEnv = (us.ms / (size * 3)) / (plain.ms / size);
-    const perAppEnvCpu = (us.cpuMs / (size * 3)) / (plain.cpuMs / size);
-    out(`${String(size).padStart(5)} apps: us/plain-cdk8s per app-environment = ${perAppEnv.toFixed(2)} (CPU ${perAppEnvCpu.toFixed(2)}): `
-      + `${fmtMs(us.ms)} for ${size} apps × 3 envs vs ${fmtMs(plain.ms)} for ${size} apps × 1 env; `
-      + `us/floor = ${(us.ms / floor.ms).toFixed(2)} (CPU ${(us.cpuMs / floor.cpuMs).toFixed(2)}); `
-      + `floor files identical to ours: ${floor.mismatches === 0 ? 'yes' : `NO (${floor.mismatches} differ)`}`);
-  }
-  for (const size of options.sizes) {
-    const us = get(size, 'platform');
     const floor = get(size, 'floor');
     const again = get(size, 'resynth');
-    out(`${String(size).padStart(5)} apps, re-synth with one app changed: ${fmtMs(again.ms)} (render ${fmtMs(again.phases.render)} + write ${fmtMs(again.phases.write)}, ${again.files} files written); `
-      + `us/plain-cdk8s per app-environment = ${((again.ms / (size * 3)) / (get(size, 'plain').ms / size)).toFixed(2)}`);
-    out(`${String(size).padStart(5)} apps, where the time goes: platform render (resolve, constructs, toJson, YAML) ${fmtMs(us.phases.render)} + write ${fmtMs(us.phases.write)}; `
-      + `floor yaml.stringify ${fmtMs(floor.phases.stringify)} + write ${fmtMs(floor.phases.write)} (${floor.files} new files)`);
+    out(`${String(size).padStart(5)} apps, re-synth with one app changed: ${fmtMs(again.ms)} (render ${fmtMs(again.phases.render)} + write ${fmtMs(again.phases.write)}, ${again.files} files written)`);
+    out(`${String(size).padStart(5)} apps, into a new directory: render (resolve, constructs, toJson, YAML, checks) ${fmtMs(us.phases.render)} + write ${fmtMs(us.phases.write)}; `
+      + `floor yaml.stringify ${fmtMs(floor.phases.stringify)} + write ${fmtMs(floor.phases.write)} (${floor.files} new files); `
+      + `floor files identical to ours: ${floor.mismatches === 0 ? 'yes' : `NO (${floor.mismatches} differ)`}`);
   }
   const perObject = options.sizes.map((s) => get(s, 'platform').ms / get(s, 'platform').objects);
   out(`Time per object (platform): ${options.sizes.map((s, i) => `${s} apps ${fmtUs(perObject[i])}`).join(', ')}`);
   out(`Peak RSS (platform): ${options.sizes.map((s) => `${s} apps ${fmtMiB(get(s, 'platform').maxRssKiB)}`).join(', ')}`);
   out('');
 
+  // The one line issue #16 asks for: an object of the largest re-synth against a plain cdk8s-plus-27 object, same run.
   const largest = Math.max(...options.sizes);
-  const us = get(largest, 'platform');
+  const resynth = get(largest, 'resynth');
   const plain = get(largest, 'plain');
-  const perAppEnv = (us.ms / (largest * 3)) / (plain.ms / largest);
-  const perAppEnvCpu = (us.cpuMs / (largest * 3)) / (plain.cpuMs / largest);
-  verdicts.push(`${verdict(perAppEnv <= TARGETS.perAppEnvironmentVsPlain)}  ${largest} apps × 3 envs at least 3× more efficient per app-environment than plain cdk8s × 1 env: `
-    + `ratio ${perAppEnv.toFixed(2)}, CPU ${perAppEnvCpu.toFixed(2)} (target <= 0.33); writing our ${us.files} files alone took ${fmtMs(us.phases.write)}, plain's whole run ${fmtMs(plain.ms)}`);
-  const vsFloor = us.ms / get(largest, 'floor').ms;
-  verdicts.push(`${verdict(vsFloor <= TARGETS.vsFloor)}  within 3× of the YAML floor at ${largest} apps: ${vsFloor.toFixed(2)}× (target <= 3)`);
-  verdicts.push(`${verdict(us.maxRssKiB * 1024 < TARGETS.peakRssBytes)}  peak memory at ${largest} apps × 3 envs: ${fmtMiB(us.maxRssKiB)} (target < 1536 MiB)`);
+  const usPerObject = (resynth.ms * 1000) / resynth.objects;
+  const plainPerObject = (plain.ms * 1000) / plain.objects;
+  const ratio = plainPerObject / usPerObject;
+  out(`per object: ${usPerObject.toFixed(1)} µs, plain cdk8s ${plainPerObject.toFixed(1)} µs, ratio ${ratio.toFixed(2)}x`);
+  const cpuRatio = (plain.cpuMs / plain.objects) / (resynth.cpuMs / resynth.objects);
+  verdicts.push(`${verdict(ratio >= TARGETS.perObjectRatio)}  an object of the ${largest}-app × 3-env re-synth costs at most 1/3 of a plain cdk8s object: `
+    + `ratio ${ratio.toFixed(2)}x (CPU ${cpuRatio.toFixed(2)}x; target >= ${TARGETS.perObjectRatio}x)`);
+  const peak = Math.max(get(largest, 'platform').maxRssKiB, resynth.maxRssKiB);
+  verdicts.push(`${verdict(peak * 1024 < TARGETS.peakRssBytes)}  peak memory at ${largest} apps × 3 envs: ${fmtMiB(peak)} (target < 1024 MiB)`);
   if (options.sizes.length > 1) {
     const growth = perObject[perObject.length - 1] / perObject[perObject.length - 2];
     verdicts.push(`${verdict(growth <= 1.5)}  linear scaling: time per object at ${largest} apps is ${growth.toFixed(2)}× that at ${options.sizes[options.sizes.length - 2]} apps (target <= 1.5)`);
@@ -256,12 +245,12 @@ function main(): void {
   if (options.example) {
     const example = measureExample();
     const worst = Math.max(example.firstRun, example.npmRunSynth);
-    verdicts.push(`${verdict(example.ok && worst < TARGETS.exampleSeconds)}  example renders in under 3 s: npm run synth ${example.npmRunSynth.toFixed(2)} s `
+    verdicts.push(`${verdict(example.ok && worst < TARGETS.exampleSeconds)}  example renders in under 2 s: npm run synth ${example.npmRunSynth.toFixed(2)} s `
       + `(median of 3, npm's start-up included; ${example.firstRun.toFixed(2)} s on the first run in a fresh copy)`);
     verdicts.push(`      node --import tsx src/main.ts ${example.direct.toFixed(2)} s`);
-    const jest = timeCommand('npx', ['jest', '--ci'], ROOT, 1);
-    verdicts.push(`${verdict(jest.ok && jest.seconds < TARGETS.testSuiteSeconds)}  test suite under 60 s: npx jest ${jest.seconds.toFixed(1)} s${jest.ok ? '' : ' (FAILED)'} (npm test adds tsc and eslint: time it separately)`);
-    if (jest.failure) verdicts.push(jest.failure.split('\n').map((l) => `      ${l}`).join('\n'));
+    const tests = timeCommand('npm', ['test'], ROOT, 1);
+    verdicts.push(`${verdict(tests.ok && tests.seconds < TARGETS.testSuiteSeconds)}  npm test under 60 s: ${tests.seconds.toFixed(1)} s${tests.ok ? '' : ' (FAILED)'} (tsc, jest, eslint)`);
+    if (tests.failure) verdicts.push(tests.failure.split('\n').map((l) => `      ${l}`).join('\n'));
   }
   for (const v of verdicts) out(v);
   out('');
