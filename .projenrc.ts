@@ -71,7 +71,7 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       maxWorkers: 2,
       collectCoverage: false,
-      // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and worker-thread tests.
+      // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and end-to-end tests.
       testTimeout: 60_000,
       // fast-check: a fixed seed in CI, random locally (see the file).
       setupFiles: ['<rootDir>/test/support/property-seed.js'],

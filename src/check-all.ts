@@ -13,21 +13,20 @@ import { LoadedPlatform, loadPlatformOrReport } from './cli/load-platform';
 import { describeUnexpected } from './cli/unexpected';
 import { PlatformValidationError, resolvePlatform } from './model';
 
-const PLATFORM_MODULE = path.join(__dirname, 'platform.ts');
 const projectDir = path.resolve(__dirname, '..');
 const distDir = path.join(projectDir, 'dist');
 
 /** A check's exit code; 1, with the error, when it threw. */
-async function exitCodeOf(name: string, check: () => number | Promise<number>): Promise<number> {
+function exitCodeOf(name: string, check: () => number): number {
   try {
-    return await check();
+    return check();
   } catch (err) {
     console.error(`The ${name} failed unexpectedly: ${describeUnexpected(err)}`);
     return 1;
   }
 }
 
-async function checkAll({ platform, extensions }: LoadedPlatform): Promise<void> {
+function checkAll({ platform, extensions }: LoadedPlatform): void {
   // Both checks need the declaration: when it does not resolve, say so once (not once per check).
   try {
     resolvePlatform(platform);
@@ -37,16 +36,10 @@ async function checkAll({ platform, extensions }: LoadedPlatform): Promise<void>
     process.exitCode = 1;
     return;
   }
-  const drift = await exitCodeOf('drift check', () => runDriftCheck({
-    platform,
-    extensions,
-    outDir: distDir,
-    projectDir,
-    parallel: { source: { module: PLATFORM_MODULE } },
-  }));
-  const guardrails = await exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
+  const drift = exitCodeOf('drift check', () => runDriftCheck({ platform, extensions, outDir: distDir, projectDir }));
+  const guardrails = exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
   process.exitCode = Math.max(drift, guardrails);
 }
 
-const loaded = loadPlatformOrReport(PLATFORM_MODULE, { then: 'The sources do not load, so dist/ cannot be checked.' });
-if (loaded) void checkAll(loaded);
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) checkAll(loaded);

@@ -6,17 +6,7 @@ import * as path from 'path';
 import { runDriftCheck } from './cli/drift';
 import { loadPlatformOrReport } from './cli/load-platform';
 
-const PLATFORM_MODULE = path.join(__dirname, 'platform.ts');
 const projectDir = path.resolve(__dirname, '..');
 
-const loaded = loadPlatformOrReport(PLATFORM_MODULE, { then: 'The sources do not load, so dist/ cannot be checked.' });
-if (loaded) {
-  void runDriftCheck({
-    ...loaded,
-    outDir: path.join(projectDir, 'dist'),
-    projectDir,
-    parallel: { source: { module: PLATFORM_MODULE } },
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) process.exitCode = runDriftCheck({ ...loaded, outDir: path.join(projectDir, 'dist'), projectDir });

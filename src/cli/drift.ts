@@ -2,8 +2,7 @@ import * as path from 'path';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
-import { PROVENANCE_FILE, ParallelOptions, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepoInParallel } from '../synth';
-import { withFailureNote } from './synth';
+import { PROVENANCE_FILE, SynthOptions, readTree, recoverInterruptedWrite, renderEnvironmentRepo } from '../synth';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
 
@@ -16,8 +15,6 @@ const MAX_FIELDS = 10;
 export interface DriftCheckOptions extends SynthOptions {
   /** Where git runs to say which commit last changed each environment. @default - not said */
   readonly projectDir?: string;
-  /** Render large platforms on two threads (same output). @default - one thread */
-  readonly parallel?: ParallelOptions;
 }
 
 /**
@@ -25,13 +22,13 @@ export interface DriftCheckOptions extends SynthOptions {
  * fresh synth of the sources writes: a changed, missing or stray file, named
  * with each object and field that differs.
  */
-export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
+export function runDriftCheck(options: DriftCheckOptions, out: Console = console): number {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
   // A synth killed while it applied its changes is finished first: check the tree it committed to, not half of it.
   recoverInterruptedWrite(options.outDir);
   let expected;
   try {
-    expected = await renderEnvironmentRepoInParallel(options, withFailureNote(options.parallel, out));
+    expected = renderEnvironmentRepo(options);
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError) {
       out.error(`${err.message}\nThe sources do not render, so ${where}/ cannot be checked.`);

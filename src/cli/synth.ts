@@ -3,7 +3,7 @@ import { CloudRenderError, countResources } from '../cloud';
 import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
-import { ParallelOptions, SynthOptions, synthesizeInParallel } from '../synth';
+import { SynthOptions, synthesize } from '../synth';
 import { describeUnexpected } from './unexpected';
 
 /** Output of the CLI; injectable for tests. */
@@ -12,28 +12,15 @@ export interface Console {
   error(message: string): void;
 }
 
-/** `parallel`, with a note when the worker thread failed and this thread rendered its half instead (same output, slower). */
-export function withFailureNote(parallel: ParallelOptions | undefined, out: Console): ParallelOptions | undefined {
-  if (!parallel) return undefined;
-  return {
-    ...parallel,
-    onWorkerFailure: (error) => {
-      parallel.onWorkerFailure?.(error);
-      out.error(`Note: the second thread failed, so this one rendered the Terraform as well (same output): ${error.message.split('\n')[0]}`);
-    },
-  };
-}
-
 /**
  * Runs a synth and reports it; returns the process exit code. Expected
  * failures (an invalid declaration, an object that cannot be rendered) print
  * their message without a stack trace; `dist/` is untouched either way.
- * With `parallel`, large platforms render on two threads (same output).
  */
-export async function runSynth(options: SynthOptions & { readonly parallel?: ParallelOptions }, out: Console = console): Promise<number> {
+export function runSynth(options: SynthOptions, out: Console = console): number {
   const started = process.hrtime.bigint();
   try {
-    const rendered = await synthesizeInParallel(options, withFailureNote(options.parallel, out));
+    const rendered = synthesize(options);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = path.relative(process.cwd(), options.outDir) || '.';
     for (const env of rendered.resolved.environments) {

@@ -3,4 +3,3 @@ export * from './provenance';
 export * from './synthesize';
 export * from './write';
 export * from './yaml';
-export * from './parallel';

@@ -53,7 +53,7 @@ describe('synth', () => {
     const before = readTree(out);
 
     const console = quiet();
-    const code = await runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
+    const code = runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
 
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('apps.web.team: names a team that is not declared (received "nobody")');
@@ -67,7 +67,7 @@ describe('synth', () => {
     synthesize({ platform: testPlatform(), outDir: out });
     const before = readTree(out);
     const console = quiet();
-    const code = await runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
+    const code = runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('[dev] extensions.web threw: kaboom');
     expect(readTree(out)).toEqual(before);
@@ -75,7 +75,7 @@ describe('synth', () => {
 
   test('a successful run reports each environment', async () => {
     const console = quiet();
-    expect(await runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
+    expect(runSynth({ platform, extensions, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
     expect(console.lines.join('\n')).toMatch(/prod\s+7 apps\s+\d+ objects/);
   });
 
