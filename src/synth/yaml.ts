@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { YAML_EMITTER, fastYaml } from './fast-yaml';
 
 /** First line of every rendered file: what produced it and where to change it. */
 export const GENERATED_HEADER = '# Rendered by `npm run synth` from src/ and environments/. Do not edit: change the declaration and re-render.\n';
@@ -14,8 +15,12 @@ export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateOb
  * One object as a YAML document: `yaml`'s `stringify(manifest, YAML_OPTIONS)`
  * after {@link GENERATED_HEADER}. Deterministic: keys arrive sorted (cdk8s
  * sorts them), lines are never folded, multi-line strings are block literals.
+ * The same bytes are written by ./fast-yaml, where it can, unless `emitter`
+ * is `library` (the switch: `PLATFORM_YAML=library`).
  */
-export function toYaml(manifest: unknown): string {
+export function toYaml(manifest: unknown, emitter: 'fast' | 'library' = YAML_EMITTER): string {
+  const fast = emitter === 'fast' ? fastYaml(manifest) : undefined;
+  if (fast !== undefined) return GENERATED_HEADER + fast;
   // yaml writes a string with a whitespace-only line as a block scalar that does not
   // read back as written (e.g. " \n"); in such a document, block scalars are off.
   const options = hasWhitespaceOnlyLine(manifest) ? { ...YAML_OPTIONS, blockQuote: false } : YAML_OPTIONS;

@@ -1,8 +1,52 @@
 import * as fc from 'fast-check';
-import { parse, stringify } from 'yaml';
-import { GENERATED_HEADER, WHITESPACE_ONLY_LINE, YAML_OPTIONS, toYaml } from '../../src/synth';
+import { Document, parse, stringify } from 'yaml';
+import { syntheticPlatform } from '../../bench/synthetic';
+import { extensions, platform } from '../../src/platform';
+import { GENERATED_HEADER, WHITESPACE_ONLY_LINE, YAML_OPTIONS, renderPlatform, toYaml } from '../../src/synth';
+import { CORE_SCHEMA_NON_STRING, SIMPLE_CORE_WORDS, fastYaml } from '../../src/synth/fast-yaml';
 
+/**
+ * toYaml writes most objects with its own emitter (src/synth/fast-yaml.ts);
+ * these tests hold it to producing exactly what yaml's stringify produces,
+ * which is what the switch PLATFORM_YAML=library writes.
+ */
 describe('toYaml', () => {
+  test('is yaml\'s stringify, byte for byte, on every object of the example platform, all on the fast path', () => {
+    const { objects } = renderPlatform({ platform, extensions });
+    for (const { manifest } of objects) {
+      expect(fastYaml(manifest)).toBe(stringify(manifest, YAML_OPTIONS));
+      expect(toYaml(manifest, 'fast')).toBe(toYaml(manifest, 'library'));
+    }
+  });
+
+  test('is yaml\'s stringify, byte for byte, on every object of a synthetic platform, all on the fast path', () => {
+    const { objects } = renderPlatform({ platform: syntheticPlatform(60) });
+    expect(objects.length).toBeGreaterThan(1000);
+    for (const { manifest } of objects) {
+      expect(fastYaml(manifest)).toBe(stringify(manifest, YAML_OPTIONS));
+    }
+  });
+
+  test('knows the same non-string plain scalars as yaml\'s core schema', () => {
+    const tags = new Document().schema.tags
+      .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test)
+      .map((t) => String(t.test));
+    expect(CORE_SCHEMA_NON_STRING.map(String).sort()).toEqual([...tags].sort());
+  });
+
+  test('the core-schema words among simple strings (a letter, then letters, digits and ._/-) are exactly SIMPLE_CORE_WORDS', () => {
+    // Every string the core schema's non-string patterns match that is simple: the patterns are anchored alternations of
+    // fixed words or start with a digit, sign, dot or ~, so the words are found by expanding the case variants yaml lists.
+    const candidates = ['null', 'true', 'false'].flatMap((w) => [w, w[0].toUpperCase() + w.slice(1), w.toUpperCase(), w[0] + w.slice(1).toUpperCase()]);
+    const simple = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+    const found = candidates.filter((w) => simple.test(w) && CORE_SCHEMA_NON_STRING.some((re) => re.test(w)));
+    expect(new Set(found)).toEqual(SIMPLE_CORE_WORDS);
+    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9._/-]{0,8}$/), (w) => {
+      expect(CORE_SCHEMA_NON_STRING.some((re) => re.test(w))).toBe(SIMPLE_CORE_WORDS.has(w));
+      expect(fastYaml({ k: w })).toBe(stringify({ k: w }, YAML_OPTIONS));
+    }), { numRuns: 2000 });
+  });
+
   // Characters and strings that change how yaml writes a scalar: indicators,
   // quotes, comment and mapping markers, whitespace, newlines, numbers, bools,
   // document markers, control and non-ASCII characters.
@@ -34,15 +78,44 @@ describe('toYaml', () => {
     : Array.isArray(v) ? v.some(hasWhitespaceOnlyLine)
       : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => hasWhitespaceOnlyLine(k) || hasWhitespaceOnlyLine(x)));
 
-  test('is yaml\'s stringify after the header, on random documents (but for strings with a whitespace-only line)', () => {
+  test('is yaml\'s stringify, byte for byte, on random documents (but for strings with a whitespace-only line)', () => {
+    let fast = 0;
     fc.assert(
       fc.property(document, (doc) => {
         // The deliberate difference: yaml writes those as block scalars that may not read back as written.
         fc.pre(!hasWhitespaceOnlyLine(doc));
-        expect(toYaml(doc)).toBe(GENERATED_HEADER + stringify(doc, YAML_OPTIONS));
+        const expected = stringify(doc, YAML_OPTIONS);
+        const mine = fastYaml(doc);
+        if (mine !== undefined) {
+          fast++;
+          expect(mine).toBe(expected);
+        }
+        expect(toYaml(doc, 'fast')).toBe(GENERATED_HEADER + expected);
+        expect(toYaml(doc, 'library')).toBe(GENERATED_HEADER + expected);
       }),
-      { numRuns: 1000, seed: 7 },
+      { numRuns: 3000, seed: 7 },
     );
+    // The property means something only if the fast path takes a good share of the documents.
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  test('hands what it does not write to yaml', () => {
+    expect(fastYaml({ a: null })).toBeUndefined();
+    expect(fastYaml({ a: 0.5 })).toBeUndefined();
+    expect(fastYaml({ true: 'x' })).toBeUndefined();
+    expect(fastYaml({ a: 'x\n\n' })).toBeUndefined();
+    expect(fastYaml({ a: new Date(0) })).toBeUndefined();
+    expect(fastYaml([1])).toBeUndefined();
+    expect(fastYaml({})).toBeUndefined();
+  });
+
+  test('both paths write the same bytes on any document, strings with a whitespace-only line included (yaml.ts double-quotes those)', () => {
+    const whitespaceLine = fc.constantFrom('a\n \nb', ' \n', '\t\nx', 'x\n\t', '  \n  \n');
+    fc.assert(fc.property(document, whitespaceLine, fc.boolean(), (doc, ws, add) => {
+      const written = add ? { ...doc, data: { ws, list: [ws] } } : doc;
+      expect(toYaml(written, 'fast')).toBe(toYaml(written, 'library'));
+    }), { numRuns: 2000, seed: 11 });
+    expect(fastYaml({ data: { k: 'a\n \nb' } })).toBeUndefined();
   });
 
   test('every string reads back exactly as written, whitespace-only lines included', () => {
