@@ -37,6 +37,7 @@ const project = new typescript.TypeScriptAppProject({
     'ajv@^8.17.1',
     // flock()-style locks held by an open file (prebuilt binaries in the tarball, no install script): src/synth/lock.ts.
     'fs-native-extensions@^1.5.1',
+    'diff@^9.0.0',
   ],
   // Only packages whose native builds the npm registry serves for every
   // platform in the lock file: `npm ci` refuses a lock file that lacks an
@@ -76,7 +77,7 @@ const project = new typescript.TypeScriptAppProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       maxWorkers: 2,
       collectCoverage: false,
-      // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and worker-thread tests.
+      // Tests assert behaviour, never time: a loaded CI machine must not fail the property-based and end-to-end tests.
       testTimeout: 60_000,
       // fast-check: a fixed seed in CI, random locally (see the file).
       setupFiles: ['<rootDir>/test/support/property-seed.js'],

@@ -1,10 +1,10 @@
 /**
  * One benchmark measurement, in its own process so that its peak memory is
- * its own: `node scripts/run.cjs bench/run-one.ts <mode> <apps>` (as `npm run synth` runs
- * the synth: from a bundle, and a bundled worker thread).
+ * its own: `node --import tsx bench/run-one.ts <mode> <apps>` (as `npm run synth` runs
+ * the synth).
  *
- * - `platform`: our renderer as `npm run synth` runs it (`renderPlatformInParallel`,
- *   which takes a second thread for large platforms, + `writeTreeAtomically`), for
+ * - `platform`: our renderer as `npm run synth` runs it (`renderPlatform` +
+ *   `writeTreeAtomically`), for
  *   the synthetic platform of `<apps>` apps on dev, staging and prod, into a new directory;
  * - `resynth`: the same, over the `dist/` of a first (untimed) synth, with one app
  *   changed: what CI and a developer's re-run do (most files already there);
@@ -25,10 +25,8 @@ import { stringify } from 'yaml';
 import { synthPlainCdk8s } from './plain-cdk8s';
 import { syntheticPlatform } from './synthetic';
 import { appEnvironmentCount } from '../src/model';
-import { GENERATED_HEADER, renderPlatform, renderPlatformInParallel, writeTreeAtomically } from '../src/synth';
+import { GENERATED_HEADER, renderPlatform, writeTreeAtomically } from '../src/synth';
 
-/** How `npm run synth` runs its entry point. */
-const RUNNER = path.join(__dirname, '..', 'scripts', 'run.cjs');
 
 export type Mode = 'platform' | 'resynth' | 'plain' | 'floor';
 
@@ -53,12 +51,12 @@ export interface Measurement {
   readonly mismatches?: number;
 }
 
-async function main(argv: readonly string[]): Promise<Measurement> {
+function main(argv: readonly string[]): Measurement {
   const [mode, size] = argv;
   if (mode === 'prepare') return prepare(Number(size), argv[2]);
   const apps = Number(size);
   if (!['platform', 'resynth', 'plain', 'floor'].includes(mode) || !Number.isInteger(apps) || apps < 1) {
-    throw new Error(`usage: node scripts/run.cjs bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
+    throw new Error(`usage: node --import tsx bench/run-one.ts <platform|resynth|plain|floor> <apps> (received ${JSON.stringify(argv)})`);
   }
   const spec = syntheticPlatform(apps);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${mode}-`));
@@ -66,8 +64,7 @@ async function main(argv: readonly string[]): Promise<Measurement> {
     switch (mode) {
       case 'platform': {
         const stop = timer();
-        const source = { module: path.join(__dirname, 'synthetic.ts'), export: 'syntheticPlatform', args: [apps] };
-        const rendered = await renderPlatformInParallel({ platform: spec }, { source });
+        const rendered = renderPlatform({ platform: spec });
         const rendering = stop().ms;
         writeTreeAtomically(path.join(tmp, 'dist'), rendered.files);
         const time = stop();
@@ -77,13 +74,12 @@ async function main(argv: readonly string[]): Promise<Measurement> {
       }
       case 'resynth': {
         const dist = path.join(tmp, 'dist');
-        const module = path.join(__dirname, 'synthetic.ts');
         // The first synth runs in a process of its own, so that this one starts as cold as a new `npm run synth`.
-        const first = spawnSync(process.execPath, [RUNNER, __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
+        const first = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'prepare', String(apps), dist], { encoding: 'utf8' });
         if (first.status !== 0) throw new Error(`the first synth failed: ${first.stderr}`);
         const changed = syntheticPlatform(apps, 1);
         const stop = timer();
-        const rendered = await renderPlatformInParallel({ platform: changed }, { source: { module, export: 'syntheticPlatform', args: [apps, 1] } });
+        const rendered = renderPlatform({ platform: changed });
         const rendering = stop().ms;
         const stats = writeTreeAtomically(dist, rendered.files);
         const time = stop();
@@ -139,9 +135,8 @@ async function main(argv: readonly string[]): Promise<Measurement> {
 }
 
 /** `resynth`'s first synth, untimed: the synthetic platform rendered into `dist`. */
-async function prepare(apps: number, dist: string): Promise<never> {
-  const source = { module: path.join(__dirname, 'synthetic.ts'), export: 'syntheticPlatform', args: [apps] };
-  writeTreeAtomically(dist, (await renderPlatformInParallel({ platform: syntheticPlatform(apps) }, { source })).files);
+function prepare(apps: number, dist: string): never {
+  writeTreeAtomically(dist, renderPlatform({ platform: syntheticPlatform(apps) }).files);
   process.exit(0);
 }
 
@@ -160,4 +155,4 @@ function measurement(m: Omit<Measurement, 'maxRssKiB'>): Measurement {
   return { ...m, maxRssKiB: process.resourceUsage().maxRSS };
 }
 
-void main(process.argv.slice(2)).then((m) => process.stdout.write(`${JSON.stringify(m)}\n`));
+process.stdout.write(`${JSON.stringify(main(process.argv.slice(2)))}\n`);

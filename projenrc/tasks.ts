@@ -1,11 +1,10 @@
-import { DependencyType, YamlFile, javascript } from 'projen';
-import { TypeScriptProject } from 'projen/lib/typescript';
+import { DependencyType, YamlFile, javascript, typescript } from 'projen';
 
 /**
  * Tasks, generated files and test wiring of the platform definition.
  * Kept out of .projenrc.ts so that file stays declarative.
  */
-export function configurePlatformTasks(project: TypeScriptProject): void {
+export function configurePlatformTasks(project: typescript.TypeScriptProject): void {
   // Tests: transpile with esbuild (no type-check per test file); `tsc --noEmit`
   // type-checks the whole tree once, before jest runs.
   if (project.jest) {
@@ -38,6 +37,10 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
       + 'and in pid namespaces, and check what the next command leaves (Linux, as root, with strace)',
     exec: 'jest --ci --runInBand --testMatch \'<rootDir>/test/faults/**/*.faults.ts\'',
   });
+
+  // The schemas' precompiled checks: generated code (scripts/generate-schemas.ts), never linted or edited.
+  project.gitattributes.addAttributes('/schemas/validators.cjs', 'linguist-generated');
+  project.eslint?.addIgnorePattern('schemas/validators.cjs');
 
   // The main job: render every environment into dist/.
   project.addTask('synth', {
@@ -140,11 +143,10 @@ export function configurePlatformTasks(project: TypeScriptProject): void {
 }
 
 /**
- * Runs a TypeScript entry point from a bundle that scripts/run.cjs rebuilds
- * when a source changes: no TypeScript loader at run time, which is most of
- * what a synth of the example used to cost (the `tsx` CLI alone started two
- * Node processes).
+ * Runs a TypeScript entry point under tsx's loader: no build step to go
+ * stale, and stack traces name TypeScript files and lines (tsx turns on
+ * source maps). Measured against projen's compile to lib/ in docs/performance.md.
  */
 function runTs(file: string): string {
-  return `node scripts/run.cjs ${file}`;
+  return `node --import tsx ${file}`;
 }

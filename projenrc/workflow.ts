@@ -1,5 +1,4 @@
-import { YamlFile } from 'projen';
-import { TypeScriptProject } from 'projen/lib/typescript';
+import { YamlFile, typescript } from 'projen';
 import { ACTIONS, PLAN_SUMMARY_DIR, PipelineEnvironment, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
 
 /** Where the pull-request workflow is written. */
@@ -99,7 +98,7 @@ const setupNode = { uses: ACTIONS.setupNode, with: { 'node-version': 20, 'cache'
  * request (the required status check), and on pull requests the rendered
  * diff as a comment plus the preview labels.
  */
-export function addPlatformWorkflow(project: TypeScriptProject, pipeline: readonly PipelineEnvironment[] = []): void {
+export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipeline: readonly PipelineEnvironment[] = []): void {
   const planJobs = pullRequestPlanJobs(pipeline);
   new YamlFile(project, WORKFLOW_FILE, {
     obj: {

@@ -10,24 +10,24 @@ import './cli/hold-repository'; // first: locks the repository before the platfo
 import * as path from 'path';
 import { runCheck } from './cli/check';
 import { runDriftCheck } from './cli/drift';
+import { LoadedPlatform, loadPlatformOrReport } from './cli/load-platform';
 import { describeUnexpected } from './cli/unexpected';
 import { PlatformValidationError, resolvePlatform } from './model';
-import { extensions, platform } from './platform';
 
 const projectDir = path.resolve(__dirname, '..');
 const distDir = path.join(projectDir, 'dist');
 
 /** A check's exit code; 1, with the error, when it threw. */
-async function exitCodeOf(name: string, check: () => number | Promise<number>): Promise<number> {
+function exitCodeOf(name: string, check: () => number): number {
   try {
-    return await check();
+    return check();
   } catch (err) {
     console.error(`The ${name} failed unexpectedly: ${describeUnexpected(err)}`);
     return 1;
   }
 }
 
-void (async () => {
+function checkAll({ platform, extensions }: LoadedPlatform): void {
   // Both checks need the declaration: when it does not resolve, say so once (not once per check).
   try {
     resolvePlatform(platform);
@@ -37,13 +37,10 @@ void (async () => {
     process.exitCode = 1;
     return;
   }
-  const drift = await exitCodeOf('drift check', () => runDriftCheck({
-    platform,
-    extensions,
-    outDir: distDir,
-    projectDir,
-    parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
-  }));
-  const guardrails = await exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
+  const drift = exitCodeOf('drift check', () => runDriftCheck({ platform, extensions, outDir: distDir, projectDir }));
+  const guardrails = exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
   process.exitCode = Math.max(drift, guardrails);
-})();
+}
+
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) checkAll(loaded);

@@ -5,16 +5,9 @@
 import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runDriftCheck } from './cli/drift';
-import { extensions, platform } from './platform';
+import { loadPlatformOrReport } from './cli/load-platform';
 
 const projectDir = path.resolve(__dirname, '..');
 
-void runDriftCheck({
-  platform,
-  extensions,
-  outDir: path.join(projectDir, 'dist'),
-  projectDir,
-  parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
-}).then((code) => {
-  process.exitCode = code;
-});
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) process.exitCode = runDriftCheck({ ...loaded, outDir: path.join(projectDir, 'dist'), projectDir });

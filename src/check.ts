@@ -1,7 +1,8 @@
-/** `npm run check`: the guardrails over dist/ as it is on disk. Only wires. */
+/** `npm run check:guardrails`: the guardrails over dist/ as it is on disk. Only wires. */
 import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runCheck } from './cli/check';
-import { platform } from './platform';
+import { loadPlatformOrReport } from './cli/load-platform';
 
-process.exitCode = runCheck({ platform, distDir: path.resolve(__dirname, '..', 'dist') });
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
+if (loaded) process.exitCode = runCheck({ platform: loaded.platform, distDir: path.resolve(__dirname, '..', 'dist') });

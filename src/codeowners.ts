@@ -2,6 +2,7 @@
 import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
 import { runCodeOwners } from './cli/codeowners';
-import { platform } from './platform';
+import { loadPlatformOrReport } from './cli/load-platform';
 
-process.exitCode = runCodeOwners({ platform, root: path.resolve(__dirname, '..') });
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'Nothing was written.' });
+if (loaded) process.exitCode = runCodeOwners({ platform: loaded.platform, root: path.resolve(__dirname, '..') });

@@ -4,13 +4,17 @@
  */
 import * as path from 'path';
 import { runDiff } from './cli/diff';
-import { extensions, platform } from './platform';
+import { loadPlatformOrReport } from './cli/load-platform';
 
 const projectDir = path.resolve(__dirname, '..');
 
-void runDiff(process.argv.slice(2), {
-  projectDir,
-  head: { platform, extensions, outDir: path.join(projectDir, 'dist') },
-}).then((code) => {
-  process.exitCode = code;
-});
+// Exit code 2: the command could not run.
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { exitCode: 2 });
+if (loaded) {
+  void runDiff(process.argv.slice(2), {
+    projectDir,
+    head: { ...loaded, outDir: path.join(projectDir, 'dist') },
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -5,16 +5,16 @@
  */
 import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
+import { loadPlatformOrReport } from './cli/load-platform';
 import { runSynth } from './cli/synth';
-import { extensions, platform } from './platform';
 
-void runSynth({
-  platform,
-  extensions,
-  outDir: path.resolve(__dirname, '..', 'dist'),
-  mirrorDir: process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined,
-  // Large platforms render their Terraform on a second thread, which loads the platform from here too.
-  parallel: { source: { module: path.join(__dirname, 'platform.ts') } },
-}).then((code) => {
-  process.exitCode = code;
-});
+const outDir = path.resolve(__dirname, '..', 'dist');
+
+const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: `Nothing was written: ${path.relative(process.cwd(), outDir) || outDir}/ is unchanged.` });
+if (loaded) {
+  process.exitCode = runSynth({
+    ...loaded,
+    outDir,
+    mirrorDir: process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined,
+  });
+}

@@ -1,25 +1,19 @@
 /** `npm run promote -- <app...> --to <env> [--from <env>] [--version <tag>] | --all --to <env>`. Only wires. */
 import './cli/hold-repository'; // first: locks the repository before the platform's modules read it
 import * as path from 'path';
-import { runPromote } from './cli/promote';
-import { extensions, platform } from './platform';
+import { UsageError } from './cli/args';
+import { loadPlatformOrReport } from './cli/load-platform';
+import { PROMOTE_USAGE, parsePromoteArgs, runPromote } from './cli/promote';
+import { PromotionRequest } from './delivery/promote';
 
-const args = process.argv.slice(2);
-const apps: string[] = [];
-let to: string | undefined;
-let from: string | undefined;
-let version: string | undefined;
-let all = false;
-for (let i = 0; i < args.length; i++) {
-  const a = args[i];
-  if (a === '--to') {to = args[++i];} else if (a === '--from') {from = args[++i];} else if (a === '--version') {version = args[++i];} else if (a === '--all') {all = true;} else if (a.startsWith('--')) {
-    console.error(`Unknown option ${a}. Usage: npm run promote -- <app> [<app>...] --to <env> [--from <env>] [--version <tag>], or --all --to <env>`);
-    process.exit(2);
-  } else {apps.push(a);}
-}
-if (!to) {
-  console.error('Usage: npm run promote -- <app> [<app>...] --to <env> [--from <env>] [--version <tag>], or --all --to <env>');
-  process.exit(2);
+let request: PromotionRequest | undefined;
+try {
+  request = parsePromoteArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`${err.message}\n${PROMOTE_USAGE}`);
+  process.exitCode = 2;
 }
 const root = path.resolve(__dirname, '..');
-process.exitCode = runPromote({ platform, extensions, apps, all, to, from, version, root, outDir: path.join(root, 'dist') });
+const loaded = request && loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'Nothing was written.' });
+if (request && loaded) process.exitCode = runPromote({ ...loaded, ...request, root, outDir: path.join(root, 'dist') });

@@ -4,8 +4,11 @@ import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { BaseSource, KnownTiers, RefError, RefTree, renderJson, renderMarkdown, renderRef, review, tiersOf } from '../review';
 import { FileTree, SynthOptions, readTree, renderEnvironmentRepo } from '../synth';
+import { UsageError, parseFlags } from './args';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
+
+export { UsageError } from './args';
 
 export const DIFF_USAGE = `Usage:
   npm run diff -- --base <git-ref> [options]          the working tree against a git ref (rendered in a temporary worktree)
@@ -33,44 +36,30 @@ export interface DiffArgs {
   readonly exitCode: boolean;
 }
 
-/** A command line that cannot be run; the message says why. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+const DIFF_FLAGS = {
+  'base': { type: 'string' },
+  'base-dir': { type: 'string' },
+  'head-dir': { type: 'string' },
+  'format': { type: 'string' },
+  'base-from': { type: 'string' },
+  'output': { type: 'string' },
+  'json-output': { type: 'string' },
+  'exit-code': { type: 'boolean' },
+} as const;
 
-/** Parses `--flag value` and `--flag=value`. */
+/** Parses `--flag value` and `--flag=value` (node:util parseArgs). */
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const valued = new Set(['--base', '--base-dir', '--head-dir', '--format', '--base-from', '--output', '--json-output']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--exit-code' && eq < 0) {
-      flags.add(name);
-    } else if (valued.has(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-      values.set(name, value);
-    } else {
-      throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
-  }
-  const format = values.get('--format') ?? 'markdown';
+  const { values } = parseFlags(argv, DIFF_FLAGS);
+  const format = values.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json (received ${JSON.stringify(format)})`);
-  const baseFrom = values.get('--base-from') ?? 'auto';
+  const baseFrom = values['base-from'] ?? 'auto';
   if (baseFrom !== 'auto' && baseFrom !== 'sources' && baseFrom !== 'dist') throw new UsageError(`--base-from must be auto, sources or dist (received ${JSON.stringify(baseFrom)})`);
-  const base = values.get('--base');
-  const baseDir = values.get('--base-dir');
+  const { base, 'base-dir': baseDir } = values;
   if (base === undefined && baseDir === undefined) throw new UsageError('say what to compare against: --base <git-ref> or --base-dir <dir>');
   if (base !== undefined && baseDir !== undefined) throw new UsageError('give either --base or --base-dir, not both');
-  if (values.has('--base-from') && base === undefined) throw new UsageError('--base-from applies to --base only');
+  if (values['base-from'] !== undefined && base === undefined) throw new UsageError('--base-from applies to --base only');
   return {
-    base, baseDir, headDir: values.get('--head-dir'), format, baseFrom, output: values.get('--output'), jsonOutput: values.get('--json-output'), exitCode: flags.has('--exit-code'),
+    base, baseDir, headDir: values['head-dir'], format, baseFrom, output: values.output, jsonOutput: values['json-output'], exitCode: values['exit-code'] ?? false,
   };
 }
 

@@ -3,10 +3,9 @@ import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import { FileDrift, findDrift, lastChange } from '../review';
 import {
-  OtherEntry, ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
-  renderEnvironmentRepoInParallel, scanTree,
+  OtherEntry, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
+  renderEnvironmentRepo, scanTree,
 } from '../synth';
-import { withFailureNote } from './synth';
 import type { Console } from './synth';
 import { describeUnexpected } from './unexpected';
 
@@ -19,8 +18,6 @@ const MAX_FIELDS = 10;
 export interface DriftCheckOptions extends SynthOptions {
   /** Where git runs to say which commit last changed each environment. @default - not said */
   readonly projectDir?: string;
-  /** Render large platforms on two threads (same output). @default - one thread */
-  readonly parallel?: ParallelOptions;
 }
 
 /**
@@ -31,7 +28,7 @@ export interface DriftCheckOptions extends SynthOptions {
  * lock while it reads, so it waits for a command that is writing, and
  * finishes what an interrupted one committed before it compares.
  */
-export async function runDriftCheck(options: DriftCheckOptions, out: Console = console): Promise<number> {
+export function runDriftCheck(options: DriftCheckOptions, out: Console = console): number {
   const where = path.relative(options.projectDir ?? process.cwd(), options.outDir) || options.outDir;
   const root = path.dirname(path.resolve(options.outDir));
   let repository: Repository;
@@ -43,7 +40,7 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
     return 1;
   }
   try {
-    return await checkHeld(options, out, where, root);
+    return checkHeld(options, out, where, root);
   } catch (err) {
     const fileSystem = describeFileSystemError(err, root);
     if (!fileSystem) throw err;
@@ -54,7 +51,7 @@ export async function runDriftCheck(options: DriftCheckOptions, out: Console = c
   }
 }
 
-async function checkHeld(options: DriftCheckOptions, out: Console, where: string, root: string): Promise<number> {
+function checkHeld(options: DriftCheckOptions, out: Console, where: string, root: string): number {
   const changed = changedReleaseFiles(options.platform, root);
   if (changed.length > 0) {
     out.error(`${describeChangedReleaseFiles(changed, 'the check')}.`);
@@ -62,7 +59,7 @@ async function checkHeld(options: DriftCheckOptions, out: Console, where: string
   }
   let expected;
   try {
-    expected = await renderEnvironmentRepoInParallel(options, withFailureNote(options.parallel, out));
+    expected = renderEnvironmentRepo(options);
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError) {
       out.error(`${err.message}\nThe sources do not render, so ${where}/ cannot be checked.`);

@@ -7,6 +7,7 @@ import { renderMarkdown, review, tiersOf } from '../review';
 import {
   Repository, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError, readTree, renderEnvironmentRepo,
 } from '../synth';
+import { UsageError, parseFlags } from './args';
 import type { Console } from './synth';
 
 export interface PromoteOptions extends PromotionRequest {
@@ -16,6 +17,17 @@ export interface PromoteOptions extends PromotionRequest {
   readonly root: string;
   /** The environment repo. */
   readonly outDir: string;
+}
+
+export const PROMOTE_USAGE = 'Usage: npm run promote -- <app> [<app>...] --to <env> [--from <env>] [--version <tag>], or --all --to <env>';
+
+/** The promote command's arguments (node:util parseArgs); throws a UsageError that says what is wrong. */
+export function parsePromoteArgs(argv: readonly string[]): PromotionRequest {
+  const { values, positionals } = parseFlags(argv, {
+    to: { type: 'string' }, from: { type: 'string' }, version: { type: 'string' }, all: { type: 'boolean' },
+  }, { positionals: true });
+  if (!values.to) throw new UsageError('say which environment to promote to: --to <env>');
+  return { apps: positionals, all: values.all ?? false, to: values.to, from: values.from, version: values.version };
 }
 
 /**

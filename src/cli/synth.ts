@@ -4,8 +4,7 @@ import { GuardrailError, formatReport } from '../guardrails';
 import { RenderError } from '../k8s';
 import { PlatformValidationError } from '../model';
 import {
-  ParallelOptions, Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError,
-  synthesizeInParallel,
+  Repository, SynthOptions, TransactionError, changedReleaseFiles, describeChangedReleaseFiles, describeFileSystemError, synthesize,
 } from '../synth';
 import { describeUnexpected } from './unexpected';
 
@@ -15,27 +14,14 @@ export interface Console {
   error(message: string): void;
 }
 
-/** `parallel`, with a note when the worker thread failed and this thread rendered its half instead (same output, slower). */
-export function withFailureNote(parallel: ParallelOptions | undefined, out: Console): ParallelOptions | undefined {
-  if (!parallel) return undefined;
-  return {
-    ...parallel,
-    onWorkerFailure: (error) => {
-      parallel.onWorkerFailure?.(error);
-      out.error(`Note: the second thread failed, so this one rendered the Terraform as well (same output): ${error.message.split('\n')[0]}`);
-    },
-  };
-}
-
 /**
  * Runs a synth and reports it; returns the process exit code. Expected
  * failures (an invalid declaration, an object that cannot be rendered, a
  * permission or a full disk) print their message without a stack trace, and
  * say whether `dist/` is unchanged. The repository (the parent of `outDir`)
  * is locked from before the render to after the write (src/synth/lock.ts).
- * With `parallel`, large platforms render on two threads (same output).
  */
-export async function runSynth(options: SynthOptions & { readonly parallel?: ParallelOptions }, out: Console = console): Promise<number> {
+export function runSynth(options: SynthOptions, out: Console = console): number {
   const started = process.hrtime.bigint();
   const nothingWritten = `Nothing was written: ${path.relative(process.cwd(), options.outDir) || options.outDir}/ is unchanged.`;
   const root = path.dirname(path.resolve(options.outDir));
@@ -53,7 +39,7 @@ export async function runSynth(options: SynthOptions & { readonly parallel?: Par
       out.error(`${describeChangedReleaseFiles(changed, 'npm run synth')}.\n${nothingWritten}`);
       return 1;
     }
-    const rendered = await synthesizeInParallel(options, withFailureNote(options.parallel, out));
+    const rendered = synthesize(options);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = path.relative(process.cwd(), options.outDir) || '.';
     for (const env of rendered.resolved.environments) {

@@ -1,12 +1,9 @@
-import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { deepMerge } from 'cdktf/lib/util';
+import { AnnotationMetadataEntryType, App, Aspects, IAspect } from 'cdktf';
 import { version as CDKTF_VERSION } from 'cdktf/package.json';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IssueCollector, ResolvedEnvironment, ResolvedPlatform } from '../model';
 import { NODE_SERVICE_ACCOUNT_ID } from './cluster';
 import { EnvironmentStack } from './environment-stack';
-import { resolveTerraform } from './resolve';
 
 /** Where an environment's Terraform configuration goes, relative to the environment directory (`dist/<env>/`). */
 export const STACK_FILE = 'terraform/cdk.tf.json';
@@ -50,7 +47,7 @@ export function renderCloud(platform: ResolvedPlatform): RenderedStack[] {
     const stacks = addEnvironmentStacks(inMemoryApp(), platform);
     const problems = stacks.flatMap(prepare);
     if (problems.length > 0) throw new CloudRenderError(problems);
-    return stacks.map((stack) => ({ environment: stack.env.name, file: STACK_FILE, json: terraformOf(stack) }));
+    return stacks.map((stack) => ({ environment: stack.env.name, file: STACK_FILE, json: stack.toTerraform() as TerraformJson }));
   });
 }
 
@@ -117,15 +114,13 @@ function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): voi
 
 /**
  * What `App.synth()` does to a stack before it writes it, without writing:
- * backend and cross-references, aspects, validations, error annotations.
+ * backend, aspects, validations, error annotations.
  */
 function prepare(stack: EnvironmentStack): string[] {
-  // cdktf's prepareStack() also resolves every element once more, in "preparing" mode, only to
-  // discover cross-stack references and add their outputs and remote state. An environment's
-  // stack stands alone: nothing references another stack, which the guardrail
-  // terraform-references-resolve enforces on the output (a cross-stack reference would be
-  // left dangling there). Skipping that pass halves the Terraform render; a test proves the
-  // output equal to cdktf's own App.synth(), which runs it.
+  // App.synth() runs stack.prepareStack(), which is ensureBackendExists() and one more resolve of
+  // every element, only to find references to other stacks. An environment's stack stands alone
+  // (the guardrail terraform-references-resolve fails any reference it does not declare), so that
+  // pass is skipped: a third of the Terraform render. A test proves the output equal to App.synth()'s.
   stack.ensureBackendExists();
   invokeAspects(stack);
   const problems: string[] = [];
@@ -138,41 +133,11 @@ function prepare(stack: EnvironmentStack): string[] {
   return problems;
 }
 
-/**
- * `stack.toTerraform()`, resolving every value once instead of twice, and
- * walking plain values without cdktf's resolver ({@link resolveTerraform}).
- * cdktf's toTerraform() resolves each element's fragment, merges the
- * fragments, then resolves the merged configuration again: a pass that can
- * only change something when the stack itself carries raw overrides (which
- * are merged unresolved) and that costs about a fifth of the Terraform render.
- * Here the fragments are resolved and merged in the same order, and only the
- * stack's own metadata block is resolved afterwards. A stack with raw
- * overrides or outputs takes cdktf's own path. cdktf 0.21.0 is its final
- * release, so this copy of its logic cannot drift from a newer one; a test
- * compares the result with what `cdktf synth` writes (`synthCloudApp`, which
- * runs cdktf's own toTerraform()).
- */
-export function terraformOf(stack: TerraformStack): TerraformJson {
-  const raw = stack as unknown as { readonly rawOverrides: object; readonly cdktfVersion: string };
-  const elements = terraformElements(stack);
-  if (Object.keys(raw.rawOverrides).length > 0 || elements.some((e) => TerraformOutput.isTerraformOutput(e))) {
-    return stack.toTerraform() as TerraformJson;
-  }
-  const metadata = { version: raw.cdktfVersion, stackName: stack.node.id, backend: 'local', cloud: undefined };
-  for (const e of elements) deepMerge(metadata, resolveTerraform(stack, e.toMetadata()));
-  const tf: Record<string, unknown> = { '//': { metadata, outputs: {} } };
-  for (const e of elements) deepMerge(tf, resolveTerraform(stack, e.toTerraform()));
-  tf['//'] = resolveTerraform(stack, tf['//']);
-  return tf;
-}
-
-/** The Terraform elements of a stack, depth first, as cdktf lists them (not entering nested stacks). */
-function terraformElements(scope: Construct, into: TerraformElement[] = []): TerraformElement[] {
-  if (TerraformElement.isTerraformElement(scope)) into.push(scope);
-  for (const child of scope.node.children) {
-    if (!TerraformStack.isStack(child)) terraformElements(child, into);
-  }
-  return into;
+/** Each aspect added to a construct visits it and everything under it, parents' aspects first, as cdktf's synthesizer runs them. */
+function invokeAspects(construct: IConstruct, inherited: readonly IAspect[] = []): void {
+  const aspects = [...new Set([...inherited, ...Aspects.of(construct).all])];
+  for (const aspect of aspects) aspect.visit(construct);
+  for (const child of construct.node.children) invokeAspects(child, aspects);
 }
 
 /**

@@ -3,9 +3,8 @@ import type { Format } from 'ajv';
 /**
  * The formats the Kubernetes OpenAPI and the CRDs name, as ajv formats.
  * Checks are simple on purpose. Shared by the validator compiled at run time
- * and the precompiled one (./schema-cache), whose generated code refers to
- * them by name; their source text is part of that cache's key, so the
- * functions hold their constants inline.
+ * and the precompiled checks (./schema-validators), whose generated code
+ * refers to them by name.
  */
 export const SCHEMA_FORMATS: Readonly<Record<string, Format>> = {
   'int32': { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 },
@@ -19,11 +18,3 @@ export const SCHEMA_FORMATS: Readonly<Record<string, Format>> = {
   ...Object.fromEntries(['int-or-string', 'quantity', 'duration', 'uri', 'hostname', 'email', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'password']
     .map((name) => [name, true])),
 };
-
-/** The formats as text: what the precompiled validators' cache key covers. */
-export function formatsSource(formats: Readonly<Record<string, Format>> = SCHEMA_FORMATS): string {
-  return JSON.stringify(Object.entries(formats).map(([name, f]) => [
-    name,
-    typeof f === 'object' && !(f instanceof RegExp) ? { ...f, validate: String(f.validate) } : String(f),
-  ]));
-}

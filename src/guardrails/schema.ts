@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, SchemaObjCxt, ValidateFunction } from 'ajv';
-import type { DataValidateFunction } from 'ajv/dist/types';
+import Ajv, { ErrorObject, FuncKeywordDefinition, SchemaObjCxt, ValidateFunction } from 'ajv';
 import { describeValue, suggest } from '../model';
-import { PrecompiledValidators, defaultCacheDir, precompiledValidators } from './schema-cache';
 import { SCHEMA_FORMATS } from './schema-formats';
 import { KindEntry, KindKey, QUANTITY_PATTERN, SCHEMA_INDEX_FILE, SchemaIndex } from './schema-index';
+import { PrecompiledValidators, precompiledValidators } from './schema-validators';
 
 /**
  * The committed schemas: Kubernetes 1.27 built-ins and the CRDs we emit,
@@ -35,12 +34,12 @@ export interface SchemaValidatorOptions {
    */
   readonly schemaDir?: string;
   /**
-   * Where precompiled validity checks are cached ({@link precompiledValidators});
-   * `false` compiles at run time only.
-   * @default - for the repository's `schemas/`, `node_modules/.cache/platform-definition`
-   * (`PLATFORM_RUN_CACHE` moves it); for another directory, none
+   * Whether to use the schema directory's precompiled validity checks
+   * ({@link precompiledValidators}), when it has them; `false` checks
+   * everything with the validator compiled at run time.
+   * @default true
    */
-  readonly cacheDir?: string | false;
+  readonly precompiled?: boolean;
 }
 
 /**
@@ -57,13 +56,13 @@ export class SchemaValidator {
   private readonly ajv: Ajv;
   private readonly loadedFiles = new Set<string>();
   private readonly compiled = new Map<KindKey, ValidateFunction>();
-  private readonly cacheDir: string | false;
-  /** Loaded on first use; null when they could not be built. */
+  private readonly usePrecompiled: boolean;
+  /** Loaded on first use; null when there are none. */
   private checks?: PrecompiledValidators | null;
 
   constructor(options: SchemaValidatorOptions = {}) {
     this.schemaDir = options.schemaDir ?? SCHEMA_DIR;
-    this.cacheDir = options.cacheDir ?? (path.resolve(this.schemaDir) === SCHEMA_DIR ? defaultCacheDir(path.dirname(SCHEMA_DIR)) : false);
+    this.usePrecompiled = options.precompiled ?? true;
     this.index = readJson(path.join(this.schemaDir, SCHEMA_INDEX_FILE)) as SchemaIndex;
     if (!this.index || typeof this.index.kinds !== 'object' || typeof this.index.files !== 'object') {
       throw new Error(`${path.join(this.schemaDir, SCHEMA_INDEX_FILE)} is not a schema index; regenerate it with scripts/generate-schemas.ts`);
@@ -120,13 +119,7 @@ export class SchemaValidator {
   }
 
   private precompiled(): PrecompiledValidators | null {
-    if (this.checks === undefined) {
-      try {
-        this.checks = this.cacheDir === false ? null : precompiledValidators(this.schemaDir, this.cacheDir);
-      } catch {
-        this.checks = null; // the validator compiled at run time checks everything
-      }
-    }
+    this.checks ??= (this.usePrecompiled ? precompiledValidators(this.schemaDir, this.index) : undefined) ?? null;
     return this.checks;
   }
 
@@ -214,6 +207,9 @@ function addFormats(ajv: Ajv): void {
 // drops by about half.
 
 const LAZY_REF = 'x-lazy-ref';
+
+/** What a function keyword's compile() returns (ajv names it DataValidateFunction, outside its root exports). */
+type DataValidateFunction = ReturnType<NonNullable<FuncKeywordDefinition['compile']>>;
 
 /** What ajv overwrites on errors that pass through a function keyword, kept as the inner keyword reported it. */
 const ORIGINAL = new WeakMap<object, { readonly schema: unknown; readonly data: unknown; readonly schemaPath: string }>();

@@ -1,6 +1,5 @@
-import { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeObject } from './kube-object';
 
 /*
  * Typed constructs for the custom resources we emit. Only the fields we set
@@ -49,7 +48,7 @@ export interface ApplicationSpec {
 }
 
 /** An Argo CD Application (`argoproj.io/v1alpha1`). */
-export class ArgoApplication extends KubeObject {
+export class ArgoApplication extends ApiObject {
   constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: ApplicationSpec }) {
     super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: props.metadata, spec: props.spec });
   }
@@ -89,14 +88,14 @@ export interface AppProjectSpec {
 }
 
 /** An Argo CD AppProject (`argoproj.io/v1alpha1`). */
-export class ArgoAppProject extends KubeObject {
+export class ArgoAppProject extends ApiObject {
   constructor(scope: Construct, id: string, props: { readonly metadata: ApiObjectMetadata; readonly spec: AppProjectSpec }) {
     super(scope, id, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: props.metadata, spec: props.spec });
   }
 }
 
 /** An External Secrets SecretStore backed by GCP Secret Manager, authenticated through Workload Identity. */
-export class GcpSecretStore extends KubeObject {
+export class GcpSecretStore extends ApiObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly projectId: string;
@@ -128,7 +127,7 @@ export class GcpSecretStore extends KubeObject {
 }
 
 /** An External Secrets ExternalSecret: one Secret Manager secret into one Kubernetes Secret key `value`. */
-export class ExternalSecret extends KubeObject {
+export class ExternalSecret extends ApiObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly storeName: string;
@@ -164,7 +163,7 @@ export const REMOTE_REF_DEFAULTS = { conversionStrategy: 'Default', decodingStra
 export const SECRET_KEY = 'value';
 
 /** An Argo Rollouts Rollout (`argoproj.io/v1alpha1`): a Deployment with canary or blue-green steps. */
-export class ArgoRollout extends KubeObject {
+export class ArgoRollout extends ApiObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly replicas?: number;
@@ -195,7 +194,7 @@ export class ArgoRollout extends KubeObject {
 export const CANARY_HASH_ARG = 'canary-hash';
 
 /** An Argo Rollouts AnalysisTemplate with one Prometheus metric. */
-export class PrometheusAnalysisTemplate extends KubeObject {
+export class PrometheusAnalysisTemplate extends ApiObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly metric: string;
@@ -238,7 +237,7 @@ export class PrometheusAnalysisTemplate extends KubeObject {
  * of the selected pods. `app.kubernetes.io/name` becomes the series' `app`
  * label, so that queries select an app with `namespace="...", app="..."`.
  */
-export class PodMonitoring extends KubeObject {
+export class PodMonitoring extends ApiObject {
   constructor(scope: Construct, id: string, props: {
     readonly metadata: ApiObjectMetadata;
     readonly selector: Readonly<Record<string, string>>;

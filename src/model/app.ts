@@ -15,7 +15,7 @@ export class Workload {
    * @param options.schedule cron expression, five fields, in `timeZone`
    */
   public static cronJob(options: CronJobOptions): Workload {
-    return new Workload('cron-job', { cron: options });
+    return new Workload('cron-job', { cron: optionsObject('Workload.cronJob', options, '{ schedule: "0 2 * * *" }') });
   }
 
   /**
@@ -23,7 +23,7 @@ export class Workload {
    * migrates: it runs, and must succeed, before that app's new version is applied.
    */
   public static migration(options: MigrationOptions): Workload {
-    return new Workload('migration', { migration: options });
+    return new Workload('migration', { migration: optionsObject('Workload.migration', options, '{ migrates: "orders-api" }') });
   }
 
   /** Set for `cron-job`: its options as declared. */
@@ -143,7 +143,7 @@ export class Exposure {
    * at `<subdomain>.<environment domain>` (or the environment's `host` override).
    */
   public static public(options: PublicExposureOptions): Exposure {
-    return new Exposure(true, options);
+    return new Exposure(true, optionsObject('Exposure.public', options, '{ subdomain: "shop" }'));
   }
 
   private constructor(
@@ -287,7 +287,7 @@ export class Delivery {
    * to the stable version.
    */
   public static canary(options: CanaryOptions): Delivery {
-    return new Delivery('canary', options);
+    return new Delivery('canary', optionsObject('Delivery.canary', options, '{ steps: [CanaryStep.weight(20)] }'));
   }
 
   /**
@@ -519,4 +519,16 @@ export interface AppOverride {
   readonly schedule?: string;
   /** Replaces the app's delivery strategy here (e.g. a canary in production only). */
   readonly delivery?: Delivery;
+}
+
+/**
+ * A factory's required options object, or a TypeError thrown where the
+ * declaration calls it (the loader names that file and line): every other
+ * problem of the options is reported with the rest when the platform resolves.
+ */
+function optionsObject<T>(factory: string, options: T, example: string): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${factory}() takes an options object, e.g. ${factory}(${example}) (received ${options === null ? 'null' : Array.isArray(options) ? 'a list' : typeof options})`);
+  }
+  return options;
 }

@@ -1,6 +1,4 @@
 import { RenderedStack, renderCloud } from '../cloud';
-// The engine itself, not the guardrails index: the worker thread that renders this half loads
-// only what it needs (no cdk8s, cdk8s-plus-27 or yaml).
 import { ObjectSchemaValidator, runGuardrails } from '../guardrails/engine';
 import type { GuardrailReport } from '../guardrails/types';
 import type { ResolvedPlatform } from '../model';

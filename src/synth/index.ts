@@ -6,5 +6,3 @@ export * from './lock';
 export * from './transaction';
 export * from './inputs';
 export * from './yaml';
-export * from './parallel';
-export * from './runner';

@@ -42,13 +42,12 @@ export interface RenderedPlatform {
  * the guardrails on what was rendered. Pure: the same input gives the same
  * files, byte for byte. Throws on an invalid declaration, a rendering problem
  * or a guardrail error ({@link GuardrailError}, with the full report).
- * {@link renderPlatformInParallel} gives the same result on two threads.
  */
 export function renderPlatform(input: RenderInput): RenderedPlatform {
   return renderResolved(resolvePlatform(input.platform), input);
 }
 
-/** {@link renderPlatform} of an already resolved platform, on this thread. */
+/** {@link renderPlatform} of an already resolved platform. */
 export function renderResolved(resolved: ResolvedPlatform, input: RenderInput): RenderedPlatform {
   const today = input.today ?? todayUtc();
   return assemble(resolved, renderKubernetesHalf(resolved, { ...input, today }), renderCloudHalf(resolved, today));
@@ -66,7 +65,6 @@ export interface KubernetesHalf {
 export function renderKubernetesHalf(resolved: ResolvedPlatform, input: RenderInput & { readonly today: string }): KubernetesHalf {
   const objects = renderKubernetes(resolved, { extensions: input.extensions });
   const guardrails = runGuardrails(objects, { platform: resolved, schema: input.schema, today: input.today, stacks: [] });
-  // Serialised here, not when the halves are joined, so that on two threads it overlaps the Terraform half.
   return { objects, yaml: guardrails.errors > 0 ? [] : objects.map((o) => toYaml(o.manifest)), guardrails };
 }
 

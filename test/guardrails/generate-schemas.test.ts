@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { generateSchemas } from '../../scripts/generate-schemas';
+import { generateSchemas, parseCommandLine, validatorsModule } from '../../scripts/generate-schemas';
 import { SchemaValidator } from '../../src/guardrails/schema';
 
 /*
@@ -91,8 +91,11 @@ function widgetCrd(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** Every directory the tests create, removed after them. */
 const roots: string[] = [];
-afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+afterAll(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
 
 function inputs(crd: object = widgetCrd()): { openApiDir: string; crdDir: string; outDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-schemas-'));
@@ -120,8 +123,8 @@ describe('generate-schemas', () => {
   const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { mode: 'fast', ...spec } });
   const configMap = (extra: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, ...extra });
 
-  test('writes the index and one document per source, deterministically', () => {
-    expect(Object.keys(written).sort()).toEqual(['crd-example.com.json', 'index.json', 'k8s-1.27.json']);
+  test('writes the index, one document per source and their precompiled checks, deterministically', () => {
+    expect(Object.keys(written).sort()).toEqual(['crd-example.com.json', 'index.json', 'k8s-1.27.json', 'validators.cjs']);
     const again = inputs();
     generate(again);
     for (const file of Object.keys(written)) {
@@ -185,6 +188,14 @@ describe('generate-schemas', () => {
     expect(validator.validate({ ...widget({}), apiVersion: 'example.com/v1beta1' })[0].message).toMatch(/not served .*use apiVersion "example.com\/v1"/);
   });
 
+  test('the precompiled checks beside the schemas are the ones the validator uses, and agree with it', () => {
+    expect(fs.readFileSync(path.join(dirs.outDir, 'validators.cjs'), 'utf8')).toBe(validatorsModule(dirs.outDir));
+    const runtime = new SchemaValidator({ schemaDir: dirs.outDir, precompiled: false });
+    for (const w of [widget({}), widget({ size: true }), widget({ second: { host: 'a', bogus: 1 } }), configMap({ limit: '1GB' }), configMap({ data: { a: 'b' } })]) {
+      expect(validator.validate(w)).toEqual(runtime.validate(w));
+    }
+  });
+
   test('stops on a schema keyword it does not know, naming where', () => {
     const bad = inputs(widgetCrd({ weird: { 'type': 'string', 'x-kubernetes-something-new': true } }));
     expect(() => generate(bad)).toThrow('example.com/v1/Widget spec.weird: schema keyword "x-kubernetes-something-new" is not supported by the generator');
@@ -196,5 +207,21 @@ describe('generate-schemas', () => {
       .toThrow('built-in kind apps/v1/Deployment is not in the OpenAPI documents');
     expect(() => generateSchemas({ k8sOpenApiDir: dirs2.openApiDir, crdDir: dirs2.crdDir, outDir: dirs2.outDir, builtinKinds: [], crdKinds: ['example.com/Gadget'] }))
       .toThrow('CRD for example.com/Gadget not found');
+  });
+});
+
+describe('the command line', () => {
+  test('generates the schemas from upstream files, or only the precompiled checks of a schema directory', () => {
+    expect(parseCommandLine(['--k8s-openapi', 'a', '--crds', 'b', '--out', 'c'])).toEqual({ schemas: { k8sOpenApiDir: ['a'], crdDir: ['b'], outDir: 'c' } });
+    // input directories may repeat (a later one's CRD replaces an earlier one's); the output may not
+    expect(parseCommandLine(['--k8s-openapi', 'a', '--crds', 'b', '--crds', 'd', '--out', 'c'])).toEqual({ schemas: { k8sOpenApiDir: ['a'], crdDir: ['b', 'd'], outDir: 'c' } });
+    expect(() => parseCommandLine(['--k8s-openapi', 'a', '--crds', 'b', '--out', 'c', '--out', 'e'])).toThrow('--out is given twice');
+    expect(parseCommandLine(['--validators=schemas'])).toEqual({ validators: 'schemas' });
+  });
+
+  test('says what is wrong, with the usage', () => {
+    expect(() => parseCommandLine(['--crds', 'b', '--out', 'c'])).toThrow(/^missing --k8s-openapi\nusage: /);
+    expect(() => parseCommandLine(['--bogus', 'x'])).toThrow(/^unknown argument "--bogus"\nusage: /);
+    expect(() => parseCommandLine(['--validators', 'schemas', '--out', 'c'])).toThrow(/^--validators takes no other option\nusage: /);
   });
 });

@@ -176,7 +176,7 @@ describe('no partial dist/', () => {
       const quiet = { log: () => undefined, error: () => undefined };
       await fc.assert(fc.asyncProperty(hostileApp, async (app) => {
         const spec = testPlatform({ apps: [app], environments: [environment('dev', [String(app.name)])] });
-        if (await runSynth({ platform: spec, outDir: out, today: '2026-11-21' }, quiet) !== 0) {
+        if (runSynth({ platform: spec, outDir: out, today: '2026-11-21' }, quiet) !== 0) {
           expect(readTree(out)).toEqual(before);
           expect(fs.readdirSync(tmp)).toEqual(['dist']);
         } else {

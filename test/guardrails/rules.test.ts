@@ -228,7 +228,7 @@ describe('where the guardrails run', () => {
     const before = readTree(out);
     expect(() => renderPlatform({ platform: testPlatform(), extensions: privileged })).toThrow(GuardrailError);
     const console = quiet();
-    expect(await runSynth({ platform: testPlatform(), extensions: privileged, outDir: out }, console)).toBe(1);
+    expect(runSynth({ platform: testPlatform(), extensions: privileged, outDir: out }, console)).toBe(1);
     const text = console.lines.join('\n');
     expect(text).toContain('ERROR not-privileged: [dev] app web Pod alpha/debug');
     expect(text).toContain('spec.containers[0].securityContext.privileged: containers must not run privileged (received true)');
@@ -244,7 +244,7 @@ describe('where the guardrails run', () => {
       },
     };
     const console = quiet();
-    expect(await runSynth({ platform: testPlatform(), extensions: typo, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
+    expect(runSynth({ platform: testPlatform(), extensions: typo, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
     const text = console.lines.join('\n');
     expect(text).toContain('ERROR schema: [dev] app web ConfigMap alpha/typo');
     expect(text).toContain('imutable: unknown field "imutable"; did you mean "immutable"?');

@@ -326,7 +326,8 @@ describe('the committed schema files', () => {
 
   test('stay small', () => {
     const dir = path.join(__dirname, '..', '..', 'schemas');
-    const total = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+    // The schema documents, which the run-time validator reads (not validators.cjs, the code generated from them).
+    const total = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
     expect(total).toBeLessThan(1.5 * 1024 * 1024);
   });
 });

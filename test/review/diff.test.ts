@@ -31,6 +31,11 @@ describe('the line diff', () => {
     expect(unifiedDiff('', 'x\ny\n')).toEqual(['@@ -0,0 +1,2 @@', '+x', '+y']);
     expect(unifiedDiff('x\n', '')).toEqual(['@@ -1,1 +0,0 @@', '-x']);
   });
+
+  test('a last line without a newline is marked, as git marks it, so a change of that newline alone shows', () => {
+    expect(unifiedDiff('a\nb', 'a\nb\n')).toEqual(['@@ -1,2 +1,2 @@', ' a', '-b', '\\ No newline at end of file', '+b']);
+    expect(unifiedDiff('a\nb', 'a\nc')).toEqual(['@@ -1,2 +1,2 @@', ' a', '-b', '\\ No newline at end of file', '+c', '\\ No newline at end of file']);
+  });
 });
 
 describe('field changes', () => {

@@ -26,7 +26,7 @@ const spec = platform({
 async function check(options: Partial<Parameters<typeof runDriftCheck>[0]> = {}): Promise<{ code: number; text: string }> {
   const lines: string[] = [];
   const console = { log: (s: string) => lines.push(s), error: (s: string) => lines.push(s) };
-  const code = await runDriftCheck({ platform: spec, outDir: out, projectDir: tmp, tools: TOOLS, ...options }, console);
+  const code = runDriftCheck({ platform: spec, outDir: out, projectDir: tmp, tools: TOOLS, ...options }, console);
   return { code, text: lines.join('\n') };
 }
 

@@ -54,7 +54,7 @@ describe('synth', () => {
     const before = readTree(out);
 
     const console = quiet();
-    const code = await runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
+    const code = runSynth({ platform: testPlatform({ apps: [service('web', { team: 'nobody' })] }), outDir: out }, console);
 
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('apps.web.team: names a team that is not declared (received "nobody")');
@@ -68,7 +68,7 @@ describe('synth', () => {
     synthesize({ platform: testPlatform(), outDir: out });
     const before = readTree(out);
     const console = quiet();
-    const code = await runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
+    const code = runSynth({ platform: testPlatform(), extensions: { web: () => { throw new Error('kaboom'); } }, outDir: out }, console);
     expect(code).toBe(1);
     expect(console.lines.join('\n')).toContain('[dev] extensions.web threw: kaboom');
     expect(readTree(out)).toEqual(before);
@@ -78,7 +78,7 @@ describe('synth', () => {
     // GIVEN three apps, one of them disabled in prod
     const spec = pipeline([service('web'), service('api'), cronJob('report')], { prod: { apps: { web: { replicas: 2 }, api: { replicas: 2 }, report: { enabled: false } } } });
     const console = quiet();
-    expect(await runSynth({ platform: spec, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
+    expect(runSynth({ platform: spec, outDir: path.join(tmp, 'dist') }, console)).toBe(0);
     const text = console.lines.join('\n');
     expect(text).toMatch(/dev\s+3 apps\s+\d+ objects\s+\d+ cloud resources\s+-> .*dist\/dev\//);
     expect(text).toMatch(/staging\s+3 apps\s+\d+ objects/);

@@ -2,17 +2,20 @@ import * as fc from 'fast-check';
 import { Document, parse, stringify } from 'yaml';
 import { syntheticPlatform } from '../../bench/synthetic';
 import { extensions, platform } from '../../src/platform';
-import { CORE_SCHEMA_NON_STRING, GENERATED_HEADER, SIMPLE_CORE_WORDS, WHITESPACE_ONLY_LINE, YAML_OPTIONS, fastYaml, renderPlatform, toYaml } from '../../src/synth';
+import { GENERATED_HEADER, WHITESPACE_ONLY_LINE, YAML_OPTIONS, renderPlatform, toYaml } from '../../src/synth';
+import { CORE_SCHEMA_NON_STRING, SIMPLE_CORE_WORDS, fastYaml } from '../../src/synth/fast-yaml';
 
 /**
- * toYaml writes most objects with its own emitter; these tests hold it to
- * producing exactly what yaml's stringify produces.
+ * toYaml writes most objects with its own emitter (src/synth/fast-yaml.ts);
+ * these tests hold it to producing exactly what yaml's stringify produces,
+ * which is what the switch PLATFORM_YAML=library writes.
  */
 describe('toYaml', () => {
   test('is yaml\'s stringify, byte for byte, on every object of the example platform, all on the fast path', () => {
     const { objects } = renderPlatform({ platform, extensions });
     for (const { manifest } of objects) {
       expect(fastYaml(manifest)).toBe(stringify(manifest, YAML_OPTIONS));
+      expect(toYaml(manifest, 'fast')).toBe(toYaml(manifest, 'library'));
     }
   });
 
@@ -87,7 +90,8 @@ describe('toYaml', () => {
           fast++;
           expect(mine).toBe(expected);
         }
-        expect(toYaml(doc)).toBe(GENERATED_HEADER + expected);
+        expect(toYaml(doc, 'fast')).toBe(GENERATED_HEADER + expected);
+        expect(toYaml(doc, 'library')).toBe(GENERATED_HEADER + expected);
       }),
       { numRuns: 3000, seed: 7 },
     );
@@ -103,6 +107,15 @@ describe('toYaml', () => {
     expect(fastYaml({ a: new Date(0) })).toBeUndefined();
     expect(fastYaml([1])).toBeUndefined();
     expect(fastYaml({})).toBeUndefined();
+  });
+
+  test('both paths write the same bytes on any document, strings with a whitespace-only line included (yaml.ts double-quotes those)', () => {
+    const whitespaceLine = fc.constantFrom('a\n \nb', ' \n', '\t\nx', 'x\n\t', '  \n  \n');
+    fc.assert(fc.property(document, whitespaceLine, fc.boolean(), (doc, ws, add) => {
+      const written = add ? { ...doc, data: { ws, list: [ws] } } : doc;
+      expect(toYaml(written, 'fast')).toBe(toYaml(written, 'library'));
+    }), { numRuns: 2000, seed: 11 });
+    expect(fastYaml({ data: { k: 'a\n \nb' } })).toBeUndefined();
   });
 
   test('every string reads back exactly as written, whitespace-only lines included', () => {

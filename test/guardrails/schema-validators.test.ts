@@ -4,25 +4,18 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import * as m from './manifests';
 import { syntheticPlatform } from '../../bench/synthetic';
+import { validatorsModule } from '../../scripts/generate-schemas';
 import { SCHEMA_DIR, SchemaValidator } from '../../src/guardrails/schema';
-import { PrecompiledValidators, defaultCacheDir, precompiledValidators } from '../../src/guardrails/schema-cache';
+import { SchemaIndex } from '../../src/guardrails/schema-index';
+import { VALIDATORS_FILE, precompiledValidators } from '../../src/guardrails/schema-validators';
 import { extensions, platform } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
 
-let cache: string;
-let checks: PrecompiledValidators;
-/** The validator compiled at run time only: what the precompiled checks must agree with. */
-const runtime = new SchemaValidator({ cacheDir: false });
-
-beforeAll(() => {
-  cache = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-cache-test-'));
-  // The first call builds and writes the module (and answers with the checks it compiled); the second loads the
-  // module: the generated code is what the agreement tests below hold to the run-time validator.
-  const built = precompiledValidators(SCHEMA_DIR, cache);
-  checks = precompiledValidators(SCHEMA_DIR, cache);
-  expect(checks).not.toBe(built);
-});
-afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
+const index = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'index.json'), 'utf8')) as SchemaIndex;
+/** The committed checks (schemas/validators.cjs): what the agreement tests below hold to the run-time validator. */
+const checks = precompiledValidators(SCHEMA_DIR, index)!;
+/** The validator compiled at run time only. */
+const runtime = new SchemaValidator({ precompiled: false });
 
 const kindOf = (o: { apiVersion: string; kind: string }) => `${o.apiVersion}/${o.kind}`;
 const valid = (manifest: Record<string, unknown>) => runtime.validate(manifest).length === 0;
@@ -40,7 +33,6 @@ const byKind = [...new Map(samples.map((s) => [kindOf(s as never), s])).values()
 
 describe('precompiled validity checks', () => {
   test('cover every kind of the schema index, and agree with the run-time validator on every valid sample', () => {
-    const index = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'index.json'), 'utf8')) as { kinds: Record<string, unknown> };
     expect(Object.keys(checks).sort()).toEqual(Object.keys(index.kinds).sort());
     expect(byKind.length).toBeGreaterThanOrEqual(15);
     for (const s of samples) {
@@ -94,7 +86,6 @@ describe('precompiled validity checks', () => {
   test('the schemas use only the keywords these agreement tests were written for (a new one needs new cases above)', () => {
     // Walked through every schema position. $ref siblings, oneOf/anyOf, nullable and the like would each deserve
     // their own agreement cases between the precompiled checks (plain $ref) and the run-time validator (lazy refs).
-    const index = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'index.json'), 'utf8')) as { files: Record<string, unknown> };
     const seen = new Set<string>();
     const refSiblings = new Set<string>();
     const visit = (schema: unknown): void => {
@@ -116,69 +107,43 @@ describe('precompiled validity checks', () => {
     expect([...refSiblings]).toEqual([]);
   });
 
-  test('are cached: later calls load the module the first one wrote, once per process', () => {
-    const files = fs.readdirSync(cache).filter((f) => /^schema-validators-[0-9a-f]{16}\.cjs$/.test(f));
-    expect(files).toHaveLength(1);
-    expect(fs.readFileSync(path.join(cache, files[0]), 'utf8')).toContain('precompiled validity checks');
-    const before = fs.statSync(path.join(cache, files[0])).mtimeMs;
-    const again = precompiledValidators(SCHEMA_DIR, cache);
-    expect(again).toBe(checks);
-    expect(fs.statSync(path.join(cache, files[0])).mtimeMs).toBe(before);
-    expect(again['apps/v1/Deployment'](m.deployment())).toBe(true);
-    expect(again['apps/v1/Deployment']({ ...m.deployment(), spec: { replicas: 'two' } })).toBe(false);
+});
+
+describe('the committed precompiled checks (schemas/validators.cjs)', () => {
+  test('are what scripts/generate-schemas.ts generates from the committed schemas (else: npx tsx scripts/generate-schemas.ts --validators schemas)', () => {
+    expect(validatorsModule(SCHEMA_DIR) === fs.readFileSync(path.join(SCHEMA_DIR, VALIDATORS_FILE), 'utf8')).toBe(true);
   });
 
-  test('a cached module that does not load is rebuilt', () => {
-    const [file] = fs.readdirSync(cache).filter((f) => f.endsWith('.cjs'));
-    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-cache-broken-'));
-    try {
-      fs.writeFileSync(path.join(other, file), 'this is not JavaScript');
-      expect(precompiledValidators(SCHEMA_DIR, other)['v1/Service'](m.service())).toBe(true);
-      expect(fs.readFileSync(path.join(other, file), 'utf8')).toContain('precompiled validity checks');
-    } finally {
-      fs.rmSync(other, { recursive: true, force: true });
-    }
+  test('are used by the validator of the committed schemas, and say valid or not in one call', () => {
+    expect(checks['apps/v1/Deployment'](m.deployment())).toBe(true);
+    expect(checks['apps/v1/Deployment']({ ...m.deployment(), spec: { replicas: 'two' } })).toBe(false);
   });
 
-  test('an unwritable cache is not built (the run-time validator alone is cheaper): the validator still checks everything', () => {
-    const [file] = fs.readdirSync(cache).filter((f) => f.endsWith('.cjs'));
-    const notADirectory = path.join(cache, file, 'sub'); // under a file: cannot be created
-    expect(() => precompiledValidators(SCHEMA_DIR, notADirectory)).toThrow();
-    const validator = new SchemaValidator({ cacheDir: notADirectory });
-    expect(validator.validate(m.service())).toEqual([]);
-    expect(validator.validate({ ...m.service(), spec: { ports: 'none' } }).map((v) => v.path)).toEqual(['spec.ports']);
-  });
+  describe('in a copy of the schema directory', () => {
+    let copy: string;
+    beforeEach(() => {
+      copy = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-validators-'));
+      for (const f of fs.readdirSync(SCHEMA_DIR)) fs.copyFileSync(path.join(SCHEMA_DIR, f), path.join(copy, f));
+    });
+    afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
 
-  test('a relative PLATFORM_RUN_CACHE is taken from the current directory, as scripts/run.cjs takes it', () => {
-    const saved = process.env.PLATFORM_RUN_CACHE;
-    try {
-      process.env.PLATFORM_RUN_CACHE = 'some/cache';
-      expect(defaultCacheDir('/project')).toBe(path.resolve('some/cache'));
-      delete process.env.PLATFORM_RUN_CACHE;
-      expect(defaultCacheDir('/project')).toBe(path.join('/project', 'node_modules', '.cache', 'platform-definition'));
-    } finally {
-      if (saved === undefined) delete process.env.PLATFORM_RUN_CACHE;
-      else process.env.PLATFORM_RUN_CACHE = saved;
-    }
-  });
-
-  test('a changed schema builds another module, which checks the new schema', () => {
-    const schemas = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-cache-schemas-'));
-    try {
-      for (const f of fs.readdirSync(SCHEMA_DIR)) fs.copyFileSync(path.join(SCHEMA_DIR, f), path.join(schemas, f));
-      const k8s = JSON.parse(fs.readFileSync(path.join(schemas, 'k8s-1.27.json'), 'utf8'));
+    test('are refused when a schema changed after they were generated: stale checks would pass what it refuses', () => {
+      const k8s = JSON.parse(fs.readFileSync(path.join(copy, 'k8s-1.27.json'), 'utf8'));
       const serviceSpec = k8s.$defs['io.k8s.api.core.v1.ServiceSpec'];
       serviceSpec.required = [...(serviceSpec.required ?? []), 'clusterIP'];
-      fs.writeFileSync(path.join(schemas, 'k8s-1.27.json'), JSON.stringify(k8s));
-      const changed = precompiledValidators(schemas, cache);
-      expect(fs.readdirSync(cache).filter((f) => f.endsWith('.cjs'))).toHaveLength(2);
-      expect(changed['v1/Service'](m.service())).toBe(false);
-      expect(checks['v1/Service'](m.service())).toBe(true);
-      // And a validator of that directory explains it, through the run-time validator.
-      expect(new SchemaValidator({ schemaDir: schemas, cacheDir: cache }).validate(m.service()).map((v) => v.message).join()).toContain('clusterIP');
-    } finally {
-      fs.rmSync(schemas, { recursive: true, force: true });
-    }
+      fs.writeFileSync(path.join(copy, 'k8s-1.27.json'), JSON.stringify(k8s));
+      expect(() => new SchemaValidator({ schemaDir: copy }).validate(m.service()))
+        .toThrow(/validators\.cjs was generated from other schemas than the ones beside it; regenerate it: npx tsx scripts\/generate-schemas\.ts --validators /);
+      // Without them, the run-time validator checks the changed schema.
+      expect(new SchemaValidator({ schemaDir: copy, precompiled: false }).validate(m.service()).map((v) => v.message).join()).toContain('clusterIP');
+    });
+
+    test('a directory without them is checked by the run-time validator alone', () => {
+      fs.rmSync(path.join(copy, VALIDATORS_FILE));
+      const validator = new SchemaValidator({ schemaDir: copy });
+      expect(validator.validate(m.service())).toEqual([]);
+      expect(validator.validate({ ...m.service(), spec: { ports: 'none' } }).map((v) => v.path)).toEqual(['spec.ports']);
+    });
   });
 });
 
