@@ -27,18 +27,18 @@ function exitCodeOf(name: string, check: () => number): number {
   }
 }
 
-function checkAll({ platform, extensions }: LoadedPlatform): void {
+function checkAll(loaded: LoadedPlatform): void {
   // Both checks need the declaration: when it does not resolve, say so once (not once per check).
   try {
-    resolvePlatform(platform);
+    resolvePlatform(loaded.platform, { declaredIn: loaded.declaredIn });
   } catch (err) {
     if (!(err instanceof PlatformValidationError)) throw err;
     console.error(`${err.message}\nThe sources do not render, so dist/ cannot be checked.`);
     process.exitCode = 1;
     return;
   }
-  const drift = exitCodeOf('drift check', () => runDriftCheck({ platform, extensions, outDir: distDir, projectDir }));
-  const guardrails = exitCodeOf('guardrail check', () => runCheck({ platform, distDir }));
+  const drift = exitCodeOf('drift check', () => runDriftCheck({ ...loaded, outDir: distDir, projectDir }));
+  const guardrails = exitCodeOf('guardrail check', () => runCheck({ ...loaded, distDir }));
   process.exitCode = Math.max(drift, guardrails);
 }
 

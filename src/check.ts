@@ -5,4 +5,4 @@ import { runCheck } from './cli/check';
 import { loadPlatformOrReport } from './cli/load-platform';
 
 const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'The sources do not load, so dist/ cannot be checked.' });
-if (loaded) process.exitCode = runCheck({ platform: loaded.platform, distDir: path.resolve(__dirname, '..', 'dist') });
+if (loaded) process.exitCode = runCheck({ ...loaded, distDir: path.resolve(__dirname, '..', 'dist') });

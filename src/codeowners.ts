@@ -5,4 +5,4 @@ import { runCodeOwners } from './cli/codeowners';
 import { loadPlatformOrReport } from './cli/load-platform';
 
 const loaded = loadPlatformOrReport(path.join(__dirname, 'platform.ts'), { then: 'Nothing was written.' });
-if (loaded) process.exitCode = runCodeOwners({ platform: loaded.platform, root: path.resolve(__dirname, '..') });
+if (loaded) process.exitCode = runCodeOwners({ ...loaded, root: path.resolve(__dirname, '..') });

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ObjectSchemaValidator, formatReport, loadRenderedTree, runGuardrails } from '../guardrails';
-import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
+import { DeclaredIn, PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
 import { Repository, TransactionError, describeFileSystemError } from '../synth';
 import type { Console } from './synth';
 
@@ -12,6 +12,8 @@ export interface CheckOptions {
   readonly schema?: ObjectSchemaValidator;
   /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
   readonly today?: string;
+  /** Which file declares each part, named in problems. @default - each one's sourceFile */
+  readonly declaredIn?: DeclaredIn;
 }
 
 /**
@@ -23,7 +25,7 @@ export function runCheck(options: CheckOptions, out: Console = console): number 
   const started = process.hrtime.bigint();
   let resolved;
   try {
-    resolved = resolvePlatform(options.platform);
+    resolved = resolvePlatform(options.platform, { declaredIn: options.declaredIn });
   } catch (err) {
     if (!(err instanceof PlatformValidationError)) throw err;
     out.error(err.message);

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { appSourcesIn, renderCodeOwners } from '../delivery/codeowners';
-import { PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
+import { DeclaredIn, PlatformSpec, PlatformValidationError, resolvePlatform } from '../model';
 import { Repository, TransactionError } from '../synth';
 import type { Console } from './synth';
 
@@ -11,6 +11,8 @@ export interface CodeOwnersOptions {
   readonly platform: PlatformSpec;
   /** The repository root. */
   readonly root: string;
+  /** Which file declares each part, named in problems. @default - each one's sourceFile */
+  readonly declaredIn?: DeclaredIn;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CodeOwnersOptions {
 export function runCodeOwners(options: CodeOwnersOptions, out: Console = console): number {
   let content: string;
   try {
-    content = renderCodeOwners(resolvePlatform(options.platform), { appSource: appSourcesIn(options.root) });
+    content = renderCodeOwners(resolvePlatform(options.platform, { declaredIn: options.declaredIn }), { appSource: appSourcesIn(options.root) });
   } catch (err) {
     if (!(err instanceof PlatformValidationError)) throw err;
     out.error(`${err.message}\nNothing was written.`);

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AppExtension } from '../k8s';
 // A value import: the model (the factories declarations call) is loaded before any declaration, so its frames are never taken for the user's.
-import { PlatformSpec, describeValue } from '../model';
+import { DeclaredIn, PlatformSpec, describeValue } from '../model';
+import { declaredInModules } from './declared-in';
 import type { Console } from './synth';
 
 /** What a platform module exports: the declaration and its escape hatches. */
@@ -10,6 +11,8 @@ export interface LoadedPlatform {
   readonly platform: PlatformSpec;
   /** Escape hatches by app name. @default {} */
   readonly extensions: Readonly<Record<string, AppExtension>>;
+  /** Which file declares each app, team and environment, as loaded: problems name it. */
+  readonly declaredIn: DeclaredIn;
 }
 
 /** The declaration could not be loaded; the message names the user's file and line and says what failed. */
@@ -46,7 +49,14 @@ export function loadPlatform(modulePath: string): LoadedPlatform {
   if (!isObject(extensions)) {
     throw new PlatformLoadError(`${where}: extensions must be an object of escape hatches by app name (received ${describeValue(extensions)})`);
   }
-  return { platform: exports.platform as unknown as PlatformSpec, extensions: extensions as Record<string, AppExtension> };
+  // The project is the directory above the declaring module's (src/platform.ts): files are named relative to it.
+  const root = path.dirname(path.dirname(path.resolve(modulePath)));
+  const modules = Object.values(require.cache).filter((m): m is NodeJS.Module => m !== undefined && !loadedBefore.has(m.filename));
+  return {
+    platform: exports.platform as unknown as PlatformSpec,
+    extensions: extensions as Record<string, AppExtension>,
+    declaredIn: declaredInModules(root, modules),
+  };
 }
 
 /**

@@ -78,7 +78,8 @@ function promoteHeld(options: PromoteOptions, out: Console, repository: Reposito
   }
   let rendered;
   try {
-    rendered = renderEnvironmentRepo({ platform: plan.platform, extensions: options.extensions, outDir: options.outDir });
+    const { extensions, outDir, declaredIn } = options;
+    rendered = renderEnvironmentRepo({ platform: plan.platform, extensions, outDir, declaredIn });
   } catch (err) {
     if (err instanceof PlatformValidationError || err instanceof RenderError || err instanceof GuardrailError) {
       out.error(`Promotion refused: the promoted platform does not render:\n${err.message}\nNothing was changed.`);

@@ -1,5 +1,5 @@
 import {
-  ADDON_NAMES, AddonName, EnvironmentSpec, PlatformSpec, ReleaseEntry, addonVersion, badVersionsIn, isBadVersion, releaseFile, suggest,
+  ADDON_NAMES, AddonName, DeclaredIn, EnvironmentSpec, PlatformSpec, ReleaseEntry, addonVersion, badVersionsIn, isBadVersion, releaseFile, suggest,
 } from '../model';
 
 /** Why a promotion was refused; nothing is changed. */
@@ -21,6 +21,8 @@ export interface PromotionRequest {
   readonly from?: string;
   /** The version (tag) expected in the source, as a check. @default - whatever runs there */
   readonly version?: string;
+  /** Which file declares each environment, named in refusals. @default - each one's sourceFile */
+  readonly declaredIn?: DeclaredIn;
 }
 
 /** One app moving from one version to another. */
@@ -103,7 +105,10 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
       skipped.push({ app, reason: `disabled in "${disabledIn.name}"` });
       continue;
     }
-    if (disabledIn === target) throw new PromotionRefused(`"${app}" is disabled in "${target.name}" (${target.sourceFile ?? `environments/${target.name}.ts`}); enable it there first`);
+    if (disabledIn === target) {
+      const file = target.sourceFile ?? request.declaredIn?.(target);
+      throw new PromotionRefused(`"${app}" is disabled in "${target.name}"${file ? ` (${file})` : ''}; enable it there first`);
+    }
     const entry = sourceApps[app];
     if (!entry || disabledIn === source) {
       throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}. Deploy it to "${source.name}" first`);

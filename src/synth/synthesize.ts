@@ -2,7 +2,7 @@ import type { RenderedStack } from '../cloud';
 import { PIPELINE_FILE, pipelineFiles } from '../delivery/pipeline';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
 import { AppExtension, RenderedObject, bootstrapKustomizations, previewKustomizations, renderKubernetes } from '../k8s';
-import { PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
+import { DeclaredIn, PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
 import { CloudHalf, renderCloudHalf } from './cloud-half';
 import { PROVENANCE_FILE, ToolVersions, provenanceIn, withProvenance } from './provenance';
 import { TransactionError, describeFileSystemError, writeTreeAtomically } from './transaction';
@@ -20,6 +20,8 @@ export interface RenderInput {
   readonly schema?: ObjectSchemaValidator;
   /** Today, `YYYY-MM-DD`, for exemption expiry. @default - the current UTC date */
   readonly today?: string;
+  /** Which file declares each app, team and environment (what the loader saw), named in problems. @default - each one's sourceFile */
+  readonly declaredIn?: DeclaredIn;
 }
 
 /** Everything a synth produces, before anything is written. */
@@ -44,7 +46,7 @@ export interface RenderedPlatform {
  * or a guardrail error ({@link GuardrailError}, with the full report).
  */
 export function renderPlatform(input: RenderInput): RenderedPlatform {
-  return renderResolved(resolvePlatform(input.platform), input);
+  return renderResolved(resolvePlatform(input.platform, { declaredIn: input.declaredIn }), input);
 }
 
 /** {@link renderPlatform} of an already resolved platform. */

@@ -132,3 +132,25 @@ test('npm run synth with a declaration that throws: a non-zero exit, the user\'s
   expect(r.stderr).not.toContain('node_modules');
   expect(readTree(path.join(copy, 'dist'))).toEqual(before);
 });
+
+test('a declaration that loads tells which file declares each app and environment, as loaded (not guessed from a name)', () => {
+  // GIVEN an app in a file not named after it, re-exported by an index, and an environment in its own file
+  write('named/src/apps/shop/frontend.ts', 'export const web = { name: \'web\' };\n');
+  write('named/src/apps/index.ts', 'import { web } from \'./shop/frontend\';\nexport { web };\nexport const apps = [web];\n');
+  write('named/environments/qa.ts', 'export const qa = { name: \'qa\' };\n');
+  const platform = write('named/src/platform.ts', [
+    'import { apps } from \'./apps\';',
+    'import { qa } from \'../environments/qa\';',
+    'export const platform = { apps, environments: [qa] };',
+  ].join('\n'));
+  // WHEN it is loaded
+  const script = `
+    const { loadPlatform } = require(${JSON.stringify(LOADER)});
+    const { platform, declaredIn } = loadPlatform(${JSON.stringify(platform)});
+    process.stdout.write(JSON.stringify([declaredIn(platform.apps[0]), declaredIn(platform.environments[0]), declaredIn(platform), declaredIn({})]));
+  `;
+  const r = spawnSync(process.execPath, ['--import', TSX, '-e', script], { cwd: dir, encoding: 'utf8' });
+  // THEN each is named by the file that declares it, relative to the project
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual(['src/apps/shop/frontend.ts', 'environments/qa.ts', 'src/platform.ts', null]);
+});

@@ -557,12 +557,12 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
     const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example', stateBucket: 'acme-tf' });
     const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', stateBucket: 'acme-tf', apps: { shop: { host: 'shop.acme.example' } } });
     expect(messagesOf(platform({ apps: [shop], environments: [staging, prod] }))).toEqual([
-      'stateBucket in prod: is also the Terraform state bucket of environment "staging" (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
+      'stateBucket in prod: is also the Terraform state bucket of environment "staging" (environments/staging.ts) (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
       'apps.shop.host in prod: is also the host of app "shop" in environment "staging" (received "shop.acme.example"); give each environment its own host (one load balancer and certificate answer for a host) [environments/prod.ts]',
     ]);
     const sameDomain = environment('staging', ['shop'], { domain: 'acme.example' });
     expect(messagesOf(platform({ apps: [shop], environments: [sameDomain, environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example' })] }))).toEqual([
-      'domain in prod: is also the domain of environment "staging" (received "acme.example"); give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev" [environments/prod.ts]',
+      'domain in prod: is also the domain of environment "staging" (environments/staging.ts) (received "acme.example"); give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev" [environments/prod.ts]',
     ]);
   });
 });

@@ -16,9 +16,9 @@ import { isString, recordOr } from './values';
 export function validateAcrossEnvironments(index: DeclarationIndex): ValidationIssue[] {
   const report = new Report();
   const claims = {
-    gcpProject: new Map<string, string>(),
-    domain: new Map<string, string>(),
-    stateBucket: new Map<string, string>(),
+    gcpProject: new Map<string, EnvironmentSpec>(),
+    domain: new Map<string, EnvironmentSpec>(),
+    stateBucket: new Map<string, EnvironmentSpec>(),
   };
   const hostOwner = new Map<string, { environment: string; app: string }>();
   for (const env of index.environments) {
@@ -31,10 +31,11 @@ export function validateAcrossEnvironments(index: DeclarationIndex): ValidationI
       const other = claims[field].get(value);
       // A default bucket follows the project: a shared project is the one problem to report.
       if (other !== undefined && !(field === 'stateBucket' && env.stateBucket === undefined && shared.has('gcpProject'))) {
-        at.field(field).issue(`is also the ${FIELD_NAMES[field]} of environment "${other}"`, value, FIXES[field]);
+        const where = index.fileOf(other);
+        at.field(field).issue(`is also the ${FIELD_NAMES[field]} of environment "${other.name}"${where ? ` (${where})` : ''}`, value, FIXES[field]);
         shared.add(field);
       } else if (other === undefined) {
-        claims[field].set(value, env.name);
+        claims[field].set(value, env);
       }
     }
     const hosts = new Map<string, string>();
