@@ -7,9 +7,11 @@ import { TypeScriptProject } from 'projen/lib/typescript';
  * The Terraform pipeline, generated from each environment's
  * `dist/<env>/terraform/pipeline.json` (written by `npm run synth`), never
  * from the engine: `npx projen` must work whatever state the declarations are
- * in. Which environments and in what order come from those files here; the
- * workflows read each environment's project, provider and service accounts
- * from the same files when they run.
+ * in. The workflows name no environment: they list them, in promotion order,
+ * from those files when they run (and read each one's project, provider and
+ * service accounts there), so adding, renaming or removing an environment is
+ * `npm run synth` alone. Only the pipeline's own settings (Terraform version,
+ * drift schedule) are written into them here.
  */
 
 /** Actions, pinned by version (each checked to exist: docs/pipeline.md). */
@@ -51,6 +53,9 @@ export function readPipeline(distDir: string): PipelineEnvironment[] {
 }
 
 type Json = Record<string, unknown>;
+
+/** Every environment with a pipeline, in promotion order, as a JSON list: read from dist/ when the workflow runs. */
+const ORDERED_ENVIRONMENTS = 'jq -cs \'sort_by(.order) | map(.environment)\' dist/*/terraform/pipeline.json';
 
 /** `git diff` names of the environments whose Terraform changed between two commits, as a JSON list. */
 const changedEnvironments = (base: string) => [
@@ -174,56 +179,59 @@ export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]):
  * approval) and whose name alone lets it impersonate the apply identity.
  */
 export function infrastructureWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
-  const all = JSON.stringify(pipeline.map((e) => e.environment));
-  const jobs: Record<string, Json> = {
-    changes: {
-      'name': 'environments whose Terraform changed',
-      'runs-on': 'ubuntu-latest',
-      'timeout-minutes': 5,
-      'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
-      'steps': [
-        { uses: ACTIONS.checkout, with: { 'fetch-depth': 0, 'persist-credentials': false } },
-        {
-          id: 'changed',
-          env: { BEFORE: '${{ github.event.before }}', EVENT: '${{ github.event_name }}' },
-          run: [
-            'if [ "$EVENT" != push ] || ! git cat-file -e "${BEFORE}^{commit}" 2>/dev/null; then',
-            `  echo 'environments=${all}' >> "$GITHUB_OUTPUT"`,
-            '  exit 0',
-            'fi',
-            changedEnvironments('$BEFORE'),
-          ].join('\n'),
-        },
-      ],
-    },
-  };
-  pipeline.forEach((env, i) => {
-    const previous = i > 0 ? `apply-${pipeline[i - 1].environment}` : undefined;
-    jobs[`apply-${env.environment}`] = {
-      'name': `terraform apply (${env.environment})`,
-      'needs': previous ? ['changes', previous] : ['changes'],
-      // After the previous environment applied, or had nothing to apply; never after it failed.
-      'if': `\${{ !cancelled() && !contains(needs.*.result, 'failure') && contains(fromJSON(needs.changes.outputs.environments), '${env.environment}') }}`,
-      'runs-on': 'ubuntu-latest',
-      'timeout-minutes': 60,
-      'environment': env.environment,
-      'permissions': { 'contents': 'read', 'id-token': 'write' },
-      'env': { ENVIRONMENT: env.environment },
-      'steps': [
-        { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-        ...authenticate('applyServiceAccount', env.terraformVersion),
-        { name: 'terraform plan', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -no-color -out=tfplan' },
-        { name: 'terraform apply', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan' },
-      ],
-    };
-  });
   return {
     name: 'infrastructure',
     on: { push: { branches: ['main'], paths: ['dist/*/terraform/**'] }, workflow_dispatch: {} },
     permissions: { contents: 'read' },
     // One apply at a time, never cancelled half-way.
     concurrency: { 'group': 'infrastructure-apply', 'cancel-in-progress': false },
-    jobs,
+    jobs: {
+      changes: {
+        'name': 'environments whose Terraform changed, in promotion order',
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 5,
+        'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'fetch-depth': 0, 'persist-credentials': false } },
+          {
+            id: 'changed',
+            env: { BEFORE: '${{ github.event.before }}', EVENT: '${{ github.event_name }}' },
+            run: [
+              `ordered=$(${ORDERED_ENVIRONMENTS})`,
+              'if [ "$EVENT" != push ] || ! git cat-file -e "${BEFORE}^{commit}" 2>/dev/null; then',
+              '  changed="$ordered"',
+              'else',
+              '  changed=$(git diff --name-only "$BEFORE" HEAD -- \'dist/*/terraform/\' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)',
+              'fi',
+              // The changed ones, in promotion order.
+              'environments=$(jq -cn --argjson ordered "$ordered" --argjson changed "$changed" \'$ordered | map(select(. as $e | $changed | index($e)))\')',
+              'echo "environments=${environments}" >> "$GITHUB_OUTPUT"',
+              'echo "Terraform to apply, in order: ${environments}"',
+            ].join('\n'),
+          },
+        ],
+      },
+      apply: {
+        'name': 'terraform apply (${{ matrix.environment }})',
+        'needs': ['changes'],
+        'if': "needs.changes.outputs.environments != '[]'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 60,
+        // One environment at a time, in the matrix's order (promotion order); a failure cancels the ones after it.
+        'strategy': { 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.changes.outputs.environments) }}' } },
+        // Each in the GitHub environment of the same name: its protection rules gate it (prod: the platform owners'
+        // approval), and its name alone lets the job impersonate the apply identity.
+        'environment': '${{ matrix.environment }}',
+        'permissions': { 'contents': 'read', 'id-token': 'write' },
+        'env': { ENVIRONMENT: '${{ matrix.environment }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          ...authenticate('applyServiceAccount', pipeline[0].terraformVersion),
+          { name: 'terraform plan', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -no-color -out=tfplan' },
+          { name: 'terraform apply', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan' },
+        ],
+      },
+    },
   };
 }
 
@@ -262,12 +270,23 @@ export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
     on: { schedule: [{ cron: pipeline[0].driftSchedule }], workflow_dispatch: {} },
     permissions: { contents: 'read' },
     jobs: {
+      environments: {
+        'name': 'environments',
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 5,
+        'outputs': { environments: '${{ steps.list.outputs.environments }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          { id: 'list', run: `echo "environments=$(${ORDERED_ENVIRONMENTS})" >> "$GITHUB_OUTPUT"` },
+        ],
+      },
       drift: {
         'name': 'infrastructure drift (${{ matrix.environment }})',
+        'needs': ['environments'],
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 30,
         'permissions': { 'contents': 'read', 'id-token': 'write', 'issues': 'write' },
-        'strategy': { 'fail-fast': false, 'matrix': { environment: pipeline.map((e) => e.environment) } },
+        'strategy': { 'fail-fast': false, 'matrix': { environment: '${{ fromJSON(needs.environments.outputs.environments) }}' } },
         'env': { ENVIRONMENT: '${{ matrix.environment }}' },
         'steps': [
           { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },

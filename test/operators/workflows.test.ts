@@ -64,18 +64,28 @@ describe('the pipeline', () => {
 
   test('applies environment by environment in promotion order, each in its GitHub environment, never after a failure', () => {
     const jobs = infrastructureWorkflow(settings).jobs as Json;
-    expect(Object.keys(jobs)).toEqual(['changes', 'apply-dev', 'apply-prod']);
-    expect(jobs['apply-dev'].environment).toBe('dev');
-    expect(jobs['apply-prod'].environment).toBe('prod');
-    expect(jobs['apply-prod'].needs).toEqual(['changes', 'apply-dev']);
-    expect(jobs['apply-prod'].if).toContain("!contains(needs.*.result, 'failure')");
-    expect(jobs['apply-prod'].steps.map((s: Json) => s.run).join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+    expect(Object.keys(jobs)).toEqual(['changes', 'apply']);
+    // The environments are listed when the workflow runs, in promotion order (the order each pipeline.json records).
+    const list = jobs.changes.steps.map((s: Json) => s.run ?? '').join('\n');
+    expect(list).toContain("jq -cs 'sort_by(.order) | map(.environment)' dist/*/terraform/pipeline.json");
+    expect(list).toContain('$ordered | map(select(. as $e | $changed | index($e)))');
+    // One at a time, in that order; a failure cancels the ones after it.
+    expect(jobs.apply.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.changes.outputs.environments) }}' } });
+    expect(jobs.apply.environment).toBe('${{ matrix.environment }}');
+    expect(jobs.apply.steps.map((s: Json) => s.run).join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+  });
+
+  test('names no environment: adding one needs no regenerated workflow', () => {
+    const more = [...settings, { ...settings[1], environment: 'qa', order: 2 }];
+    expect(infrastructureWorkflow(more)).toEqual(infrastructureWorkflow(settings));
+    expect(driftWorkflow(more)).toEqual(driftWorkflow(settings));
   });
 
   test('checks drift of every environment on a schedule, with the read-only identity', () => {
     const drift = driftWorkflow(settings) as Json;
     expect(drift.on.schedule).toEqual([{ cron: settings[0].driftSchedule }]);
-    expect(drift.jobs.drift.strategy.matrix.environment).toEqual(['dev', 'prod']);
+    expect(drift.jobs.drift.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.environments) }}');
+    expect(drift.jobs.environments.steps.map((s: Json) => s.run ?? '').join('\n')).toContain('sort_by(.order)');
     const run = drift.jobs.drift.steps.map((s: Json) => s.run ?? '').join('\n');
     expect(run).toContain('-detailed-exitcode');
     expect(run).toContain('.planServiceAccount');
