@@ -5,13 +5,8 @@
  * and holds the lock until the command is done. So a command reads its
  * sources after any interrupted write is finished, and nothing changes them
  * while it runs; the command's own holds (runSynth, runCheck, ...) join this
- * one. Run from a bundle (scripts/run.cjs), whose runner read the sources
- * before this module ran, a command whose sources changed meanwhile (a
- * promote it waited for, an interrupted write finished) starts again.
+ * one.
  */
-import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Repository, TransactionError } from '../synth';
 
@@ -41,29 +36,6 @@ try {
   if (!(err instanceof TransactionError)) throw err;
   console.error(command.readOnly ? `${err.message}\nThe check did not run.` : err.message);
   process.exit(1);
-}
-// scripts/run.cjs read (bundled) the sources before this module ran, and says which with their SHA-256 on globalThis: if a
-// file changed since (while this command waited for the lock, or as an interrupted write was finished), start again.
-const runner = (globalThis as Record<symbol, { file?: string; hashes?: Record<string, string> } | undefined>)[Symbol.for('platform-definition/run')];
-const changed = Object.entries(runner?.hashes ?? {}).filter(([file, hash]) => {
-  let now = '-'; // the runner's mark for a file that does not exist
-  try {
-    now = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  } catch {
-    // missing (or unreadable): compared as missing
-  }
-  return now !== hash;
-}).map(([file]) => path.relative(process.cwd(), file));
-// Once only: a second start that still sees a change goes on, and the guards of the commands (release files) have the last word.
-if (repository && runner?.file && changed.length > 0 && process.env.PLATFORM_RESTARTED !== '1') {
-  console.error(`${changed.join(', ')} changed since this command read ${changed.length === 1 ? 'it' : 'them'}: running \`${purpose}\` again, from the files as they are now.`);
-  repository.close();
-  const again = spawnSync(process.execPath, [...process.execArgv, runner.file, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, PLATFORM_RESTARTED: '1' },
-  });
-  if (again.signal) process.kill(process.pid, again.signal);
-  process.exit(again.status ?? 1);
 }
 // Released when the work is done (the event loop is empty), or at an explicit exit.
 process.once('beforeExit', () => repository?.close());

@@ -26,8 +26,8 @@ function rulesAfter(mutate: (json: Json) => void): string[] {
   return [...new Set(report.violations.map((v) => v.rule))].sort();
 }
 
-test('every Terraform rule cites its checkov check and CIS GKE section, and the README lists it', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+test('every Terraform rule cites its checkov check and CIS GKE section, and docs/guardrails.md lists it', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'guardrails.md'), 'utf8');
   for (const r of TERRAFORM_RULES) {
     expect(r.checkov).toMatch(/^(CKV_GCP_\d+|-)/);
     expect(r.cis).toMatch(/^(\d+\.\d+\.\d+|-)$/);

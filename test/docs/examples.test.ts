@@ -1,0 +1,174 @@
+/**
+ * Every TypeScript and JSON example in README.md and docs/ is rendered here,
+ * so a broken example fails CI. How an example is written:
+ *
+ * - A fence names the file the example is, after the language:
+ *   ```ts src/apps/payments-api.ts  or  ```json environments/releases/qa.json
+ *   The examples of one document are materialised together in a scratch copy
+ *   of that layout (so an environment may import its release file), and what
+ *   they import from the engine or the example is the repository's own.
+ * - Apps, teams and environments the examples export are added to the
+ *   example platform (replacing one of the same name; a new non-production
+ *   environment goes before the first production one), which must then
+ *   resolve and render with no guardrail error. Each environment gets a
+ *   version of each added app it lacks, as a build pipeline would write.
+ * - A release file no example imports replaces that environment's release
+ *   file and must resolve; any other JSON must parse.
+ * - A TypeScript or JSON fence without a file fails this test.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AppSpec, EnvironmentSpec, PlatformSpec, ReleaseEntry, TeamSpec, Tier, Workload, releaseFile, resolvePlatform } from '../../src/model';
+import { extensions, platform as example } from '../../src/platform';
+import { renderPlatform } from '../../src/synth';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Example {
+  readonly doc: string;
+  readonly line: number;
+  readonly lang: string;
+  readonly file?: string;
+  readonly code: string;
+}
+
+function documents(): string[] {
+  const docs = ['README.md'];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.md')) docs.push(rel);
+    }
+  };
+  if (fs.existsSync(path.join(ROOT, 'docs'))) walk('docs');
+  return docs.sort();
+}
+
+/** The fenced TypeScript and JSON examples of a Markdown document. */
+function examplesIn(doc: string): Example[] {
+  const lines = fs.readFileSync(path.join(ROOT, doc), 'utf8').split('\n');
+  const found: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(\w+)\s*(\S*)/.exec(lines[i]);
+    if (!open) continue;
+    const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
+    if (end < 0) break;
+    const lang = open[2].toLowerCase();
+    if (['ts', 'typescript', 'json'].includes(lang)) {
+      found.push({ doc, line: i + 1, lang: lang === 'typescript' ? 'ts' : lang, file: open[3] || undefined, code: lines.slice(i + 1, end).join('\n') });
+    }
+    i = end;
+  }
+  return found;
+}
+
+const all = documents().flatMap(examplesIn);
+
+test('every TypeScript and JSON example names the file it is', () => {
+  expect(all.filter((e) => !e.file).map((e) => `${e.doc}:${e.line} (\`\`\`${e.lang} with no file)`)).toEqual([]);
+});
+
+const byDoc = [...new Set(all.filter((e) => e.file).map((e) => e.doc))];
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a document's examples under a scratch root; imports of files not among them point at the repository. */
+function materialise(examples: readonly Example[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-examples-'));
+  scratch.push(dir);
+  const written = new Set(examples.map((e) => path.normalize(e.file!)));
+  const exists = (rel: string) => ['', '.ts', '.json', '/index.ts'].some((ext) => written.has(path.normalize(rel + ext)));
+  for (const e of examples) {
+    let code = e.code;
+    if (e.lang === 'ts') {
+      code = code.replace(/(from\s+|import\s*\(\s*|require\s*\(\s*)'(\.{1,2}\/[^']*)'/g, (m, lead: string, spec: string) => {
+        const target = path.join(path.dirname(e.file!), spec);
+        return exists(target) ? m : `${lead}'${path.join(ROOT, target)}'`;
+      });
+    }
+    fs.mkdirSync(path.dirname(path.join(dir, e.file!)), { recursive: true });
+    fs.writeFileSync(path.join(dir, e.file!), code);
+  }
+  return dir;
+}
+
+const isApp = (v: unknown): v is AppSpec => !!v && typeof v === 'object' && (v as AppSpec).workload instanceof Workload;
+const isEnvironment = (v: unknown): v is EnvironmentSpec => !!v && typeof v === 'object' && (v as EnvironmentSpec).tier instanceof Tier;
+const isTeam = (v: unknown): v is TeamSpec => !!v && typeof v === 'object' && typeof (v as TeamSpec).owners === 'string' && !isApp(v);
+const isPlatform = (v: unknown): v is PlatformSpec => !!v && typeof v === 'object' && 'organization' in v && 'environments' in v;
+
+/** `base` with each of `added` replacing the one of its name, or placed (at the end, unless `place` says). */
+function merge<T extends { readonly name: string }>(
+  base: readonly T[], added: readonly T[], place: (list: T[], item: T) => void = (l, x) => l.push(x),
+): T[] {
+  const list = [...base];
+  for (const item of added) {
+    const at = list.findIndex((x) => x.name === item.name);
+    if (at >= 0) list[at] = item;
+    else place(list, item);
+  }
+  return list;
+}
+
+describe.each(byDoc)('the examples of %s', (doc) => {
+  const examples = all.filter((e) => e.doc === doc && e.file);
+
+  test('render with the example platform', () => {
+    const dir = materialise(examples);
+    const exported: unknown[] = [];
+    const declaredIn = new Map<object, string>();
+    for (const e of examples.filter((x) => x.lang === 'ts')) {
+      const module = require(path.join(dir, e.file!)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
+      for (const value of Object.values(module)) {
+        for (const v of Array.isArray(value) ? value : [value]) {
+          exported.push(v);
+          if (v && typeof v === 'object') declaredIn.set(v, `${doc} (${e.file})`);
+        }
+      }
+    }
+    const base = exported.find(isPlatform) ?? example;
+    const apps = merge(base.apps, exported.filter(isApp));
+    const added = exported.filter(isApp).map((a) => a.name);
+    let environments = merge(base.environments, exported.filter(isEnvironment), (list, env) => {
+      const firstProduction = list.findIndex((x) => x.tier.isProduction);
+      if (!env.tier.isProduction && firstProduction >= 0) list.splice(firstProduction, 0, env);
+      else list.push(env);
+    });
+    // A release file shown on its own replaces that environment's.
+    for (const e of examples.filter((x) => x.lang === 'json')) {
+      const content = JSON.parse(e.code) as unknown;
+      const env = /^environments\/releases\/([a-z0-9-]+)\.json$/.exec(e.file!)?.[1];
+      const imported = examples.some((x) => x.lang === 'ts' && x.code.includes(path.basename(e.file!)));
+      if (env && !imported) environments = environments.map((x) => (x.name === env ? { ...x, release: releaseFile(e.file!, content) } : x));
+    }
+    // Versions of the added apps, as a build pipeline writes them.
+    environments = environments.map((env) => {
+      const content = (env.release.content ?? {}) as { apps?: Record<string, ReleaseEntry> };
+      const versions = { ...content.apps };
+      for (const name of added) versions[name] ??= { tag: '1.0.0', digest: `sha256:${'0'.repeat(64)}` };
+      return { ...env, release: releaseFile(env.release.file, { ...content, apps: versions }) };
+    });
+    const spec: PlatformSpec = { ...base, apps, environments, teams: merge(base.teams, exported.filter(isTeam)) };
+    const rendered = renderPlatform({ platform: spec, extensions });
+    expect(resolvePlatform(spec, { declaredIn: (d) => declaredIn.get(d) }).environments.length).toBeGreaterThan(0);
+    const deployed = (name: string) => rendered.resolved.environments.filter((env) => env.apps.some((a) => a.name === name)).map((env) => env.name);
+    for (const name of added) expect({ app: name, deployed: deployed(name).length > 0 }).toEqual({ app: name, deployed: true });
+    const rendersIn = (env: string) => [...rendered.files.keys()].some((f) => f.startsWith(`${env}/`));
+    for (const env of exported.filter(isEnvironment)) {
+      expect({ environment: env.name, rendered: rendersIn(env.name) }).toEqual({ environment: env.name, rendered: true });
+    }
+    const teams = rendered.resolved.environments[0].teams.map((t) => t.name);
+    for (const team of exported.filter(isTeam)) expect(teams).toContain(team.name);
+  });
+
+  const json = examples.filter((e) => e.lang === 'json');
+  if (json.length > 0) {
+    test.each(json.map((e) => [`${e.file} (line ${e.line})`, e] as const))('%s is valid JSON', (_, e) => {
+      expect(() => JSON.parse(e.code)).not.toThrow();
+    });
+  }
+});
