@@ -63,6 +63,8 @@ const project = new typescript.TypeScriptAppProject({
   },
   tsconfigDev: {
     include: ['src/**/*.ts', 'environments/**/*.ts', 'test/**/*.ts', 'projenrc/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
+    // A frozen copy of the example, laid out as a repository of its own: the docs' examples render against it (test/docs).
+    exclude: ['test/docs/example'],
     compilerOptions: {
       rootDir: '.',
       resolveJsonModule: true,

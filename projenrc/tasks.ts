@@ -41,6 +41,8 @@ export function configurePlatformTasks(project: typescript.TypeScriptProject): v
   // The schemas' precompiled checks: generated code (scripts/generate-schemas.ts), never linted or edited.
   project.gitattributes.addAttributes('/schemas/validators.cjs', 'linguist-generated');
   project.eslint?.addIgnorePattern('schemas/validators.cjs');
+  // A frozen copy of the example laid out as a repository of its own (its imports resolve only there): test/docs.
+  project.eslint?.addIgnorePattern('test/docs/example/');
 
   // The main job: render every environment into dist/.
   project.addTask('synth', {

@@ -4,23 +4,22 @@
  *
  * - A fence names the file the example is, after the language:
  *   ```ts src/apps/payments-api.ts  or  ```json environments/releases/qa.json
- *   The examples of one document are materialised together in a scratch copy
- *   of that layout (so an environment may import its release file), and what
- *   they import from the engine or the example is the repository's own.
- * - Apps, teams and environments the examples export are added to the
- *   example platform (replacing one of the same name; a new non-production
+ * - The examples of one document are written over a scratch copy of the
+ *   example as the docs describe it (test/docs/example/: a frozen copy, so
+ *   that a platform team's own changes to src/ and environments/ never break
+ *   the docs' tests); what they import from the engine is the repository's.
+ * - Apps, teams and environments the examples export are added to that
+ *   platform (replacing one of the same name; a new non-production
  *   environment goes before the first production one), which must then
  *   resolve and render with no guardrail error. Each environment gets a
  *   version of each added app it lacks, as a build pipeline would write.
- * - A release file no example imports replaces that environment's release
- *   file and must resolve; any other JSON must parse.
+ * - A release file shown replaces that environment's; any other JSON must parse.
  * - A TypeScript or JSON fence without a file fails this test.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AppSpec, EnvironmentSpec, PlatformSpec, ReleaseEntry, TeamSpec, Tier, Workload, releaseFile, resolvePlatform } from '../../src/model';
-import { extensions, platform as example } from '../../src/platform';
 import { renderPlatform } from '../../src/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -76,22 +75,32 @@ afterAll(() => {
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes a document's examples under a scratch root; imports of files not among them point at the repository. */
+const EXAMPLE = path.join(__dirname, 'example');
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]));
+}
+
+/**
+ * The frozen example with a document's examples written over it, in a scratch
+ * directory; relative imports of files that are not there (the engine's) point
+ * at the repository.
+ */
 function materialise(examples: readonly Example[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-examples-'));
   scratch.push(dir);
-  const written = new Set(examples.map((e) => path.normalize(e.file!)));
-  const exists = (rel: string) => ['', '.ts', '.json', '/index.ts'].some((ext) => written.has(path.normalize(rel + ext)));
-  for (const e of examples) {
-    let code = e.code;
-    if (e.lang === 'ts') {
-      code = code.replace(/(from\s+|import\s*\(\s*|require\s*\(\s*)'(\.{1,2}\/[^']*)'/g, (m, lead: string, spec: string) => {
-        const target = path.join(path.dirname(e.file!), spec);
-        return exists(target) ? m : `${lead}'${path.join(ROOT, target)}'`;
-      });
-    }
-    fs.mkdirSync(path.dirname(path.join(dir, e.file!)), { recursive: true });
-    fs.writeFileSync(path.join(dir, e.file!), code);
+  const files = new Map(filesUnder(EXAMPLE).map((f) => [path.normalize(f), fs.readFileSync(path.join(EXAMPLE, f), 'utf8')]));
+  for (const e of examples) files.set(path.normalize(e.file!), e.code);
+  const exists = (rel: string) => ['', '.ts', '.json', '/index.ts'].some((ext) => files.has(path.normalize(rel + ext)));
+  for (const [file, text] of files) {
+    const code = !file.endsWith('.ts') ? text : text.replace(/(from\s+|import\s*\(\s*|require\s*\(\s*)'(\.{1,2}\/[^']*)'/g, (m, lead: string, spec: string) => {
+      const target = path.join(path.dirname(file), spec);
+      return exists(target) ? m : `${lead}'${path.join(ROOT, target)}'`;
+    });
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), code);
   }
   return dir;
 }
@@ -130,7 +139,8 @@ describe.each(byDoc)('the examples of %s', (doc) => {
         }
       }
     }
-    const base = exported.find(isPlatform) ?? example;
+    const example = require(path.join(dir, 'src', 'platform.ts')) as { platform: PlatformSpec; extensions: Parameters<typeof renderPlatform>[0]['extensions'] }; // eslint-disable-line @typescript-eslint/no-require-imports
+    const base = exported.find(isPlatform) ?? example.platform;
     const apps = merge(base.apps, exported.filter(isApp));
     const added = exported.filter(isApp).map((a) => a.name);
     let environments = merge(base.environments, exported.filter(isEnvironment), (list, env) => {
@@ -138,13 +148,6 @@ describe.each(byDoc)('the examples of %s', (doc) => {
       if (!env.tier.isProduction && firstProduction >= 0) list.splice(firstProduction, 0, env);
       else list.push(env);
     });
-    // A release file shown on its own replaces that environment's.
-    for (const e of examples.filter((x) => x.lang === 'json')) {
-      const content = JSON.parse(e.code) as unknown;
-      const env = /^environments\/releases\/([a-z0-9-]+)\.json$/.exec(e.file!)?.[1];
-      const imported = examples.some((x) => x.lang === 'ts' && x.code.includes(path.basename(e.file!)));
-      if (env && !imported) environments = environments.map((x) => (x.name === env ? { ...x, release: releaseFile(e.file!, content) } : x));
-    }
     // Versions of the added apps, as a build pipeline writes them.
     environments = environments.map((env) => {
       const content = (env.release.content ?? {}) as { apps?: Record<string, ReleaseEntry> };
@@ -153,7 +156,7 @@ describe.each(byDoc)('the examples of %s', (doc) => {
       return { ...env, release: releaseFile(env.release.file, { ...content, apps: versions }) };
     });
     const spec: PlatformSpec = { ...base, apps, environments, teams: merge(base.teams, exported.filter(isTeam)) };
-    const rendered = renderPlatform({ platform: spec, extensions });
+    const rendered = renderPlatform({ platform: spec, extensions: example.extensions });
     expect(resolvePlatform(spec, { declaredIn: (d) => declaredIn.get(d) }).environments.length).toBeGreaterThan(0);
     const deployed = (name: string) => rendered.resolved.environments.filter((env) => env.apps.some((a) => a.name === name)).map((env) => env.name);
     for (const name of added) expect({ app: name, deployed: deployed(name).length > 0 }).toEqual({ app: name, deployed: true });
