@@ -14,8 +14,11 @@
  *   resolve and render with no guardrail error. Each environment gets a
  *   version of each added app it lacks, as a build pipeline would write.
  * - A release file shown replaces that environment's; any other JSON must parse.
+ * - A TypeScript example passes the project's lint rules as it is written:
+ *   `npm test` would otherwise rewrite (eslint --fix) the file a reader copied.
  * - A TypeScript or JSON fence without a file fails this test.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -56,7 +59,9 @@ function examplesIn(doc: string): Example[] {
     if (end < 0) break;
     const lang = open[2].toLowerCase();
     if (['ts', 'typescript', 'json'].includes(lang)) {
-      found.push({ doc, line: i + 1, lang: lang === 'typescript' ? 'ts' : lang, file: open[3] || undefined, code: lines.slice(i + 1, end).join('\n') });
+      // Inside a list item the fence is indented; its lines are, by as much.
+      const code = lines.slice(i + 1, end).map((l) => (l.startsWith(open[1]) ? l.slice(open[1].length) : l)).join('\n');
+      found.push({ doc, line: i + 1, lang: lang === 'typescript' ? 'ts' : lang, file: open[3] || undefined, code });
     }
     i = end;
   }
@@ -175,3 +180,48 @@ describe.each(byDoc)('the examples of %s', (doc) => {
     });
   }
 });
+
+/**
+ * The project's eslint configuration, for files outside the TypeScript
+ * project: without type information (the rules that need it are off), and
+ * without import resolution (the scratch copies import the engine by path).
+ */
+function standaloneLintConfig(): Record<string, unknown> {
+  const text = fs.readFileSync(path.join(ROOT, '.eslintrc.json'), 'utf8').split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
+  type Config = { parserOptions?: Record<string, unknown>; rules?: Record<string, unknown>; settings?: unknown; ignorePatterns?: unknown };
+  const config = JSON.parse(text) as Config;
+  const { project: _project, ...parserOptions } = config.parserOptions ?? {};
+  const off = ['@typescript-eslint/no-floating-promises', '@typescript-eslint/return-await', 'import/no-unresolved', 'import/no-extraneous-dependencies'];
+  return {
+    ...config,
+    root: true,
+    parser: require.resolve('@typescript-eslint/parser'),
+    parserOptions,
+    ignorePatterns: [],
+    rules: { ...config.rules, ...Object.fromEntries(off.map((r) => [r, 'off'])) },
+  };
+}
+
+test('every TypeScript example passes the project\'s lint rules as written', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-lint-'));
+  scratch.push(dir);
+  const files = all.filter((e) => e.lang === 'ts' && e.file).map((e, i) => {
+    const file = path.join(dir, String(i), e.file!);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${e.code}\n`);
+    return { file, where: `${e.doc}:${e.line} (${e.file})` };
+  });
+  const config = path.join(dir, 'eslintrc.json');
+  fs.writeFileSync(config, JSON.stringify(standaloneLintConfig()));
+  const eslint = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const r = spawnSync(process.execPath, [eslint, '--no-eslintrc', '-c', config, '--resolve-plugins-relative-to', ROOT, '--format', 'json', ...files.map((f) => f.file)], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ESLINT_USE_FLAT_CONFIG: 'false' }, maxBuffer: 16 * 1024 * 1024,
+  });
+  type Result = { filePath: string; messages: { line: number; ruleId: string | null; message: string }[] };
+  const results = JSON.parse(r.stdout || '[]') as Result[];
+  const where = (file: string) => files.find((f) => f.file === file)?.where;
+  const problems = results.flatMap((res) => res.messages.map((m) => `${where(res.filePath)} line ${m.line}: ${m.ruleId ?? ''} ${m.message}`));
+  expect({ problems, stderr: r.status === 0 || r.status === 1 ? '' : r.stderr }).toEqual({ problems: [], stderr: '' });
+  expect(results).toHaveLength(files.length);
+});
+
