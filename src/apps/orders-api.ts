@@ -15,8 +15,9 @@ export const ordersApi: AppSpec = {
     startup: Probe.http('/healthz', 'http', { periodSeconds: 5, failureThreshold: 30 }),
   },
   resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '384Mi', memoryLimit: '768Mi' },
-  env: { LOG_LEVEL: 'info', ORDERS_TOPIC: 'orders-created' },
-  secrets: [{ name: 'db-password', envVar: 'DB_PASSWORD' }],
+  // The password is a file (default directory /var/run/secrets/orders-api): a rotated value reaches it without a restart.
+  env: { LOG_LEVEL: 'info', ORDERS_TOPIC: 'orders-created', DB_PASSWORD_FILE: '/var/run/secrets/orders-api/db-password' },
+  secrets: [{ name: 'db-password', file: 'db-password' }],
   egress: ['orders-db'],
   // Publishes to Pub/Sub as itself; reaches the database by private IP with its password (no Cloud SQL role needed).
   identity: { roles: ['roles/pubsub.publisher'] },

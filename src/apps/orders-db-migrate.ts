@@ -14,7 +14,8 @@ export const ordersDbMigrate: AppSpec = {
   command: ['/app/orders-api'],
   args: ['migrate', 'up'],
   resources: { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
-  secrets: [{ name: 'db-admin-password', envVar: 'DB_PASSWORD' }],
+  env: { DB_PASSWORD_FILE: '/var/run/secrets/orders-db-migrate/db-password' },
+  secrets: [{ name: 'db-admin-password', file: 'db-password' }],
   // Connects to the instance's private IP with the password: no Cloud SQL IAM role (that is for the connectors).
   egress: ['orders-db'],
 };

@@ -36,7 +36,7 @@ export const noSecretData: Rule = {
   scope: 'all',
   summary: 'no Secret with data may be committed: secrets come from Secret Manager through External Secrets',
   rationale: 'anything in Git is readable by everyone with repository access, forever (history keeps it)',
-  fix: 'declare secrets: [{ name, envVar }] on the app and put the value in GCP Secret Manager',
+  fix: 'declare secrets: [{ name, envVar }] (or { name, file }) on the app and put the value in GCP Secret Manager',
   equivalents: ['kube-linter: (none; GitOps secret management)', 'Polaris: (none)', 'Kyverno: (none; use policy on Secret creation)'],
   check(object) {
     if (object.manifest.kind !== 'Secret') return [];
@@ -52,7 +52,7 @@ export const noSecretLookingValues: Rule = {
   scope: 'all',
   summary: 'environment variables and ConfigMaps must not hold secret-looking values',
   rationale: 'a password in an env var or a ConfigMap is a secret in Git',
-  fix: 'move the value to GCP Secret Manager and reference it with secrets: [{ name, envVar }]',
+  fix: 'move the value to GCP Secret Manager and reference it with secrets: [{ name, envVar }] (or { name, file })',
   equivalents: ['kube-linter: env-var-secret', 'Polaris: (none)', 'Kyverno: secrets-not-from-env-vars (related)'],
   check(object) {
     const out: Finding[] = [];

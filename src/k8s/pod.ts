@@ -8,6 +8,7 @@ export const RUN_AS_USER = 65532;
 
 const TMP_VOLUME = 'tmp';
 const CONFIG_VOLUME = 'config';
+const SECRETS_VOLUME = 'secrets';
 
 /**
  * The pod template of an app: Pod Security Standards *restricted* by default
@@ -22,6 +23,15 @@ export function podSpec(env: ResolvedEnvironment, app: ResolvedApp): k8s.PodSpec
   if (app.configMapName) {
     volumes.push({ name: CONFIG_VOLUME, configMap: { name: app.configMapName } });
     mounts.push({ name: CONFIG_VOLUME, mountPath: app.configMountPath, readOnly: true });
+  }
+  // Secrets read as files: one projected volume (no subPath), so a rotated value reaches the file without a restart.
+  const files = app.secrets.filter((s) => s.file !== undefined).sort((a, b) => a.file!.localeCompare(b.file!));
+  if (files.length > 0) {
+    volumes.push({
+      name: SECRETS_VOLUME,
+      projected: { sources: files.map((s) => ({ secret: { name: s.kubernetesSecretName, items: [{ key: SECRET_KEY, path: s.file! }] } })) },
+    });
+    mounts.push({ name: SECRETS_VOLUME, mountPath: app.secretsMountPath, readOnly: true });
   }
   const longRunning = app.kind === 'service' || app.kind === 'worker';
   const container: k8s.Container = {
@@ -76,8 +86,8 @@ export function podSpec(env: ResolvedEnvironment, app: ResolvedApp): k8s.PodSpec
 /** Plain variables first, then secrets, each sorted by name. */
 function environmentVariables(app: ResolvedApp): k8s.EnvVar[] | undefined {
   const vars: k8s.EnvVar[] = app.env.map((e) => ({ name: e.name, value: e.value }));
-  for (const s of [...app.secrets].sort((a, b) => a.envVar.localeCompare(b.envVar))) {
-    vars.push({ name: s.envVar, valueFrom: { secretKeyRef: { name: s.kubernetesSecretName, key: SECRET_KEY } } });
+  for (const s of app.secrets.filter((x) => x.envVar !== undefined).sort((a, b) => a.envVar!.localeCompare(b.envVar!))) {
+    vars.push({ name: s.envVar!, valueFrom: { secretKeyRef: { name: s.kubernetesSecretName, key: SECRET_KEY } } });
   }
   return vars.length > 0 ? vars : undefined;
 }

@@ -73,8 +73,18 @@ export interface AutoscalingSpec {
 export interface SecretRef {
   /** Secret name (DNS label), e.g. `db-password`; the Secret Manager secret is `<app>-<name>`. */
   readonly name: string;
-  /** Environment variable that receives the value, e.g. `DB_PASSWORD`. */
-  readonly envVar: string;
+  /**
+   * Environment variable that receives the value, e.g. `DB_PASSWORD`. One of `envVar` and `file`.
+   * @default - none: the value is a file
+   */
+  readonly envVar?: string;
+  /**
+   * File that holds the value, e.g. `db-password`, read-only in `secretsMountPath`; External Secrets'
+   * refresh of a rotated value reaches it without a restart. One of `envVar` and `file`.
+   * @default - none: the value is an environment variable
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod
+   */
+  readonly file?: string;
 }
 
 /** The app's Google identity, through GKE Workload Identity. */
@@ -148,6 +158,8 @@ export interface AppSpec {
   readonly configMountPath?: string;
   /** Secrets read from GCP Secret Manager. Implies a cloud identity. @default [] */
   readonly secrets?: readonly SecretRef[];
+  /** Where secrets declared with `file` are mounted. @default `/var/run/secrets/<name>` */
+  readonly secretsMountPath?: string;
   /** Google identity through Workload Identity. @default - none, unless secrets are declared */
   readonly identity?: CloudIdentitySpec;
   /** Who can reach it. @default Exposure.internal() */

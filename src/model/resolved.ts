@@ -284,7 +284,10 @@ export interface ResolvedPort {
 export interface ResolvedSecret {
   /** The reference's name, e.g. `db-password`. */
   readonly name: string;
-  readonly envVar: string;
+  /** The variable that receives the value, for a secret read from the environment. */
+  readonly envVar?: string;
+  /** The file (in the app's secretsMountPath) that holds the value, for a secret read from a file. */
+  readonly file?: string;
   /** The Secret Manager secret id in the environment's project, e.g. `orders-api-db-password`. */
   readonly secretId: string;
   /** The Kubernetes Secret that External Secrets writes, e.g. `orders-api-db-password`. */

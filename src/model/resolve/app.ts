@@ -36,6 +36,8 @@ export interface ResolvedApp {
   /** Sorted by file name. */
   readonly configFiles: readonly { readonly name: string; readonly content: string }[];
   readonly configMountPath: string;
+  /** Where the secrets read as files are mounted. */
+  readonly secretsMountPath: string;
   /** `<app>-config-<hash of content>`, when the app has config files. */
   readonly configMapName?: string;
   readonly secrets: readonly ResolvedSecret[];
@@ -100,7 +102,7 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
     .map(([name, content]) => ({ name, content }));
   const secrets = [...(app.secrets ?? [])]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s) => ({ name: s.name, envVar: s.envVar, secretId: `${app.name}-${s.name}`, kubernetesSecretName: `${app.name}-${s.name}` }));
+    .map((s) => ({ name: s.name, envVar: s.envVar, file: s.file, secretId: `${app.name}-${s.name}`, kubernetesSecretName: `${app.name}-${s.name}` }));
   const accountId = app.identity?.accountId ?? app.name;
   const identity = app.identity !== undefined || secrets.length > 0
     ? {
@@ -134,6 +136,7 @@ export function resolveApp(app: AppSpec, env: EnvironmentSpec, version: ReleaseE
     env: Object.entries(envVars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value })),
     configFiles,
     configMountPath: app.configMountPath ?? `/etc/${app.name}`,
+    secretsMountPath: app.secretsMountPath ?? `/var/run/secrets/${app.name}`,
     configMapName: configFiles.length > 0 ? `${app.name}-config-${contentHash(configFiles)}` : undefined,
     secrets,
     identity,

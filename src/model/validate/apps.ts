@@ -36,7 +36,8 @@ export const APP = fields<AppSpec>('an app', {
   env: true,
   configFiles: true,
   configMountPath: true,
-  secrets: new ListOf(fields<SecretRef>('a secret', { name: true, envVar: true })),
+  secrets: new ListOf(fields<SecretRef>('a secret', { name: true, envVar: true, file: true })),
+  secretsMountPath: true,
   identity: fields<CloudIdentitySpec>('a cloud identity', {
     roles: true,
     accountId: true,
@@ -171,14 +172,21 @@ function validateConfigFiles(at: Location, app: AppSpec): void {
       at.field('configFiles').field(name).issue('must be the file content as a string', content, 'write the file\'s text');
     }
   }
-  if (app.configMountPath !== undefined && (!isString(app.configMountPath) || !app.configMountPath.startsWith('/') || app.configMountPath === '/' || app.configMountPath === '/tmp')) {
-    at.field('configMountPath').issue('must be an absolute directory other than / and /tmp', app.configMountPath, `omit it to mount at /etc/${app.name}`);
+  for (const [field, fallback] of [['configMountPath', `/etc/${app.name}`], ['secretsMountPath', `/var/run/secrets/${app.name}`]] as const) {
+    const value = app[field];
+    if (value !== undefined && (!isString(value) || !value.startsWith('/') || value === '/' || value === '/tmp')) {
+      at.field(field).issue('must be an absolute directory other than / and /tmp', value, `omit it to mount at ${fallback}`);
+    }
+  }
+  if ((app.configMountPath ?? `/etc/${app.name}`) === (app.secretsMountPath ?? `/var/run/secrets/${app.name}`)) {
+    at.field('secretsMountPath').issue('is also where config files are mounted', app.secretsMountPath, 'give secrets and config files their own directories');
   }
 }
 
 function validateSecretsAndIdentity(at: Location, app: AppSpec): void {
   const names = new Set<string>();
   const vars = new Set<string>();
+  const files = new Set<string>();
   (app.secrets ?? []).forEach((s, i) => {
     const item = at.field(`secrets[${i}]`);
     if (!isString(s?.name) || !DNS1123_LABEL.test(s.name) || app.name.length + 1 + s.name.length > 200) {
@@ -187,12 +195,21 @@ function validateSecretsAndIdentity(at: Location, app: AppSpec): void {
       item.field('name').issue('is declared twice', s.name, 'remove the duplicate');
     }
     names.add(s?.name);
-    if (!isString(s?.envVar) || !ENV_VAR_NAME.test(s.envVar)) {
-      item.field('envVar').issue('must be an environment variable name', s?.envVar, 'write e.g. "DB_PASSWORD"');
+    if ((s?.envVar === undefined) === (s?.file === undefined)) {
+      item.issue('must name either an envVar or a file that receives the value', s, 'write e.g. { name: "db-password", envVar: "DB_PASSWORD" } or { name: "db-password", file: "db-password" }');
+    } else if (s.file !== undefined) {
+      if (!isString(s.file) || !CONFIG_KEY.test(s.file) || s.file.length > 253) {
+        item.field('file').issue('is not a file name', s.file, 'use letters, digits, ".", "-" and "_" (no "/"), e.g. "db-password"');
+      } else if (files.has(s.file)) {
+        item.field('file').issue('is filled by two secrets', s.file, 'give each secret its own file');
+      }
+      files.add(s.file);
+    } else if (!isString(s.envVar) || !ENV_VAR_NAME.test(s.envVar)) {
+      item.field('envVar').issue('must be an environment variable name', s.envVar, 'write e.g. "DB_PASSWORD"');
     } else if (vars.has(s.envVar)) {
       item.field('envVar').issue('is filled by two secrets', s.envVar, 'give each secret its own variable');
     }
-    vars.add(s?.envVar);
+    if (s?.envVar !== undefined) vars.add(s.envVar);
   });
   if (app.identity === undefined && (app.secrets ?? []).length === 0) return;
   const accountId = app.identity?.accountId ?? app.name;

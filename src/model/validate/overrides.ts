@@ -98,7 +98,7 @@ function validateVariableReferences(at: Location, app: AppSpec, o: AppOverride, 
   const defined = new Set([
     ...Object.keys(isPlainRecord(app.env) ? app.env : {}),
     ...Object.keys(isPlainRecord(o.env) ? o.env : {}),
-    ...(Array.isArray(app.secrets) ? app.secrets.map((x) => x?.envVar) : []),
+    ...(Array.isArray(app.secrets) ? app.secrets.map((x) => x?.envVar).filter(isString) : []),
   ]);
   for (const field of ['command', 'args'] as const) {
     const list = app[field];
