@@ -18,7 +18,7 @@ export interface PublicEndpointProps {
  * What a public app's Ingress names but does not create: the global static
  * IP of its HTTPS load balancer and the Google-managed certificate for its
  * host. Both outlive the Ingress, so the address a DNS record points at
- * survives a re-created Ingress.
+ * survives a re-created Ingress, and a changed host keeps the address.
  */
 export class PublicEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: PublicEndpointProps) {
@@ -27,7 +27,8 @@ export class PublicEndpoint extends Construct {
     new ComputeGlobalAddress(this, 'address', {
       project: env.gcpProject,
       name: exposure.addressName,
-      description: `Load balancer of ${app.name}: ${exposure.host}`,
+      // No host here: an address cannot be changed in place, and DNS points at it; a new host keeps the IP.
+      description: `Load balancer of ${app.name}`,
       addressType: 'EXTERNAL',
       ipVersion: 'IPV4',
       dependsOn: services.require('compute'),
@@ -38,6 +39,8 @@ export class PublicEndpoint extends Construct {
       description: `TLS certificate of ${app.name}`,
       managed: { domains: [exposure.host] },
       dependsOn: services.require('compute'),
+      // Its name follows the host: the new certificate exists before the Ingress moves to it.
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 }

@@ -107,7 +107,7 @@ function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): voi
     }
     if (app.exposure.isPublic) {
       claim(`global address "${app.exposure.addressName}"`, owner, `apps.${app.name}.exposure`, app.exposure.addressName, 'rename the app: the address is <app>-ip');
-      claim(`certificate "${app.exposure.certificateName}"`, owner, `apps.${app.name}.exposure`, app.exposure.certificateName, 'rename the app: the certificate is <app>-cert');
+      claim(`certificate "${app.exposure.certificateName}"`, owner, `apps.${app.name}.exposure`, app.exposure.certificateName, 'rename the app or change the host: the certificate is <app>-cert-<hash of the host>');
     }
   }
 }

@@ -56,6 +56,18 @@ export const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
   google_container_node_pool: ['name', 'name_prefix', 'location', 'cluster', 'project', 'node_config.machine_type', 'node_config.disk_size_gb', 'node_config.disk_type', 'node_config.image_type', 'node_config.spot', 'node_config.preemptible'],
   google_compute_network: ['name', 'project', 'auto_create_subnetworks'],
   google_compute_subnetwork: ['name', 'project', 'region', 'network', 'ip_cidr_range'],
+  google_compute_router: ['name', 'project', 'region', 'network'],
+  google_compute_router_nat: ['name', 'project', 'region', 'router'],
+  google_service_networking_connection: ['network', 'service'],
+  // A public app's address (DNS points at it) and certificate: every field but labels is immutable.
+  google_compute_global_address: ['name', 'project', 'description', 'address', 'address_type', 'ip_version', 'purpose', 'prefix_length', 'network'],
+  google_compute_managed_ssl_certificate: ['name', 'project', 'description', 'managed.domains', 'type'],
+  google_dns_managed_zone: ['name', 'project', 'dns_name', 'visibility'],
+  // A re-created secret loses its versions, that is its value.
+  google_secret_manager_secret: ['secret_id', 'project', 'replication'],
+  google_service_account: ['account_id', 'project'],
+  google_iam_workload_identity_pool: ['workload_identity_pool_id', 'project'],
+  google_iam_workload_identity_pool_provider: ['workload_identity_pool_id', 'workload_identity_pool_provider_id', 'project'],
 };
 
 /** Counts of pods (Kubernetes) and nodes (GKE node pools, in Terraform) whose decrease is a scale-down. */
@@ -178,7 +190,8 @@ function terraformFlags(c: ObjectChange, type: string, flag: Flag): void {
       return critical.some((field) => at === field || at.startsWith(`${field}.`));
     });
     if (hits.length > 0) {
-      flag('terraform-replace', c, c.environment, `may replace ${type} "${c.name}" (destroy, then create): ${hits.map((f) => `${f.path}: ${short(f.old)} → ${short(f.new)}`).join('; ')}`);
+      const order = createsFirst(c.new) ? 'create the new one, then destroy the old' : 'destroy, then create';
+      flag('terraform-replace', c, c.environment, `may replace ${type} "${c.name}" (${order}): ${hits.map((f) => `${f.path}: ${short(f.old)} → ${short(f.new)}`).join('; ')}`);
     }
   }
   if (isIam(type)) {
@@ -186,6 +199,12 @@ function terraformFlags(c: ObjectChange, type: string, flag: Flag): void {
     const detail = isObject(b) ? ['role', 'member', 'members', 'account_id'].filter((k) => b[k] !== undefined).map((k) => `${k} ${short(b[k])}`).join(', ') : '';
     flag('iam', c, c.environment, `IAM ${c.status}${c.status === 'changed' ? changedPaths(c) : detail ? `: ${detail}` : ''}`);
   }
+}
+
+/** Whether a Terraform resource body asks for `lifecycle.create_before_destroy`. */
+function createsFirst(body: unknown): boolean {
+  const lifecycle = isObject(body) ? body.lifecycle : undefined;
+  return isObject(lifecycle) && lifecycle.create_before_destroy === true;
 }
 
 function isIam(type: string): boolean {

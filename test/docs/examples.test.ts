@@ -225,3 +225,27 @@ test('every TypeScript example passes the project\'s lint rules as written', () 
   expect(results).toHaveLength(files.length);
 });
 
+
+describe('links between the docs', () => {
+  /** Relative Markdown links (not URLs, not in-page anchors), with their lines. */
+  function relativeLinks(doc: string): { line: number; target: string }[] {
+    const links: { line: number; target: string }[] = [];
+    let fenced = false;
+    fs.readFileSync(path.join(ROOT, doc), 'utf8').split('\n').forEach((text, i) => {
+      if (/^\s*```/.test(text)) fenced = !fenced;
+      if (fenced) return;
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = m[1].split('#')[0];
+        if (target !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(target)) links.push({ line: i + 1, target });
+      }
+    });
+    return links;
+  }
+
+  test.each(documents())('every relative link of %s names a file of the repository', (doc) => {
+    const broken = relativeLinks(doc)
+      .filter((l) => !fs.existsSync(path.resolve(ROOT, path.dirname(doc), l.target)))
+      .map((l) => `${doc}:${l.line}: ${l.target}`);
+    expect(broken).toEqual([]);
+  });
+});

@@ -193,6 +193,21 @@ describe('risk flags', () => {
     ]);
   });
 
+  test('Terraform: a certificate made before its replacement is destroyed says so; a destroyed secret is high', () => {
+    const tf = (domain: string, secrets: Record<string, unknown>) => ({
+      'dev/terraform/cdk.tf.json': {
+        resource: {
+          google_compute_managed_ssl_certificate: { cert: { name: `web-cert-${domain.length}`, managed: { domains: [domain] }, lifecycle: { create_before_destroy: true } } },
+          google_secret_manager_secret: secrets,
+        },
+      },
+    });
+    expect(flagsOf(tf('www.example.com', { key: { secret_id: 'web-key' } }), tf('shop.example.com', {}))).toEqual([
+      'high terraform-replace google_compute_managed_ssl_certificate.cert: may replace google_compute_managed_ssl_certificate "cert" (create the new one, then destroy the old): managed.domains: ["www.example.com"] → ["shop.example.com"]; name: web-cert-15 → web-cert-16',
+      'high terraform-destroy google_secret_manager_secret.key: Terraform will destroy google_secret_manager_secret "key"',
+    ]);
+  });
+
   test('every flag links to its object in the Markdown report', () => {
     const r = review({ base: tree({ 'dev/d.yaml': deployment('img:1') }), head: tree({ 'dev/d.yaml': deployment('img:2') }) });
     const md = renderMarkdown(r);

@@ -228,13 +228,14 @@ function resolveExposure(app: AppSpec, env: EnvironmentSpec, o: AppOverride, por
   if (!app.exposure?.isPublic) return { isPublic: false };
   // Validation holds a public app's readiness probe to an HTTP GET on the exposed port.
   const readiness = resolveProbes(app).readiness as Extract<ResolvedProbe, { type: 'http' }>;
+  const host = o.host ?? `${app.exposure.subdomain}.${env.domain}`;
   return {
     isPublic: true,
-    host: o.host ?? `${app.exposure.subdomain}.${env.domain}`,
+    host,
     port: ports.find((p) => p.name === (app.exposure as Exposure).port) ?? ports[0],
     path: app.exposure.path ?? '/',
     addressName: `${app.name}-ip`,
-    certificateName: `${app.name}-cert`,
+    certificateName: certificateName(app.name, host),
     healthCheck: {
       path: readiness.path,
       periodSeconds: readiness.periodSeconds,
@@ -291,6 +292,15 @@ export function resolveDelivery(app: string, d: Delivery): ResolvedDelivery {
     default:
       return { kind: 'rolling-update', maxSurge: d.maxSurge ?? DEFAULT_ROLLING_UPDATE.maxSurge, maxUnavailable: d.maxUnavailable ?? DEFAULT_ROLLING_UPDATE.maxUnavailable };
   }
+}
+
+/**
+ * `<app>-cert-<first 6 hex of the SHA-256 of the host>` (at most 63 characters): a
+ * managed certificate cannot change its domains, so a new host is a new certificate,
+ * created beside the old one while the load balancer still serves it.
+ */
+export function certificateName(app: string, host: string): string {
+  return `${app.slice(0, 51)}-cert-${createHash('sha256').update(host).digest('hex').slice(0, 6)}`;
 }
 
 /** First 10 hex characters of the SHA-256 of config files (names and contents). */
