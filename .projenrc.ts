@@ -98,6 +98,15 @@ project.gitignore.include('/dist/');
 
 configurePlatformTasks(project);
 
+// npm 11 runs a dependency's install script only when package.json allows it, and warns about the
+// rest. None of ours needs one: esbuild finds its binary in its optional platform package, node-pty
+// is cdktf-cli's interactive terminal, backport is a transitive tool nobody runs. Denied by name.
+project.package.addField('allowScripts', {
+  'esbuild': false,
+  '@cdktf/node-pty-prebuilt-multiarch': false,
+  'backport': false,
+});
+
 // The Terraform pipeline, from what `npm run synth` wrote into dist/<env>/terraform/pipeline.json (never the engine itself).
 const pipeline = readPipeline(path.join(__dirname, 'dist'));
 addPlatformWorkflow(project, pipeline);
