@@ -11,7 +11,7 @@ function endpointAt(host: string) {
     environments: [environment('dev', ['storefront'], { apps: { storefront: { host } } })],
   });
   const [stack] = renderCloud(resolvePlatform(spec));
-  const ingress = renderPlatform({ platform: spec }).objects.find((o) => o.manifest.kind === 'Ingress')!.manifest as { metadata: { annotations: Record<string, string> } };
+  const ingress = renderPlatform({ platform: spec }).objects.find((o) => o.manifest.kind === 'Ingress')!.manifest as unknown as { metadata: { annotations: Record<string, string> } };
   return {
     address: resources(stack.json, 'google_compute_global_address').find((r) => r.config.name === 'storefront-ip')!,
     certificates: resources(stack.json, 'google_compute_managed_ssl_certificate'),
