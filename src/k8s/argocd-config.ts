@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedAlerts, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { argoCdCmData } from './argocd-cm-defaults';
 import { k8s } from './imports';
 import { KubeObject, kube } from './kube-object';
 import { SYNC_WAVE, environmentLabels } from './labels';
@@ -98,11 +99,12 @@ export class ArgoCdConfigChart extends Chart {
 
     kube(k8s.KubeConfigMap, this, 'cm', {
       metadata: metadata(ARGOCD_CONFIGMAPS.cm),
-      data: {
+      // Over the chart's defaults, which we would otherwise lose by rendering this ConfigMap ourselves.
+      data: argoCdCmData({
         'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
         // Argo CD 3's default, stated: an annotation names the Application that owns an object, labels stay the objects' own.
         'application.resourceTrackingMethod': 'annotation',
-      },
+      }),
     });
 
     const admins = [platform.platformOwners];

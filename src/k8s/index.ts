@@ -9,3 +9,4 @@ export * from './render';
 export * from './team-chart';
 export * from './addons';
 export * from './argocd-config';
+export * from './argocd-cm-defaults';
