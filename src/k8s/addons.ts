@@ -17,13 +17,25 @@ export const WAVES = {
   addons: '-9',
   /** Argo CD's ConfigMaps. */
   argocdConfig: '-8',
+  /**
+   * The notifications' credentials: before any app, so that the apps' first
+   * sync already notifies. A missing secret value does not hold the waves
+   * (the Application is marked {@link DEGRADED_DOES_NOT_BLOCK}).
+   */
+  notifications: '-7',
   /** The teams' namespaces and their guardrails. */
   teams: '-1',
-  /** The apps. */
+  /** The apps: the last wave, which Argo CD does not wait on (gitops-engine pkg/sync/sync_context.go, `finalWave`). */
   apps: '0',
-  /** The notifications' credentials, last: a missing secret value degrades this Application alone. */
-  notifications: '1',
 } as const;
+
+/**
+ * The annotation (under the platform's label domain) of an Application whose
+ * Degraded health must not fail the root's sync at its wave: argocd-cm's
+ * Application health check reports it Healthy to the root, with the real
+ * status in the message. For credentials whose value a person adds later.
+ */
+export const DEGRADED_DOES_NOT_BLOCK = 'degraded-blocks-waves';
 
 /** The Application that syncs `dist/<env>/argocd-config/`. */
 export const ARGOCD_CONFIG_APPLICATION = 'argocd-config';
@@ -67,7 +79,7 @@ function resources(addon: ResolvedAddon) {
  * values.yaml names them (argo-helm charts/argo-cd, charts/argo-rollouts;
  * external-secrets deploy/charts/external-secrets).
  */
-export function addonValues(addon: ResolvedAddon): Record<string, unknown> {
+export function addonValues(addon: ResolvedAddon, env: ResolvedEnvironment): Record<string, unknown> {
   const sized = { replicas: addon.replicas, resources: resources(addon) };
   // Two controllers of one kind must take turns (charts' defaults elect no leader).
   const elect = addon.replicas > 1;
@@ -80,7 +92,12 @@ export function addonValues(addon: ResolvedAddon): Record<string, unknown> {
           cm: { create: false },
           rbac: { create: false },
           // Server-side diff: what the API server defaults (ESO's list fields, say) is no difference (argo-cd docs/user-guide/diff-strategies.md).
-          params: { 'controller.diff.server.side': 'true', 'applicationsetcontroller.enable.leader.election': String(elect) },
+          params: {
+            'controller.diff.server.side': 'true',
+            'applicationsetcontroller.enable.leader.election': String(elect),
+            // A sync still running this long ends Failed (and notifies) instead of holding its Application for ever: 0, none, is Argo CD's default.
+            'controller.sync.timeout.seconds': String(env.sync.timeoutSeconds),
+          },
         },
         notifications: { cm: { create: false }, secret: { create: false }, resources: resources(addon) },
         // No SSO is configured here; Dex would run unused.
@@ -144,7 +161,7 @@ export function renderAddonApplication(
         repoURL: addon.repoURL,
         chart: addon.chart,
         targetRevision: addon.version,
-        helm: { releaseName: addon.releaseName, valuesObject: addonValues(addon) },
+        helm: { releaseName: addon.releaseName, valuesObject: addonValues(addon, env) },
       },
       destination: { name: env.cluster.name, namespace: addon.namespace },
       syncPolicy: addonSyncPolicy(env),
@@ -215,7 +232,7 @@ export function bootstrapKustomizations(platform: ResolvedPlatform, files: Itera
         releaseName: argocd.releaseName,
         namespace: argocd.namespace,
         includeCRDs: true,
-        valuesInline: addonValues(argocd),
+        valuesInline: addonValues(argocd, env),
       }],
     });
     out.set(`${env.name}/${BOOTSTRAP_DIR}/kustomization.yaml`, {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedAlerts, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { DEGRADED_DOES_NOT_BLOCK } from './addons';
 import { argoCdCmData } from './argocd-cm-defaults';
 import { k8s } from './imports';
 import { KubeObject, kube } from './kube-object';
@@ -15,11 +16,18 @@ export const NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
 export const TRIGGERS = ['on-sync-failed', 'on-health-degraded', 'on-out-of-sync'] as const;
 
 /**
- * Argo CD has no health check of its own Applications since v1.8, so an
- * app-of-apps would not wait for a wave's Applications to be healthy:
- * argo-cd docs/operator-manual/health.md ("Argo CD App"), the check given there.
+ * The health of an Application as its parent (the root) sees it. Argo CD has
+ * none since v1.8, so an app-of-apps would not wait for a wave's Applications
+ * (argo-cd docs/operator-manual/health.md, "Argo CD App", the check given
+ * there), with two changes, because gitops-engine waits on a wave until each
+ * of its objects is Healthy and fails the sync on a Degraded one
+ * (pkg/sync/sync_context.go): a Suspended child (a Rollout paused for a
+ * person to promote) is reported Healthy, else the root would wait for that
+ * person; and a child annotated `<label domain>/degraded-blocks-waves: "false"`
+ * is reported Healthy when Degraded. The real status stays in the message.
  */
-const APPLICATION_HEALTH = `hs = {}
+export function applicationHealthCheck(labelDomain: string): string {
+  return `hs = {}
 hs.status = "Progressing"
 hs.message = ""
 if obj.status ~= nil then
@@ -30,8 +38,17 @@ if obj.status ~= nil then
     end
   end
 end
+if hs.status == "Suspended" then
+  hs.status = "Healthy"
+  hs.message = "Suspended (the root does not wait for it): " .. hs.message
+end
+if hs.status == "Degraded" and obj.metadata.annotations ~= nil and obj.metadata.annotations["${labelDomain}/${DEGRADED_DOES_NOT_BLOCK}"] == "false" then
+  hs.status = "Healthy"
+  hs.message = "Degraded (the root does not wait for it): " .. hs.message
+end
 return hs
 `;
+}
 
 /** `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>` for each trigger. */
 export function subscriptionAnnotations(alerts: ResolvedAlerts | undefined): Record<string, string> {
@@ -101,7 +118,7 @@ export class ArgoCdConfigChart extends Chart {
       metadata: metadata(ARGOCD_CONFIGMAPS.cm),
       // Over the chart's defaults, which we would otherwise lose by rendering this ConfigMap ourselves.
       data: argoCdCmData({
-        'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
+        'resource.customizations.health.argoproj.io_Application': applicationHealthCheck(platform.labelDomain),
         // Argo CD 3's default, stated: an annotation names the Application that owns an object, labels stay the objects' own.
         'application.resourceTrackingMethod': 'annotation',
       }),
@@ -130,8 +147,9 @@ export class ArgoCdConfigChart extends Chart {
  * `argocd-notifications-secret`: a ServiceAccount bound to the
  * notifications' Google service account (Workload Identity), a SecretStore
  * that authenticates as it, and one ExternalSecret. Rendered into
- * `dist/<env>/argocd-notifications/`, synced after the apps: a secret whose
- * value is not yet in Secret Manager degrades this Application only.
+ * `dist/<env>/argocd-notifications/`, synced before the apps (WAVES.notifications):
+ * a secret whose value is not yet in Secret Manager degrades this Application
+ * only, without holding the apps' wave.
  */
 export class ArgoCdNotificationsChart extends Chart {
   constructor(scope: Construct, id: string, props: { readonly platform: ResolvedPlatform; readonly env: ResolvedEnvironment }) {

@@ -4,7 +4,7 @@ import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import {
-  ADDON_CLUSTER_KINDS, ARGOCD_CONFIG_APPLICATION, ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_APPLICATION, ARGOCD_NOTIFICATIONS_DIR, WAVES,
+  ADDON_CLUSTER_KINDS, ARGOCD_CONFIG_APPLICATION, ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_APPLICATION, ARGOCD_NOTIFICATIONS_DIR, DEGRADED_DOES_NOT_BLOCK, WAVES,
   renderAddonApplication,
 } from './addons';
 import { subscriptionAnnotations } from './argocd-config';
@@ -229,8 +229,8 @@ export class GitOpsChart extends Chart {
     }
 
     for (const addon of env.addons) renderAddonApplication(this, platform, env, addon, PLATFORM_PROJECT);
-    const platformApp = (construct: string, name: string, path: string, wave: string) => new ArgoApplication(this, construct, {
-      metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: wave } },
+    const platformApp = (construct: string, name: string, path: string, wave: string, annotations: Record<string, string> = {}) => new ArgoApplication(this, construct, {
+      metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: wave, ...annotations } },
       spec: {
         project: PLATFORM_PROJECT,
         source: source(path),
@@ -241,7 +241,9 @@ export class GitOpsChart extends Chart {
     });
     platformApp('argocd-config', ARGOCD_CONFIG_APPLICATION, `${env.path}/${ARGOCD_CONFIG_DIR}`, WAVES.argocdConfig);
     if (env.notifications.identity) {
-      platformApp('argocd-notifications', ARGOCD_NOTIFICATIONS_APPLICATION, `${env.path}/${ARGOCD_NOTIFICATIONS_DIR}`, WAVES.notifications);
+      // Before the apps, without holding them when a secret's value is not yet in Secret Manager.
+      platformApp('argocd-notifications', ARGOCD_NOTIFICATIONS_APPLICATION, `${env.path}/${ARGOCD_NOTIFICATIONS_DIR}`, WAVES.notifications,
+        { [`${platform.labelDomain}/${DEGRADED_DOES_NOT_BLOCK}`]: 'false' });
     }
 
     const teamsApp: ApplicationSpec = {

@@ -189,6 +189,8 @@ export interface ResolvedSyncPolicy {
   readonly prune: boolean;
   readonly selfHeal: boolean;
   readonly retry: Required<RetrySpec>;
+  /** Argo CD's sync timeout for this environment's controller: an operation still running after it ends Failed, and notifies. */
+  readonly timeoutSeconds: number;
 }
 
 export interface ResolvedCluster {

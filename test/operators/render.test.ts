@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { operatorsPlatform } from './support';
 import { TEAM_APP_KINDS, TEAM_ROLLOUT_ACTIONS, WAVES, addonValues } from '../../src/k8s';
+import { syncTimeoutSeconds } from '../../src/model/resolve/environment';
 import { renderPlatform } from '../../src/synth';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,7 +25,7 @@ describe('add-on Applications', () => {
         repoURL: addon.repoURL,
         chart: addon.chart,
         targetRevision: addon.version,
-        helm: { releaseName: addon.releaseName, valuesObject: addonValues(addon) },
+        helm: { releaseName: addon.releaseName, valuesObject: addonValues(addon, resolvedEnv('prod')) },
       });
       expect(app.spec.destination).toEqual({ name: 'test-prod', namespace: addon.namespace });
       expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'ServerSideApply=true']));
@@ -133,8 +134,36 @@ describe('Argo CD\'s configuration', () => {
     expect(store.spec.provider.gcpsm.auth.workloadIdentity.serviceAccountRef).toEqual({ name: 'argocd-notifications-secrets' });
     const sa = file('prod/argocd-notifications/serviceaccount-argocd-notifications-secrets.yaml');
     expect(sa.metadata.annotations['iam.gke.io/gcp-service-account']).toBe('argocd-notifications@test-prod-project.iam.gserviceaccount.com');
-    expect(wave(file('prod/argocd/application-argocd-notifications.yaml'))).toBeGreaterThan(Number(WAVES.apps));
     expect(rendered.files.has('prod/bootstrap/argo-cd/externalsecret-argocd-notifications-secret.yaml')).toBe(false);
+  });
+
+  test('the notifier\'s credentials and templates sync before any team\'s Application, so that its first sync notifies', () => {
+    const notifications = file('prod/argocd/application-argocd-notifications.yaml');
+    const teamApps = objects('prod').filter((o) => o.manifest.kind === 'Application' && (o.manifest as Json).spec.project === 'alpha').map((o) => o.manifest);
+    expect(teamApps.length).toBeGreaterThan(0);
+    expect(wave(notifications)).toBeLessThan(Math.min(...teamApps.map(wave)));
+    expect(wave(notifications)).toBeGreaterThan(wave(file('prod/argocd/application-argocd-config.yaml')));
+    // A secret value not yet in Secret Manager degrades it, which must not fail the root's sync before the apps.
+    expect(notifications.metadata.annotations['platform.example.com/degraded-blocks-waves']).toBe('false');
+    const health = file('prod/argocd-config/configmap-argocd-cm.yaml').data['resource.customizations.health.argoproj.io_Application'];
+    expect(health).toContain('obj.metadata.annotations["platform.example.com/degraded-blocks-waves"] == "false"');
+  });
+
+  test('the apps are the root\'s last wave: gitops-engine does not wait on the health of the last wave', () => {
+    const waves = objects('dev').filter((o) => o.file.startsWith('argocd/')).map((o) => wave(o.manifest));
+    expect(Math.max(...waves)).toBe(Number(WAVES.apps));
+  });
+
+  test('a Suspended child (a Rollout paused for promotion) is Healthy to the root, so no wave waits for a person', () => {
+    const health: string = file('dev/argocd-config/configmap-argocd-cm.yaml').data['resource.customizations.health.argoproj.io_Application'];
+    expect(health).toMatch(/if hs.status == "Suspended" then\n {2}hs.status = "Healthy"/);
+  });
+
+  test('Argo CD ends a sync that runs longer than a fully retried one, so it fails and notifies', () => {
+    const params = file('prod/argocd/application-argo-cd.yaml').spec.source.helm.valuesObject.configs.params;
+    // Default retry: 5 retries, 10s x2 up to 3m: 20+40+80+160+180 s of waits, and 6 attempts of 300 s.
+    expect(params['controller.sync.timeout.seconds']).toBe(String(480 + 6 * 300));
+    expect(resolvedEnv('prod').sync.timeoutSeconds).toBe(2280);
   });
 
   test('without any alert destination, no credential is synced', () => {
@@ -186,5 +215,12 @@ describe('AppProjects', () => {
       { group: '', kind: 'Secret', name: 'cluster-test-dev' },
     ]));
     expect(file('dev/argocd/appproject-alpha.yaml').spec.orphanedResources.ignore).toContainEqual({ group: '', kind: 'ConfigMap', name: 'kube-root-ca.crt' });
+  });
+});
+
+describe('sync timeout', () => {
+  test('GIVEN a longer retry WHEN resolved THEN the timeout outlasts every backoff wait and attempt; never below 30 minutes', () => {
+    expect(syncTimeoutSeconds({ limit: 10, backoffDuration: '1m', backoffFactor: 2, backoffMaxDuration: '10m' })).toBe(2 * 60 + 4 * 60 + 8 * 60 + 7 * 600 + 11 * 300);
+    expect(syncTimeoutSeconds({ limit: 1, backoffDuration: '5s', backoffFactor: 2, backoffMaxDuration: '1m' })).toBe(1800);
   });
 });

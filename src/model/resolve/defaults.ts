@@ -28,6 +28,13 @@ export const DEFAULT_AUTOMATED_SYNC = { prune: true, selfHeal: true } as const;
 
 export const DEFAULT_RETRY = { limit: 5, backoffDuration: '10s', backoffFactor: 2, backoffMaxDuration: '3m' } as const;
 
+/**
+ * Argo CD's sync timeout (`controller.sync.timeout.seconds`, 0 = none in Argo CD 3.2): at least 30 minutes,
+ * and never shorter than a sync retried to its limit, each attempt allowed `attemptSeconds`: the clock runs from
+ * the operation's start, across retries (argo-cd controller/appcontroller.go, `syncTimeout`).
+ */
+export const DEFAULT_SYNC_TIMEOUT = { minimumSeconds: 1800, attemptSeconds: 300 } as const;
+
 /** Probe timing: an unset initial delay depends on the probe. */
 export const DEFAULT_PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 } as const;
 export const DEFAULT_PROBE_INITIAL_DELAY = { readiness: 5, liveness: 15, startup: 0 } as const;

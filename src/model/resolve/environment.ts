@@ -9,7 +9,7 @@ import { resolveApp } from './app';
 import { resolveCluster } from './cluster';
 import {
   ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
-  DEFAULT_RETRY, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
+  DEFAULT_RETRY, DEFAULT_SYNC_TIMEOUT, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
 import { recordOr } from '../validate/values';
@@ -29,6 +29,12 @@ export function resolveEnvironment(
   const previews = env.previews;
   const resolvedApps = withCallers(apps.map(({ app, version }) => resolveApp(app, env, version, index)));
   const workloadIdentityPool = `${env.gcpProject}.svc.id.goog`;
+  const retry = {
+    limit: sync.retry.limit ?? DEFAULT_RETRY.limit,
+    backoffDuration: sync.retry.backoffDuration ?? DEFAULT_RETRY.backoffDuration,
+    backoffFactor: sync.retry.backoffFactor ?? DEFAULT_RETRY.backoffFactor,
+    backoffMaxDuration: sync.retry.backoffMaxDuration ?? DEFAULT_RETRY.backoffMaxDuration,
+  };
   return {
     name: env.name,
     tier: env.tier,
@@ -40,12 +46,8 @@ export function resolveEnvironment(
       automated: sync.automated,
       prune: sync.prune ?? DEFAULT_AUTOMATED_SYNC.prune,
       selfHeal: sync.selfHeal ?? DEFAULT_AUTOMATED_SYNC.selfHeal,
-      retry: {
-        limit: sync.retry.limit ?? DEFAULT_RETRY.limit,
-        backoffDuration: sync.retry.backoffDuration ?? DEFAULT_RETRY.backoffDuration,
-        backoffFactor: sync.retry.backoffFactor ?? DEFAULT_RETRY.backoffFactor,
-        backoffMaxDuration: sync.retry.backoffMaxDuration ?? DEFAULT_RETRY.backoffMaxDuration,
-      },
+      retry,
+      timeoutSeconds: syncTimeoutSeconds(retry),
     },
     privateServiceAccess: env.privateServiceAccess
       ? {
@@ -85,6 +87,26 @@ export function resolveEnvironment(
     notifications: resolveNotifications(env, spec, workloadIdentityPool, ARGOCD_NAMESPACE),
     pipeline: resolveEnvironmentPipeline(env, resolvePipeline(spec)),
   };
+}
+
+/** Seconds of an Argo CD duration: `90s`, `3m`, `1h30m`. */
+function durationSeconds(duration: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  return [...duration.matchAll(/(\d+)([hms])/g)].reduce((n, [, v, u]) => n + Number(v) * units[u], 0);
+}
+
+/**
+ * The sync timeout: a retried sync's backoff waits (retry k waits
+ * min(maxDuration, duration * factor^k), k = 1..limit: argo-cd
+ * pkg/apis/application/v1alpha1/types.go, `NextRetryAt`) plus an allowance per
+ * attempt, and never less than the minimum.
+ */
+export function syncTimeoutSeconds(retry: { readonly limit: number; readonly backoffDuration: string; readonly backoffFactor: number; readonly backoffMaxDuration: string }): number {
+  const base = durationSeconds(retry.backoffDuration);
+  const cap = durationSeconds(retry.backoffMaxDuration);
+  let waits = 0;
+  for (let k = 1; k <= retry.limit; k++) waits += Math.min(cap, base * retry.backoffFactor ** k);
+  return Math.max(DEFAULT_SYNC_TIMEOUT.minimumSeconds, waits + (retry.limit + 1) * DEFAULT_SYNC_TIMEOUT.attemptSeconds);
 }
 
 /** Apps sorted by name, each with the apps that call it. */
