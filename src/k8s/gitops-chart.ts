@@ -214,11 +214,13 @@ export class GitOpsChart extends Chart {
           namespaceResourceWhitelist: TEAM_APP_KINDS,
           roles: [{
             name: 'developers',
-            description: `Engineers of team ${team.name}: see and sync their own apps, promote, abort and retry their own Rollouts`,
+            description: `Engineers of team ${team.name}: see, sync and read the logs of their own apps, promote, abort and retry their own Rollouts`,
             groups: [team.owners],
             policies: [
               `p, proj:${team.name}:developers, applications, get, ${team.name}/*, allow`,
               `p, proj:${team.name}:developers, applications, sync, ${team.name}/*, allow`,
+              // Argo CD 3 checks `logs, get` for pod logs (no longer implied by `applications, get`): argo-cd docs/operator-manual/rbac.md.
+              `p, proj:${team.name}:developers, logs, get, ${team.name}/*, allow`,
               ...TEAM_ROLLOUT_ACTIONS.map((a) => `p, proj:${team.name}:developers, applications, action/argoproj.io/Rollout/${a}, ${team.name}/*, allow`),
             ],
           }],

@@ -92,6 +92,34 @@ export const PREVIEW_NAMESPACE_KINDS: readonly GroupKind[] = [
 ];
 
 /**
+ * One role per team with previewable apps in a preview AppProject: the
+ * team's group may run `grants` on its own apps' previews,
+ * `<project>/pr-*-<app><suffix>`. Argo CD matches RBAC objects as globs
+ * (argo-cd util/rbac/rbac.go) and `*` spans dashes, so `pr-*-web` would also
+ * match another team's app `shop-web`: such names are denied explicitly
+ * (a deny wins over an allow: argo-cd assets/model.conf).
+ */
+export function previewRoles(env: ResolvedEnvironment, project: string, suffix: string, grants: readonly string[]): AppProjectSpec['roles'] {
+  const apps = previewableApps(env);
+  const roles = env.teams.flatMap((team) => {
+    const own = apps.filter((a) => a.team === team.name).map((a) => a.name);
+    if (own.length === 0) return [];
+    const role = `proj:${project}:${team.name}`;
+    const others = apps.filter((a) => a.team !== team.name && own.some((o) => a.name.endsWith(`-${o}`))).map((a) => a.name);
+    return [{
+      name: team.name,
+      description: `Team ${team.name}: ${grants.join('; ')} on the previews of its own apps`,
+      groups: [team.owners],
+      policies: [
+        ...own.flatMap((app) => grants.map((g) => `p, ${role}, ${g}, ${project}/${PREVIEW_NAMESPACE_PREFIX}*-${app}${suffix}, allow`)),
+        ...others.flatMap((app) => grants.map((g) => `p, ${role}, ${g}, ${project}/${PREVIEW_NAMESPACE_PREFIX}*-${app}${suffix}, deny`)),
+      ],
+    }];
+  });
+  return roles.length > 0 ? roles : undefined;
+}
+
+/**
  * What previews add to the environment's root Application. Per app, for
  * every open pull request labelled `preview:<app>`, two Applications:
  * - `pr-<number>-<app>.namespace` renders `dist/<env>/previews/<app>/namespace`
@@ -113,7 +141,7 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
   const previews = env.previews;
   if (!previews) return;
   const ns = platform.gitops.argocdNamespace;
-  const project = (name: string, id: string, description: string, kinds: Pick<AppProjectSpec, 'clusterResourceWhitelist' | 'namespaceResourceWhitelist'>) => new ArgoAppProject(scope, id, {
+  const project = (name: string, id: string, description: string, kinds: Pick<AppProjectSpec, 'clusterResourceWhitelist' | 'namespaceResourceWhitelist' | 'roles'>) => new ArgoAppProject(scope, id, {
     metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: '-2' } },
     spec: {
       description,
@@ -127,11 +155,13 @@ export function renderPreviewGitOps(scope: Chart, platform: ResolvedPlatform, en
     `Pull-request preview namespaces on ${env.cluster.name} (${PREVIEW_NAMESPACE_PREFIX}<number>-<app>), from ${platform.gitops.targetRevision} only`, {
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
       namespaceResourceWhitelist: PREVIEW_NAMESPACE_KINDS,
+      roles: previewRoles(env, PREVIEW_NAMESPACE_PROJECT, '.namespace', ['applications, get']),
     });
   project(PREVIEW_PROJECT, 'preview-project',
     `Pull-request previews on ${env.cluster.name}: the app's objects in namespaces ${PREVIEW_NAMESPACE_PREFIX}<number>-<app> only`, {
       clusterResourceWhitelist: [],
       namespaceResourceWhitelist: PREVIEW_KINDS,
+      roles: previewRoles(env, PREVIEW_PROJECT, '', ['applications, get', 'applications, sync', 'applications, delete', 'logs, get']),
     });
   for (const app of previewableApps(env)) {
     const namespace = `${PREVIEW_NAMESPACE_PREFIX}{{number}}-${app.name}`;
