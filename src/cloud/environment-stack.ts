@@ -3,7 +3,7 @@ import { GcsBackend, TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
 import type { ResolvedEnvironment } from '../model';
 import { AppIdentity } from './app-identity';
-import { ArgoCdNotifications } from './argocd-notifications';
+import { ArgoCdSecretReader } from './argocd-notifications';
 import { GkeCluster } from './cluster';
 import { cloudLabels } from './labels';
 import { Network } from './network';
@@ -48,7 +48,17 @@ export class EnvironmentStack extends TerraformStack {
     const network = new Network(this, 'network', { env, services });
     const gke = new GkeCluster(this, 'gke', { env, services, network });
     if (env.notifications.identity) {
-      new ArgoCdNotifications(this, 'argocd-notifications', { env, identity: env.notifications.identity, services, cluster: gke.cluster });
+      new ArgoCdSecretReader(this, 'argocd-notifications', {
+        env, identity: env.notifications.identity, services, cluster: gke.cluster, secrets: env.notifications.secrets,
+        purpose: 'notifications', reads: 'the notification services\' credentials', serviceAccountName: env.notifications.serviceAccountName, app: 'argocd-notifications',
+      });
+    }
+    const sso = env.argocd.sso;
+    if (sso) {
+      new ArgoCdSecretReader(this, 'argocd-sso', {
+        env, identity: sso.identity, services, cluster: gke.cluster, secrets: sso.secrets,
+        purpose: 'single sign-on', reads: 'the single sign-on\'s client secret and key', serviceAccountName: sso.serviceAccountName, app: 'argocd-sso',
+      });
     }
     if (env.pipeline) new PipelineIdentity(this, 'pipeline', { env, pipeline: env.pipeline, services, nodeServiceAccount: gke.nodeServiceAccount });
     for (const app of env.apps) {

@@ -85,6 +85,10 @@ function checkUniqueNames(env: ResolvedEnvironment, issues: IssueCollector): voi
     taken.set(`service account "${env.notifications.identity.accountId}"`, 'Argo CD notifications');
     for (const s of env.notifications.secrets) taken.set(`secret "${s.secretId}"`, 'Argo CD notifications');
   }
+  if (env.argocd.sso) {
+    taken.set(`service account "${env.argocd.sso.identity.accountId}"`, 'Argo CD single sign-on');
+    for (const s of env.argocd.sso.secrets) taken.set(`secret "${s.secretId}"`, 'Argo CD single sign-on');
+  }
   if (env.pipeline) {
     taken.set(`service account "${env.pipeline.plan.accountId}"`, 'the pipeline (plan)');
     taken.set(`service account "${env.pipeline.apply.accountId}"`, 'the pipeline (apply)');

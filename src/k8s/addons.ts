@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedAddon, ResolvedEnvironment, ResolvedPlatform } from '../model';
+import { dexValues } from './argocd-sso';
 import { ArgoApplication, ArgoSyncPolicy } from './crds';
 import { k8s } from './imports';
 import { kube } from './kube-object';
@@ -100,8 +101,8 @@ export function addonValues(addon: ResolvedAddon, env: ResolvedEnvironment): Rec
           },
         },
         notifications: { cm: { create: false }, secret: { create: false }, resources: resources(addon) },
-        // No SSO is configured here; Dex would run unused.
-        dex: { enabled: false },
+        // Dex runs only for a Dex connector (SSO through Google); OIDC needs none.
+        dex: dexValues(env, resources(addon)),
         // One controller: more would shard clusters, and there is one cluster.
         controller: { replicas: 1, resources: resources(addon) },
         server: sized,

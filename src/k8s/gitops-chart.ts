@@ -8,6 +8,7 @@ import {
   renderAddonApplication,
 } from './addons';
 import { subscriptionAnnotations } from './argocd-config';
+import { ARGOCD_SSO_APPLICATION, ARGOCD_SSO_DIR } from './argocd-sso';
 import { ApplicationSpec, AppProjectSpec, ArgoAppProject, ArgoApplication, ArgoSyncPolicy, GroupKind } from './crds';
 import { RESOURCES_FINALIZER, SYNC_WAVE, environmentLabels, teamLabels } from './labels';
 import { renderPreviewGitOps } from './preview';
@@ -242,6 +243,12 @@ export class GitOpsChart extends Chart {
       },
     });
     platformApp('argocd-config', ARGOCD_CONFIG_APPLICATION, `${env.path}/${ARGOCD_CONFIG_DIR}`, WAVES.argocdConfig);
+    if (env.argocd.sso) {
+      // With the add-ons: Dex (part of argo-cd) needs the key before it starts, and the argo-cd Application waits for Dex.
+      // Its first syncs fail until ESO's CRDs exist, and are retried.
+      platformApp('argocd-sso', ARGOCD_SSO_APPLICATION, `${env.path}/${ARGOCD_SSO_DIR}`, WAVES.addons,
+        { [`${platform.labelDomain}/${DEGRADED_DOES_NOT_BLOCK}`]: 'false' });
+    }
     if (env.notifications.identity) {
       // Before the apps, without holding them when a secret's value is not yet in Secret Manager.
       platformApp('argocd-notifications', ARGOCD_NOTIFICATIONS_APPLICATION, `${env.path}/${ARGOCD_NOTIFICATIONS_DIR}`, WAVES.notifications,

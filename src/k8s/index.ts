@@ -10,3 +10,4 @@ export * from './team-chart';
 export * from './addons';
 export * from './argocd-config';
 export * from './argocd-cm-defaults';
+export * from './argocd-sso';

@@ -4,6 +4,7 @@ import { IssueCollector, ResolvedApp, ResolvedEnvironment, ResolvedPlatform, des
 import { ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_DIR, BOOTSTRAP_ARGOCD_DIR, BootstrapArgoCdChart } from './addons';
 import { AppChart } from './app-chart';
 import { ArgoCdConfigChart, ArgoCdNotificationsChart } from './argocd-config';
+import { ARGOCD_SSO_DIR, ArgoCdSsoChart } from './argocd-sso';
 import { BootstrapChart, GitOpsChart } from './gitops-chart';
 import { PREVIEW_APP_PART, PREVIEW_NAMESPACE_PART, previewApp, previewableApps } from './preview';
 import { TeamNamespaceChart } from './team-chart';
@@ -78,6 +79,7 @@ export function renderEnvironment(
   if (env.notifications.identity) {
     charts.push({ chart: new ArgoCdNotificationsChart(app, 'argocd-notifications', { platform, env }), dir: ARGOCD_NOTIFICATIONS_DIR });
   }
+  if (env.argocd.sso) charts.push({ chart: new ArgoCdSsoChart(app, 'argocd-sso', { platform, env }), dir: ARGOCD_SSO_DIR });
   for (const team of env.teams) {
     for (const namespace of team.namespaces) {
       charts.push({

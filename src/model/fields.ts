@@ -23,6 +23,7 @@ import type {
   PrivateServiceAccessSpec,
   RetrySpec, SyncWindowSpec,
 } from './environment';
+import type { ArgoCdSpec, DexGoogleSsoSpec, OidcSsoSpec, SsoSpec } from './argocd';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';
 import type { AddonReleaseEntry, BadVersion, ReleaseEntry } from './release';
@@ -139,6 +140,13 @@ export const PLATFORM = fields<PlatformSpec>('the platform', {
     outOfSyncAfter: true,
   }),
   pipeline: fields<PipelineSpec>('the pipeline', { repository: true, terraformVersion: true, driftSchedule: true }),
+  argocd: fields<ArgoCdSpec>('argocd', {
+    urls: true,
+    sso: fields<SsoSpec>('argocd.sso', {
+      oidc: fields<OidcSsoSpec>('argocd.sso.oidc', { issuer: true, clientId: true, name: true, scopes: true }),
+      googleWithDex: fields<DexGoogleSsoSpec>('argocd.sso.googleWithDex', { clientId: true, adminEmail: true, hostedDomains: true }),
+    }),
+  }),
 });
 
 export const SLACK_ALERT_OPTIONS = fields<SlackAlertOptions>('Alerts.slack options', { channel: true });

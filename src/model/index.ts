@@ -1,5 +1,6 @@
 export * from './addons';
 export * from './app';
+export * from './argocd';
 export * from './environment';
 export * from './errors';
 export * from './platform';

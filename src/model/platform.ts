@@ -1,5 +1,6 @@
 import type { AddonsSpec, Alerts, NotificationsSpec, PipelineSpec } from './addons';
 import type { AppSpec, ExemptionSpec } from './app';
+import type { ArgoCdSpec } from './argocd';
 import type { EnvironmentSpec } from './environment';
 import { PlatformValidationError, ValidationIssue } from './errors';
 import { resolvePipeline } from './resolve/addons';
@@ -9,6 +10,7 @@ import type { ResolvedEnvironment, ResolvedPlatform } from './resolved';
 import type { TeamSpec } from './team';
 import { validateAcrossEnvironments, validateConnectorRoles } from './validate/across';
 import { validateAddonRelease, validateAddons } from './validate/addons';
+import { validateArgoCd } from './validate/argocd';
 import { validateApp } from './validate/apps';
 import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
@@ -55,6 +57,8 @@ export interface PlatformSpec {
   readonly notifications?: NotificationsSpec;
   /** The generated Terraform pipeline and its Workload Identity Federation. @default - none: no pipeline identity is rendered @see docs/pipeline.md */
   readonly pipeline?: PipelineSpec;
+  /** Argo CD's URL in each environment and its single sign-on. @default - `https://argocd.<environment domain>`, no SSO @see docs/operators.md */
+  readonly argocd?: ArgoCdSpec;
 }
 
 /** An exemption for objects that belong to no app. */
@@ -95,7 +99,7 @@ export interface ResolveOptions {
  */
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index)];
+  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index), ...validateArgoCd(index)];
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));

@@ -94,6 +94,36 @@ export interface ResolvedNotifications {
   readonly identity?: ResolvedIdentity;
 }
 
+/** Argo CD's URL and single sign-on in one environment. */
+export interface ResolvedArgoCd {
+  /** External URL, https, no trailing slash. */
+  readonly url: string;
+  /** Whether the local admin user may sign in (not once SSO is declared). */
+  readonly adminEnabled: boolean;
+  readonly sso?: ResolvedSso;
+}
+
+/** A key of the Kubernetes Secret ESO fills from a Secret Manager secret. */
+export interface ResolvedSecretKey {
+  readonly key: string;
+  readonly secretId: string;
+}
+
+/** Single sign-on, with its credentials' Secret and the identity that reads them from Secret Manager. */
+export interface ResolvedSso {
+  readonly provider:
+  | { readonly kind: 'oidc'; readonly name: string; readonly issuer: string; readonly clientId: string; readonly scopes: readonly string[] }
+  | { readonly kind: 'dex-google'; readonly clientId: string; readonly adminEmail: string; readonly hostedDomains: readonly string[]; readonly serviceAccountKey: ResolvedSecretKey; readonly keyFile: string };
+  /** The Kubernetes Secret (labelled part-of argocd, so argocd-cm may reference it as `$<secret>:<key>`). */
+  readonly kubernetesSecret: string;
+  readonly clientSecret: ResolvedSecretKey;
+  /** Every key of that Secret, from Secret Manager. */
+  readonly secrets: readonly ResolvedSecretKey[];
+  /** The Kubernetes ServiceAccount its SecretStore authenticates as. */
+  readonly serviceAccountName: string;
+  readonly identity: ResolvedIdentity;
+}
+
 /** A guardrail exemption that holds in one environment. */
 export interface ResolvedExemption {
   readonly rule: string;
@@ -149,6 +179,8 @@ export interface ResolvedEnvironment {
   /** The controllers the platform runs, in {@link ADDON_NAMES} order. */
   readonly addons: readonly ResolvedAddon[];
   readonly notifications: ResolvedNotifications;
+  /** Argo CD's URL and sign-in here. */
+  readonly argocd: ResolvedArgoCd;
   /** The pipeline's identities in this environment's project, when the platform declares a pipeline. */
   readonly pipeline?: ResolvedEnvironmentPipeline;
 }

@@ -100,3 +100,20 @@ export const DEFAULT_PIPELINE = { terraformVersion: '1.13.4', driftSchedule: '17
 
 /** The pipeline's Workload Identity Federation pool, provider and service accounts, in each environment's project. */
 export const PIPELINE_IDENTITY = { pool: 'platform-pipeline', provider: 'github', plan: 'terraform-plan', apply: 'terraform-apply' } as const;
+
+/**
+ * Argo CD's single sign-on credentials: the Secret Manager secrets, the Kubernetes Secret ESO writes them into
+ * (referenced from argocd-cm as `$<secret>:<key>`), and the identity that alone reads them.
+ */
+export const ARGOCD_SSO = {
+  accountId: 'argocd-sso',
+  serviceAccountName: 'argocd-sso-secrets',
+  kubernetesSecret: 'argocd-sso',
+  clientSecret: { key: 'client-secret', secretId: 'argocd-sso-client-secret' },
+  dexServiceAccountKey: { key: 'google-service-account-key', secretId: 'argocd-dex-google-service-account-key' },
+  /** Where Argo CD's Dex reads the key (mounted from the Secret). */
+  dexKeyFile: '/etc/dex/google/google-service-account.json',
+  oidcScopes: ['openid', 'profile', 'email', 'groups'],
+  oidcName: 'SSO',
+  urlHost: 'argocd',
+} as const;

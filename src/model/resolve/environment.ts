@@ -6,6 +6,7 @@ import type { ResolvedApp, ResolvedEnvironment, ResolvedImageRegistry, ResolvedP
 import type { QuotaSpec } from '../team';
 import { resolveAddons, resolveAlerts, resolveEnvironmentPipeline, resolveNotifications, resolvePipeline } from './addons';
 import { resolveApp } from './app';
+import { resolveArgoCd } from './argocd';
 import { resolveCluster } from './cluster';
 import {
   ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
@@ -85,6 +86,7 @@ export function resolveEnvironment(
     apps: resolvedApps,
     addons: resolveAddons(env, spec),
     notifications: resolveNotifications(env, spec, workloadIdentityPool, ARGOCD_NAMESPACE),
+    argocd: resolveArgoCd(env, spec, workloadIdentityPool, ARGOCD_NAMESPACE),
     pipeline: resolveEnvironmentPipeline(env, resolvePipeline(spec)),
   };
 }
