@@ -20,6 +20,10 @@ export const platform: PlatformSpec = {
   notifications: { email: { host: 'smtp.acme.example', from: 'argocd@acme.example' }, outOfSyncAfter: '30m' },
   // The Terraform pipeline (.github/workflows/infrastructure.yml and drift.yml) authenticates as this repository.
   pipeline: {},
+  // Sign-in with the organisation's Google accounts; Google groups (the teams' owners) get their projects' roles.
+  argocd: {
+    sso: { googleWithDex: { clientId: '180236740543-argocd.apps.googleusercontent.com', adminEmail: 'gworkspace-admin@acme.example', hostedDomains: ['acme.example'] } },
+  },
 };
 
 /**
