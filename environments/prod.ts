@@ -1,4 +1,4 @@
-import { CanaryStep, Delivery, ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
+import { BinaryAuthorization, CanaryStep, Delivery, ReleaseChannel, SyncPolicy, Tier, releaseFile } from '../src/model';
 import type { EnvironmentSpec } from '../src/model';
 import release from './releases/prod.json';
 
@@ -18,6 +18,8 @@ export const prod: EnvironmentSpec = {
     ],
     authorizedNetworks: [{ name: 'ci-runners', cidr: '198.51.100.0/26' }],
     maintenanceStartTime: '03:00',
+    // Only the apps' Artifact Registry images, the add-ons' and Google's own run here.
+    binaryAuthorization: BinaryAuthorization.ENFORCE,
   },
   sync: SyncPolicy.automated({ retry: { limit: 10, backoffMaxDuration: '10m' } }),
   // No deploys over the weekend (Friday 16:00 to Monday 08:00); a person can still sync an emergency fix.

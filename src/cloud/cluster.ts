@@ -128,7 +128,8 @@ export class GkeCluster extends Construct {
       // Google Groups for RBAC: the teams' RoleBindings name Google groups, which only resolve with this.
       authenticatorGroupsConfig: { securityGroup: env.rbacSecurityGroup },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-      binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
+      // The project's policy, unless the environment disables it (provider google_container_cluster, binary_authorization.evaluation_mode).
+      binaryAuthorization: { evaluationMode: env.binaryAuthorization.mode === 'disabled' ? 'DISABLED' : 'PROJECT_SINGLETON_POLICY_ENFORCE' },
 
       releaseChannel: { channel: c.releaseChannel.value },
       maintenancePolicy: { dailyMaintenanceWindow: { startTime: c.maintenanceStartTime } },
@@ -151,18 +152,23 @@ export class GkeCluster extends Construct {
       this.addNodePool(env, pool);
     }
 
-    // Binary Authorization: the cluster evaluates the project policy. It allows the
-    // apps' registries and Google's system images, and only logs everything else
-    // (dry run) until the images of cluster add-ons (Argo CD, External Secrets) are
-    // mirrored into an allowed registry; then switch enforcement on.
-    new BinaryAuthorizationPolicy(this, 'binary-authorization', {
-      project,
-      description: `Images admitted to ${c.name}`,
-      globalPolicyEvaluationMode: 'ENABLE',
-      admissionWhitelistPatterns: env.imageRegistries.map((r) => ({ namePattern: `${r.url}/**` })),
-      defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'DRYRUN_AUDIT_LOG_ONLY' },
-      dependsOn: services.require('binaryauthorization'),
-    });
+    // Binary Authorization: the project policy admits the apps' registries, the add-ons'
+    // images and Google's system images (globalPolicyEvaluationMode); anything else is
+    // logged (audit, a dry run) or refused (enforce).
+    const binauthz = env.binaryAuthorization;
+    if (binauthz.mode !== 'disabled') {
+      new BinaryAuthorizationPolicy(this, 'binary-authorization', {
+        project,
+        description: `Images admitted to ${c.name}`,
+        globalPolicyEvaluationMode: 'ENABLE',
+        admissionWhitelistPatterns: binauthz.admitted.map((namePattern) => ({ namePattern })),
+        defaultAdmissionRule: {
+          evaluationMode: 'ALWAYS_DENY',
+          enforcementMode: binauthz.mode === 'enforce' ? 'ENFORCED_BLOCK_AND_AUDIT_LOG' : 'DRYRUN_AUDIT_LOG_ONLY',
+        },
+        dependsOn: services.require('binaryauthorization'),
+      });
+    }
   }
 
   private addNodePool(env: ResolvedEnvironment, pool: ResolvedNodePool): void {

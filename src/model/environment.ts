@@ -31,6 +31,25 @@ export class ReleaseChannel {
   ) {}
 }
 
+/**
+ * Whether GKE checks images against the project's Binary Authorization
+ * policy, which admits the apps' Artifact Registry repositories, the
+ * add-ons' images and Google's system images.
+ */
+export class BinaryAuthorization {
+  /** Not evaluated: no policy is rendered. */
+  public static readonly DISABLED = new BinaryAuthorization('disabled');
+  /** Evaluated, and an image outside the policy is logged (dry run), not blocked. */
+  public static readonly AUDIT = new BinaryAuthorization('audit');
+  /** Evaluated, and an image outside the policy is refused. */
+  public static readonly ENFORCE = new BinaryAuthorization('enforce');
+
+  private constructor(
+    /** `disabled`, `audit` or `enforce`. */
+    public readonly mode: 'disabled' | 'audit' | 'enforce',
+  ) {}
+}
+
 /** The RBAC role a team's group gets in its own namespaces. */
 export class TeamAccess {
   /** `edit`: the team can change its workloads by hand (drift is then self-healed). */
@@ -217,6 +236,11 @@ export interface ClusterSpec {
   readonly servicesCidr?: string;
   /** Range of the private control plane endpoint (a /28). @default '172.16.0.0/28' */
   readonly controlPlaneCidr?: string;
+  /**
+   * GKE Binary Authorization: evaluation of the project policy (`PROJECT_SINGLETON_POLICY_ENFORCE`) and what it does with an image it does not admit.
+   * @default BinaryAuthorization.AUDIT @see https://cloud.google.com/binary-authorization/docs/setting-up
+   */
+  readonly binaryAuthorization?: BinaryAuthorization;
 }
 
 /** One environment: a GCP project with one GKE cluster, reconciled by Argo CD from `dist/<name>`. */

@@ -91,6 +91,7 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
     podsCidr: true,
     servicesCidr: true,
     controlPlaneCidr: true,
+    binaryAuthorization: true, // a BinaryAuthorization
   }),
   domain: true,
   sync: true, // a SyncPolicy: options checked with SYNC_OPTIONS

@@ -11,6 +11,7 @@ import type { TeamSpec } from './team';
 import { validateAcrossEnvironments, validateConnectorRoles } from './validate/across';
 import { validateAddonRelease, validateAddons } from './validate/addons';
 import { validateArgoCd } from './validate/argocd';
+import { validateBinaryAuthorization } from './validate/binary-authorization';
 import { validateApp } from './validate/apps';
 import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
@@ -114,6 +115,7 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
       ...validateEnvironment(env, index),
       ...validateRelease(env, index),
       ...validateAddonRelease(env),
+      ...validateBinaryAuthorization(env, index, deployed),
       ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index)),
       ...across.filter((i) => i.environment === env.name),
     ];

@@ -170,6 +170,8 @@ export interface ResolvedEnvironment {
   readonly rbacSecurityGroup: string;
   /** Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadIdentityPool: string;
+  /** GKE Binary Authorization: the mode, and the image name patterns the project policy admits (none when disabled). */
+  readonly binaryAuthorization: { readonly mode: 'disabled' | 'audit' | 'enforce'; readonly admitted: readonly string[] };
   /** The Artifact Registry repositories the apps' images are pulled from (the nodes need read access), sorted by URL. */
   readonly imageRegistries: readonly ResolvedImageRegistry[];
   /** Sorted by name. */

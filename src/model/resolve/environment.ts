@@ -1,5 +1,5 @@
 import type { AppSpec } from '../app';
-import { EnvironmentSpec, SyncPolicy, TeamAccess } from '../environment';
+import { BinaryAuthorization, EnvironmentSpec, SyncPolicy, TeamAccess } from '../environment';
 import { parseCpu, parseMemory } from '../quantity';
 import type { ReleaseEntry } from '../release';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedImageRegistry, ResolvedPeer, ResolvedQuota, ResolvedTeam } from '../resolved';
@@ -9,7 +9,7 @@ import { resolveApp } from './app';
 import { resolveArgoCd } from './argocd';
 import { resolveCluster } from './cluster';
 import {
-  ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
+  ADDON_CHARTS, ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_BINARY_AUTHORIZATION, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
   DEFAULT_RETRY, DEFAULT_SYNC_TIMEOUT, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
@@ -19,7 +19,7 @@ import { recordOr } from '../validate/values';
 export const DIST_DIR = 'dist';
 
 /** `<location>-docker.pkg.dev/<project>/<repository>/…`: an image in an Artifact Registry Docker repository. */
-const ARTIFACT_REGISTRY_IMAGE = /^(([a-z0-9-]+)-docker\.pkg\.dev\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z0-9][a-z0-9._-]*))\//;
+export const ARTIFACT_REGISTRY_IMAGE = /^(([a-z0-9-]+)-docker\.pkg\.dev\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z0-9][a-z0-9._-]*))\//;
 
 /** A valid environment with its apps (each valid there, with its version), every default applied. */
 export function resolveEnvironment(
@@ -82,6 +82,7 @@ export function resolveEnvironment(
     rbacSecurityGroup: spec.rbacSecurityGroup ?? `gke-security-groups@${spec.organization.domain}`,
     workloadIdentityPool,
     imageRegistries: imageRegistriesOf(resolvedApps),
+    binaryAuthorization: resolveBinaryAuthorization(env, imageRegistriesOf(resolvedApps)),
     teams: resolveTeams(env, index),
     apps: resolvedApps,
     addons: resolveAddons(env, spec),
@@ -89,6 +90,20 @@ export function resolveEnvironment(
     argocd: resolveArgoCd(env, spec, workloadIdentityPool, ARGOCD_NAMESPACE),
     pipeline: resolveEnvironmentPipeline(env, resolvePipeline(spec)),
   };
+}
+
+/**
+ * Binary Authorization's mode and what the policy admits: each app registry
+ * (`<repository>/**`) and each add-on image (`<repository>*`: a trailing `*`
+ * spans the tag or digest, not a `/`; cloud.google.com/binary-authorization
+ * policy reference, admissionWhitelistPatterns).
+ */
+function resolveBinaryAuthorization(env: EnvironmentSpec, registries: readonly ResolvedImageRegistry[]): ResolvedEnvironment['binaryAuthorization'] {
+  const declared = env.cluster?.binaryAuthorization;
+  const mode = declared instanceof BinaryAuthorization ? declared.mode : DEFAULT_BINARY_AUTHORIZATION;
+  if (mode === 'disabled') return { mode, admitted: [] };
+  const addonImages = Object.values(ADDON_CHARTS).flatMap((c) => c.images.map((i) => `${i}*`));
+  return { mode, admitted: [...registries.map((r) => `${r.url}/**`), ...[...new Set(addonImages)].sort()] };
 }
 
 /** Seconds of an Argo CD duration: `90s`, `3m`, `1h30m`. */
