@@ -49,15 +49,29 @@ export class EnvironmentStack extends TerraformStack {
     const gke = new GkeCluster(this, 'gke', { env, services, network });
     if (env.notifications.identity) {
       new ArgoCdSecretReader(this, 'argocd-notifications', {
-        env, identity: env.notifications.identity, services, cluster: gke.cluster, secrets: env.notifications.secrets,
-        purpose: 'notifications', reads: 'the notification services\' credentials', serviceAccountName: env.notifications.serviceAccountName, app: 'argocd-notifications',
+        env,
+        identity: env.notifications.identity,
+        services,
+        cluster: gke.cluster,
+        secrets: env.notifications.secrets,
+        purpose: 'notifications',
+        reads: 'the notification services\' credentials',
+        serviceAccountName: env.notifications.serviceAccountName,
+        app: 'argocd-notifications',
       });
     }
     const sso = env.argocd.sso;
     if (sso) {
       new ArgoCdSecretReader(this, 'argocd-sso', {
-        env, identity: sso.identity, services, cluster: gke.cluster, secrets: sso.secrets,
-        purpose: 'single sign-on', reads: 'the single sign-on\'s client secret and key', serviceAccountName: sso.serviceAccountName, app: 'argocd-sso',
+        env,
+        identity: sso.identity,
+        services,
+        cluster: gke.cluster,
+        secrets: sso.secrets,
+        purpose: 'single sign-on',
+        reads: 'the single sign-on\'s client secret and key',
+        serviceAccountName: sso.serviceAccountName,
+        app: 'argocd-sso',
       });
     }
     if (env.pipeline) new PipelineIdentity(this, 'pipeline', { env, pipeline: env.pipeline, services, nodeServiceAccount: gke.nodeServiceAccount });

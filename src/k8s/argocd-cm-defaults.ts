@@ -145,7 +145,9 @@ function mergeValue(key: string, base: string, ours: string): string {
     const a = (parse(base) ?? {}) as Record<string, unknown[]>;
     const b = (parse(ours) ?? {}) as Record<string, unknown[]>;
     const merged: Record<string, unknown[]> = {};
-    for (const field of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) merged[field] = unique([...(a[field] ?? []), ...(b[field] ?? [])]);
+    for (const field of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      merged[field] = unique([...(a[field] ?? []), ...(b[field] ?? [])]);
+    }
     return stringify(merged);
   }
   return ours;
@@ -157,7 +159,9 @@ function mergeValue(key: string, base: string, ours: string): string {
  * (ours are appended), so setting one of those keys never drops a default;
  * any other key of ours replaces the chart's value.
  */
-export function argoCdCmData(ours: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>> = ARGOCD_CM_CHART_DEFAULTS): Record<string, string> {
+export function argoCdCmData(
+  ours: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>> = ARGOCD_CM_CHART_DEFAULTS,
+): Record<string, string> {
   const data: Record<string, string> = { ...defaults };
   for (const [key, value] of Object.entries(ours)) data[key] = key in defaults ? mergeValue(key, defaults[key], value) : value;
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));

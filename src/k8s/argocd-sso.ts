@@ -61,7 +61,11 @@ export function dexValues(env: ResolvedEnvironment, resources: unknown): Record<
     resources,
     volumes: [{
       name: volume,
-      secret: { secretName: env.argocd.sso!.kubernetesSecret, items: [{ key: p.serviceAccountKey.key, path: p.keyFile.slice(slash + 1) }], optional: true },
+      secret: {
+        secretName: env.argocd.sso!.kubernetesSecret,
+        items: [{ key: p.serviceAccountKey.key, path: p.keyFile.slice(slash + 1) }],
+        optional: true,
+      },
     }],
     volumeMounts: [{ name: volume, mountPath: p.keyFile.slice(0, slash), readOnly: true }],
   };

@@ -4,7 +4,8 @@ import { k8s } from './imports';
 import { kube } from './kube-object';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
 import {
-  ADDON_CLUSTER_KINDS, ARGOCD_CONFIG_APPLICATION, ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_APPLICATION, ARGOCD_NOTIFICATIONS_DIR, DEGRADED_DOES_NOT_BLOCK, WAVES,
+  ADDON_CLUSTER_KINDS, ARGOCD_CONFIG_APPLICATION, ARGOCD_CONFIG_DIR, ARGOCD_NOTIFICATIONS_APPLICATION, ARGOCD_NOTIFICATIONS_DIR,
+  DEGRADED_DOES_NOT_BLOCK, WAVES,
   renderAddonApplication,
 } from './addons';
 import { subscriptionAnnotations } from './argocd-config';
@@ -232,7 +233,9 @@ export class GitOpsChart extends Chart {
     }
 
     for (const addon of env.addons) renderAddonApplication(this, platform, env, addon, PLATFORM_PROJECT);
-    const platformApp = (construct: string, name: string, path: string, wave: string, annotations: Record<string, string> = {}) => new ArgoApplication(this, construct, {
+    const platformApp = (
+      construct: string, name: string, path: string, wave: string, annotations: Record<string, string> = {},
+    ) => new ArgoApplication(this, construct, {
       metadata: { name, namespace: ns, labels: environmentLabels(platform, env), annotations: { [SYNC_WAVE]: wave, ...annotations } },
       spec: {
         project: PLATFORM_PROJECT,

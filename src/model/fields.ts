@@ -18,12 +18,12 @@ import type {
   ExemptionSpec, MigrationOptions, ProbeTiming, PublicExposureOptions, ResourcesSpec,
   RollingUpdateOptions,
 } from './app';
+import type { ArgoCdSpec, DexGoogleSsoSpec, OidcSsoSpec, SsoSpec } from './argocd';
 import type {
   AuthorizedNetwork, AutomatedSyncOptions, ClusterSpec, EndpointSpec, EnvironmentSpec, ManualSyncOptions, NodePoolSpec, PreviewSpec,
   PrivateServiceAccessSpec,
   RetrySpec, SyncWindowSpec,
 } from './environment';
-import type { ArgoCdSpec, DexGoogleSsoSpec, OidcSsoSpec, SsoSpec } from './argocd';
 import { suggest } from './names';
 import type { PlatformSpec } from './platform';
 import type { AddonReleaseEntry, BadVersion, ReleaseEntry } from './release';

@@ -1,6 +1,6 @@
-import { ARTIFACT_REGISTRY, environment, platform, service } from '../fixtures';
 import { BinaryAuthorization, EnvironmentSpec, PlatformValidationError, PlatformSpec, resolvePlatform } from '../../src/model';
 import { renderPlatform } from '../../src/synth';
+import { ARTIFACT_REGISTRY, environment, platform, service } from '../fixtures';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -9,7 +9,10 @@ function withBinaryAuthorization(binaryAuthorization: unknown, image = `${ARTIFA
   const env: EnvironmentSpec = { ...environment('dev', ['web']), cluster: { binaryAuthorization: binaryAuthorization as BinaryAuthorization } };
   return platform({ apps: [service('web', { image })], environments: [env] });
 }
-const resources = (spec: PlatformSpec, type: string): Json[] => Object.values((renderPlatform({ platform: spec }).stacks[0].json as Json).resource[type] ?? {});
+const resources = (spec: PlatformSpec, type: string): Json[] => {
+  const json = renderPlatform({ platform: spec }).stacks[0].json as Json;
+  return Object.values(json.resource[type] ?? {});
+};
 
 function problems(spec: PlatformSpec): string[] {
   try {

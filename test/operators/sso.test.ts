@@ -45,7 +45,10 @@ describe('OIDC', () => {
     expect(data.url).toBe('https://deploy.example.com');
     expect(data['admin.enabled']).toBe('false');
     expect(parse(data['oidc.config'])).toEqual({
-      name: 'SSO', issuer: 'https://idp.example.com', clientID: 'argocd', clientSecret: '$argocd-sso:client-secret',
+      name: 'SSO',
+      issuer: 'https://idp.example.com',
+      clientID: 'argocd',
+      clientSecret: '$argocd-sso:client-secret',
       requestedScopes: ['openid', 'profile', 'email', 'groups'],
     });
     expect(file('prod/argocd/application-argo-cd.yaml').spec.source.helm.valuesObject.dex).toEqual({ enabled: false });
@@ -77,7 +80,9 @@ describe('Google through Dex', () => {
   test('dex.config uses the google connector with the group lookup as the service account', () => {
     const config = parse(file('dev/argocd-config/configmap-argocd-cm.yaml').data['dex.config']);
     expect(config.connectors).toEqual([{
-      type: 'google', id: 'google', name: 'Google',
+      type: 'google',
+      id: 'google',
+      name: 'Google',
       config: {
         clientID: '1234-abc.apps.googleusercontent.com',
         clientSecret: '$argocd-sso:client-secret',

@@ -75,17 +75,29 @@ export const PREVIEW_LABEL_PREFIX = 'preview:';
  */
 export const ADDON_CHARTS = {
   'argo-cd': {
-    repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.2.4', namespace: 'argocd', releaseName: 'argocd',
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-cd',
+    version: '9.2.4',
+    namespace: 'argocd',
+    releaseName: 'argocd',
     // values.yaml: global.image, dex.image, redis.image (9.x: ecr-public.aws.com, as argocd-redis Deployments of v3.1/3.2 show).
     images: ['quay.io/argoproj/argocd', 'ghcr.io/dexidp/dex', 'ecr-public.aws.com/docker/library/redis'],
   },
   'external-secrets': {
-    repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.0.0', namespace: 'external-secrets', releaseName: 'external-secrets',
+    repoURL: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.0.0',
+    namespace: 'external-secrets',
+    releaseName: 'external-secrets',
     // image.repository, the default since chart 1.1.0 (it was oci.external-secrets.io, being retired).
     images: ['ghcr.io/external-secrets/external-secrets'],
   },
   'argo-rollouts': {
-    repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.41.1', namespace: 'argo-rollouts', releaseName: 'argo-rollouts',
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-rollouts',
+    version: '2.41.1',
+    namespace: 'argo-rollouts',
+    releaseName: 'argo-rollouts',
     // controller.image (the dashboard, off here, would be the same repository's).
     images: ['quay.io/argoproj/argo-rollouts'],
   },

@@ -1,5 +1,5 @@
 import type { AppSpec } from '../app';
-import { BinaryAuthorization, EnvironmentSpec, SyncPolicy, TeamAccess } from '../environment';
+import { BinaryAuthorization, EnvironmentSpec, RetrySpec, SyncPolicy, TeamAccess } from '../environment';
 import { parseCpu, parseMemory } from '../quantity';
 import type { ReleaseEntry } from '../release';
 import type { ResolvedApp, ResolvedEnvironment, ResolvedImageRegistry, ResolvedPeer, ResolvedQuota, ResolvedTeam } from '../resolved';
@@ -9,7 +9,8 @@ import { resolveApp } from './app';
 import { resolveArgoCd } from './argocd';
 import { resolveCluster } from './cluster';
 import {
-  ADDON_CHARTS, ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_BINARY_AUTHORIZATION, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS, DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
+  ADDON_CHARTS, ARGOCD_NAMESPACE, DEFAULT_AUTOMATED_SYNC, DEFAULT_BINARY_AUTHORIZATION, DEFAULT_PREVIEW_QUOTA, DEFAULT_PREVIEW_REQUEUE_SECONDS,
+  DEFAULT_PRIVATE_SERVICE_APIS, DEFAULT_QUOTA,
   DEFAULT_RETRY, DEFAULT_SYNC_TIMEOUT, DEFAULT_SYNC_WINDOW, PREVIEW_LABEL_PREFIX,
 } from './defaults';
 import { type DeclarationIndex, namespacesOf } from '../validate/declarations';
@@ -118,7 +119,7 @@ function durationSeconds(duration: string): number {
  * pkg/apis/application/v1alpha1/types.go, `NextRetryAt`) plus an allowance per
  * attempt, and never less than the minimum.
  */
-export function syncTimeoutSeconds(retry: { readonly limit: number; readonly backoffDuration: string; readonly backoffFactor: number; readonly backoffMaxDuration: string }): number {
+export function syncTimeoutSeconds(retry: Required<RetrySpec>): number {
   const base = durationSeconds(retry.backoffDuration);
   const cap = durationSeconds(retry.backoffMaxDuration);
   let waits = 0;

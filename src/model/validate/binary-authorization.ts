@@ -1,10 +1,10 @@
 import type { AppSpec } from '../app';
 import { BinaryAuthorization, EnvironmentSpec } from '../environment';
 import type { ValidationIssue } from '../errors';
-import { ARTIFACT_REGISTRY_IMAGE } from '../resolve/environment';
 import type { DeclarationIndex } from './declarations';
 import { Report } from './location';
 import { isString } from './values';
+import { ARTIFACT_REGISTRY_IMAGE } from '../resolve/environment';
 
 /**
  * `cluster.binaryAuthorization`: one of the BinaryAuthorization values; when
