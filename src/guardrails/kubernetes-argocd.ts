@@ -220,3 +220,49 @@ export const argocdProjectAdmitsKind: Rule = {
     }];
   },
 };
+
+/**
+ * What Argo CD accepts in an AppProject role's policy (argo-cd
+ * pkg/apis/application/v1alpha1/types.go, `validatePolicy`; resources:
+ * util/rbac/rbac.go, `ProjectScoped`): `p, proj:<project>:<role>, <resource>,
+ * <action>, <project>/<object>, allow|deny`. Argo CD refuses the whole
+ * AppProject otherwise, so every role of it is lost, not only the bad line.
+ */
+const PROJECT_SCOPED_RESOURCES = new Set(['applications', 'applicationsets', 'logs', 'exec', 'clusters', 'repositories']);
+const PROJECT_ACTIONS = new Set(['get', 'create', 'update', 'delete', 'sync', 'override', '*']);
+
+function projectPolicyProblem(policy: string, project: string, role: string): string | undefined {
+  const parts = policy.split(',').map((p) => p.trim());
+  if (parts.length !== 6 || parts[0] !== 'p') return 'is not of the form "p, sub, res, act, obj, eft"';
+  const [, subject, resource, action, object, effect] = parts;
+  if (subject !== `proj:${project}:${role}`) return `names the subject ${subject}, not proj:${project}:${role}`;
+  if (!PROJECT_SCOPED_RESOURCES.has(resource)) return `names the resource ${resource}, which a project role cannot grant (${[...PROJECT_SCOPED_RESOURCES].join(', ')})`;
+  // Fine-grained update/delete and resource actions: argo-cd docs/operator-manual/rbac.md.
+  if (!PROJECT_ACTIONS.has(action) && !/^(action|update|delete)\/.+/.test(action)) return `names the action ${action}, which Argo CD does not know`;
+  if (!object.startsWith(`${project}/`)) return `names the object ${object}, outside its project (${project}/...)`;
+  if (effect !== 'allow' && effect !== 'deny') return `ends with ${effect}, not allow or deny`;
+  return undefined;
+}
+
+export const argocdProjectRolePolicies: Rule = {
+  id: 'argocd-project-role-policies',
+  severity: 'error',
+  scope: 'all',
+  summary: 'every policy of an AppProject role must be one Argo CD accepts, about its own project',
+  rationale: 'Argo CD refuses an AppProject with one malformed role policy, so every team\'s access through it would be lost at sync',
+  fix: 'write "p, proj:<project>:<role>, <applications|applicationsets|logs|exec|clusters|repositories>, <action>, <project>/<object>, allow|deny"',
+  equivalents: ['Argo CD: AppProject validation (validatePolicy, enforced when the AppProject is applied)', 'Kyverno: (none)'],
+  check(object) {
+    if (object.manifest.kind !== 'AppProject' || !String(object.manifest.apiVersion).startsWith('argoproj.io/')) return [];
+    const project = String(object.manifest.metadata?.name);
+    const roles = (object.manifest.spec as any)?.roles;
+    const out: Finding[] = [];
+    (Array.isArray(roles) ? roles : []).forEach((role: any, i: number) => {
+      (Array.isArray(role?.policies) ? role.policies : []).forEach((policy: unknown, j: number) => {
+        const problem = projectPolicyProblem(String(policy), project, String(role?.name));
+        if (problem) out.push({ path: `spec.roles[${i}].policies[${j}]`, value: policy, message: problem });
+      });
+    });
+    return out;
+  },
+};

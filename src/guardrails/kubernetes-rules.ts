@@ -1,6 +1,6 @@
 import {
   argocdApplicationOwnPath, argocdDestinationOwnCluster, argocdNoDefaultProject, argocdProjectAdmitsKind, argocdProjectNoWildcards,
-  previewsGithubRateLimit,
+  argocdProjectRolePolicies, previewsGithubRateLimit,
 } from './kubernetes-argocd';
 import { imageDigestInProduction, imageTagPinned, readinessLivenessProbes, resourcesRequestsLimits } from './kubernetes-images-resources';
 import { networkPolicyOwnPods, noDefaultNamespace, podsNetworkIsolated, rolloutCanaryGetsTraffic, serviceSelectsPods } from './kubernetes-network';
@@ -34,4 +34,5 @@ export const KUBERNETES_RULES: readonly Rule[] = [
   secretStoreOwnServiceAccount,
   networkPolicyOwnPods,
   objectSizeLimit,
+  argocdProjectRolePolicies,
 ];

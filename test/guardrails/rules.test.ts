@@ -91,6 +91,9 @@ describe('the rules', () => {
     ['argocd-application-own-path', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.source.path = 'dist/prod/apps/other'; }],
     ['argocd-destination-own-cluster', (o) => { (o.find((x) => x.manifest.kind === 'Application' && x.manifest.metadata!.name === 'web')!.manifest as Json).spec.destination.name = 'test-dev'; }],
     ['argocd-project-no-wildcards', (o) => { (o.find((x) => x.manifest.kind === 'AppProject' && x.manifest.metadata!.name === 'alpha')!.manifest as Json).spec.destinations.push({ name: '*', namespace: '*' }); }],
+    ['argocd-project-role-policies', (o) => {
+      (o.find((x) => x.manifest.kind === 'AppProject' && x.manifest.metadata!.name === 'alpha')!.manifest as Json).spec.roles[0].policies.push('p, proj:alpha:developers, projects, get, alpha/*, allow');
+    }],
   ])('%s fires on its violation', (rule, mutate) => {
     expect(rulesAfter(mutate)).toContain(rule);
   });
