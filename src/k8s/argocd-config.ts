@@ -59,7 +59,8 @@ export function subscriptionAnnotations(alerts: ResolvedAlerts | undefined): Rec
 
 /** A template's text for Slack and email alike, and an email subject. */
 function template(subject: string, body: string): string {
-  return `message: |\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\nemail:\n  subject: ${JSON.stringify(subject)}\n`;
+  const text = `${body}\n{{.context.argocdUrl}}/applications/{{.app.metadata.namespace}}/{{.app.metadata.name}}`;
+  return `message: |\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\nemail:\n  subject: ${JSON.stringify(subject)}\n`;
 }
 
 /** The data of `argocd-notifications-cm`: services, templates, triggers, and in production the platform team's subscription. */
@@ -68,6 +69,8 @@ export function notificationsConfig(platform: ResolvedPlatform, env: ResolvedEnv
   const envLabel = `${platform.labelDomain}/environment`;
   const where = `{{.app.metadata.name}} in ${env.name} (project {{.app.spec.project}})`;
   const data: Record<string, string> = {};
+  // Templates link to the Application in this environment's Argo CD (argo-cd docs/operator-manual/notifications/templates.md, `context`).
+  data.context = `argocdUrl: ${env.argocd.url}\n`;
   if (n.services.includes('slack')) data['service.slack'] = 'token: $slack-token\n';
   if (n.email) {
     data['service.email'] = `host: ${n.email.host}\nport: ${n.email.port}\nfrom: ${n.email.from}\nusername: ${n.email.username}\npassword: $email-password\n`;

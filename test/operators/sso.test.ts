@@ -35,6 +35,13 @@ describe('without single sign-on', () => {
     expect(data['oidc.config']).toBeUndefined();
     expect([...rendered.files.keys()].some((f) => f.includes('argocd-sso'))).toBe(false);
   });
+
+  test('alerts link to the Application in that environment\'s Argo CD', () => {
+    const { file } = renderWith({ urls: { prod: 'https://deploy.example.com' } });
+    const data = file('prod/argocd-config/configmap-argocd-notifications-cm.yaml').data;
+    expect(parse(data.context)).toEqual({ argocdUrl: 'https://deploy.example.com' });
+    expect(parse(data['template.app-sync-failed']).message).toContain('{{.context.argocdUrl}}/applications/{{.app.metadata.namespace}}/{{.app.metadata.name}}');
+  });
 });
 
 describe('OIDC', () => {
