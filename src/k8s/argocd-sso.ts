@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../model';
-import { renderArgoCdSecret } from './argocd-config';
+import { renderArgoCdSecret } from './argocd-secret';
 
 /** The Application that syncs `dist/<env>/argocd-sso/`, and that directory. */
 export const ARGOCD_SSO_APPLICATION = 'argocd-sso';

@@ -11,3 +11,4 @@ export * from './addons';
 export * from './argocd-config';
 export * from './argocd-cm-defaults';
 export * from './argocd-sso';
+export * from './argocd-secret';
