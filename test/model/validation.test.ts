@@ -560,9 +560,15 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
       'stateBucket in prod: is also the Terraform state bucket of environment "staging" (environments/staging.ts) (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
       'apps.shop.host in prod: is also the host of app "shop" in environment "staging" (received "shop.acme.example"); give each environment its own host (one load balancer and certificate answer for a host) [environments/prod.ts]',
     ]);
-    const sameDomain = environment('staging', ['shop'], { domain: 'acme.example' });
-    expect(messagesOf(platform({ apps: [shop], environments: [sameDomain, environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example' })] }))).toEqual([
-      'domain in prod: is also the domain of environment "staging" (environments/staging.ts) (received "acme.example"); give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev" [environments/prod.ts]',
+  });
+
+  test('two environments on one domain: the fix names a subdomain of the organisation\'s domain for the one not in production', () => {
+    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+    const staging = environment('staging', ['shop'], { domain: 'shop.test' });
+    const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'shop.test' });
+    expect(messagesOf(platform({ organization: { name: 'shop', domain: 'shop.test' }, apps: [shop], environments: [staging, prod] }))).toEqual([
+      'domain in prod: is also the domain of environment "staging" (environments/staging.ts) (received "shop.test"); '
+        + 'give each environment its own domain, e.g. "staging.shop.test" for environment "staging" (its domain in environments/staging.ts) [environments/prod.ts]',
     ]);
   });
 });

@@ -9,7 +9,7 @@ import { Location, Report } from './location';
 import { validateSchedule, validateTimeZone } from './schedule';
 import { validateQuota } from './teams';
 import { checkBoolean } from './typed';
-import { DURATION, cidrContains, cidrsOverlap, isCidr, isNetworkAddress, isPositiveInt, isString, listOr, recordOr } from './values';
+import { DURATION, cidrContains, exampleDomain, cidrsOverlap, isCidr, isNetworkAddress, isPositiveInt, isString, listOr, recordOr } from './values';
 import { clusterWithDefaults } from '../resolve/cluster';
 import { PREVIEW_LABEL_PREFIX } from '../resolve/defaults';
 
@@ -39,7 +39,7 @@ export function validateEnvironment(env: EnvironmentSpec, index: DeclarationInde
     at.field('region').issue('is not a GCP region', env.region, 'write e.g. "europe-west1"');
   }
   if (!isString(env.domain) || !DNS_NAME.test(env.domain) || !env.domain.includes('.')) {
-    at.field('domain').issue('is not a DNS domain', env.domain, 'write e.g. "dev.acme.dev"');
+    at.field('domain').issue('is not a DNS domain', env.domain, `write e.g. "${isString(e) ? e : 'dev'}.${exampleDomain(index.spec)}"`);
   }
   if (env.sync !== undefined && !(env.sync instanceof SyncPolicy)) {
     at.field('sync').issue('must be a SyncPolicy', env.sync, 'use SyncPolicy.automated() or SyncPolicy.manual()');
@@ -159,7 +159,7 @@ function validatePreviews(at: Location, env: EnvironmentSpec, index: Declaration
     where.field('github').issue('must name the GitHub owner and repository', previews.github, 'write github: { owner: "acme", repo: "platform" }');
   }
   if (!isString(previews.domain) || !DNS_NAME.test(previews.domain) || !previews.domain.includes('.')) {
-    where.field('domain').issue('is not a DNS domain', previews.domain, 'write e.g. "preview.dev.acme.dev"');
+    where.field('domain').issue('is not a DNS domain', previews.domain, `write e.g. "preview.${isString(env.domain) && DNS_NAME.test(env.domain) ? env.domain : exampleDomain(index.spec)}"`);
   }
   validateQuota(where.field('quota'), previews.quota);
   if (previews.requeueAfterSeconds !== undefined && !(isPositiveInt(previews.requeueAfterSeconds) && previews.requeueAfterSeconds >= 30)) {

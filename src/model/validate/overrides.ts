@@ -10,7 +10,7 @@ import { callOf } from './references';
 import { releaseEntries, versionOf } from './releases';
 import { validateResources, validateScaling } from './scaling';
 import { validateSchedule } from './schedule';
-import { isPlainRecord, isString, recordOr } from './values';
+import { exampleDomain, isPlainRecord, isString, recordOr } from './values';
 
 /** The apps deployed in an environment: every app not disabled there. */
 export function enabledApps(env: EnvironmentSpec, index: DeclarationIndex): AppSpec[] {
@@ -62,7 +62,7 @@ export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: Decl
     at.field('host').issue(
       app.exposure?.isPublic ? 'is not a DNS name' : 'is set, but the app is not public',
       o.host,
-      app.exposure?.isPublic ? 'write e.g. "shop.acme.dev"' : 'remove it, or declare the app with Exposure.public({ subdomain })',
+      app.exposure?.isPublic ? `write e.g. "${app.exposure.subdomain}.${isString(env.domain) ? env.domain : exampleDomain(index.spec)}"` : 'remove it, or declare the app with Exposure.public({ subdomain })',
     );
   }
   const endpoints = recordOr(env.endpoints);

@@ -4,7 +4,7 @@ import { parseCpu, parseMemory } from '../quantity';
 import type { QuotaSpec } from '../team';
 import type { DeclarationIndex } from './declarations';
 import { Location, Report } from './location';
-import { GITHUB_OWNER, isPositiveInt, isString, listOr } from './values';
+import { GITHUB_OWNER, exampleDomain, isPositiveInt, isString, listOr } from './values';
 
 /** Each team: a unique name, an owners group, namespaces it alone owns, a quota and a CODEOWNERS handle. */
 export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
@@ -23,7 +23,7 @@ export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
     }
     seen.add(team.name);
     if (!isString(team.owners) || !EMAIL.test(team.owners)) {
-      at.field('owners').issue('must be the email of a Google group', team.owners, `set it to the team's group, e.g. "${team.name}@example.com"`);
+      at.field('owners').issue('must be the email of a Google group', team.owners, `set it to the team's group, e.g. "${team.name}@${exampleDomain(index.spec)}"`);
     }
     const namespaces = team.namespaces ?? [team.name];
     if (!Array.isArray(namespaces) || namespaces.length === 0) {
