@@ -177,6 +177,15 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
+  test('a production release entry with a malformed tag and no digest reports both', () => {
+    const prod = environment('prod', [], { tier: Tier.PRODUCTION, apps: { web: { replicas: 2 } } }, { web: { tag: '1.0.0 ' } });
+    expect(messagesOf(platform({ environments: [prod] }))).toEqual([
+      'release.apps.web.tag in prod: is not an image tag (received "1.0.0 "); remove the spaces: "1.0.0" [environments/releases/prod.json]',
+      'release.apps.web.digest in prod: is missing: production images must be pinned to a digest (a tag can be pushed again); '
+        + 'add "digest": "sha256:<digest>" next to the tag in environments/releases/prod.json, as the registry reports it (npm run promote copies it) [environments/releases/prod.json]',
+    ]);
+  });
+
   test('a malformed release file', () => {
     const messages = messagesOf(platform({ environments: [{ ...environment('dev', ['web']), release: releaseFile('environments/releases/dev.json', ['web']) }] }));
     expect(messages).toContainEqual(expect.stringMatching(/^release in dev: is not a release file of the form .*\[environments\/releases\/dev.json\]$/));
