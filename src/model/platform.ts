@@ -17,6 +17,7 @@ import { enabledApps, overridable, validateOverride } from './validate/overrides
 import { validatePlatform } from './validate/platform';
 import { validateQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
+import { staleAppNames, validateStaleAppNames } from './validate/renames';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
 import { validateTeams } from './validate/teams';
 
@@ -102,7 +103,10 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
   const appIssues = [...ofApp.values()].flat();
   const roleIssues = validateConnectorRoles(index);
   const across = validateAcrossEnvironments(index);
-  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues];
+  const stale = staleAppNames(index);
+  const renamed = new Set(stale.map((s) => s.renamedTo).filter((name): name is string => name !== undefined));
+  const staleIssues = validateStaleAppNames(index, stale);
+  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues, ...staleIssues];
   const environments: ResolvedEnvironment[] = [];
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);
@@ -110,12 +114,13 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
       ...validateEnvironment(env, index),
       ...validateRelease(env, index),
       ...validateAddonRelease(env),
-      ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index)),
+      ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index, renamed)),
       ...across.filter((i) => i.environment === env.name),
     ];
     issues.push(...found);
     // Quotas are checked on what resolves: only where nothing they depend on has a problem.
-    const clean = found.length === 0 && shared.length === 0 && deployed.every((app) => ofApp.get(app.name)!.length === 0);
+    const clean = found.length === 0 && shared.length === 0 && deployed.every((app) => ofApp.get(app.name)!.length === 0)
+      && !stale.some((s) => s.uses.some((u) => u.environment === env.name));
     if (!clean) continue;
     const entries = releaseEntries(env);
     const resolved = resolveEnvironment(env, index, deployed.map((app) => ({ app, version: versionOf(app, entries, index)! })));

@@ -2,7 +2,7 @@ import {
   CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, asText, formatIssue,
   releaseFile, resolvePlatform,
 } from '../../src/model';
-import { environment, fullPlatform, platform, service } from '../fixtures';
+import { environment, fullPlatform, pipeline, platform, service } from '../fixtures';
 
 /** Where a repository laid out like the example declares each part (what the loader tells a synth). */
 const declaredIn = (d: object): string | undefined => {
@@ -583,6 +583,25 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
 });
 
 describe('one root problem, one error', () => {
+
+  test('a renamed app is one problem in its file, naming every file that still uses the old name', () => {
+    // GIVEN releases and a prod override written for "worker", and the app renamed to "fulfiller"
+    const before = pipeline([service('web'), service('worker')], { prod: { apps: { worker: { replicas: 3 } } } });
+    const renamed = { ...before, apps: [service('web'), service('fulfiller')] };
+    // THEN one problem, in the app's file
+    expect(messagesOf(renamed)).toEqual([
+      'apps.fulfiller: no app "worker" is declared; did you rename it to "fulfiller"? ("fulfiller" has no version where "worker" has one) (received "worker"); '
+        + 'rename its entries from "worker" to "fulfiller" in environments/releases/dev.json, environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts [src/apps/fulfiller.ts]',
+    ]);
+  });
+
+  test('a removed app still named in several files is one problem listing them', () => {
+    const gone = { ...pipeline([service('web'), service('worker')]), apps: [service('web')] };
+    expect(messagesOf(gone)).toEqual([
+      'apps.worker: is named in environments/releases/dev.json, environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts, but no app "worker" is declared (received "worker"); '
+        + 'fix the name in each (known: "web"), or remove the entries if the app is gone [environments/releases/dev.json]',
+    ]);
+  });
   test('an unknown team does not drag its migration along', () => {
     const api = service('api', { team: 'alhpa' });
     const migrate = { ...service('api-migrate'), workload: Workload.migration({ migrates: 'api' }), ports: [], probes: {} };

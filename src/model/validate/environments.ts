@@ -62,9 +62,7 @@ export function validateEnvironment(env: EnvironmentSpec, index: DeclarationInde
     }
   }
   for (const [name, override] of Object.entries(recordOr<AppOverride>(env.apps))) {
-    if (!index.apps.has(name)) {
-      at.field('apps').field(name).issue('overrides an app that is not declared', name, `fix the name (${suggest(name, [...index.apps.keys()])})`);
-    }
+    // An undeclared name is reported once over every file that uses it (validateStaleAppNames).
     checkBoolean(at.field('apps').field(name).field('enabled'), override?.enabled, 'write enabled: false (not "false")');
   }
   return report.issues;

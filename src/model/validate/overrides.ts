@@ -28,8 +28,9 @@ export function overridable(app: AppSpec, index: DeclarationIndex): boolean {
  * overrides applies to its workload and is valid, and what it reaches
  * (endpoints, callees, the app it migrates) exists and is deployed there.
  * Problems name the environment's file (the release file for versions).
+ * `renamed`: apps whose old name is still used, reported once for all environments.
  */
-export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex): ValidationIssue[] {
+export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex, renamed: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const report = new Report();
   const file = index.fileOf(env);
   const at = report.at(`apps.${app.name}`, { environment: env.name, file });
@@ -37,7 +38,8 @@ export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: Decl
   const entries = releaseEntries(env);
   const production = env.tier instanceof Tier && env.tier.isProduction;
   // A release file that is not one at all is reported once (validateRelease), not once per app.
-  if (entries && !versionOf(app, entries, index)) {
+  // A renamed app's versions are under its old name: the rename is reported once (validateStaleAppNames).
+  if (entries && !versionOf(app, entries, index) && !renamed.has(app.name)) {
     const releaseFile = releaseFileOf(env);
     report.at(`release.apps.${app.name}`, { environment: env.name, file: releaseFile }).missing(
       'is missing: the app has no version in this environment',

@@ -31,10 +31,8 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
   for (const [app, entry] of Object.entries(content.apps)) {
     const where = at.field('apps').field(app);
     const e = entry as ReleaseEntry | undefined;
-    if (!index.apps.has(app)) {
-      where.issue('names an app that is not declared', app, `remove the entry or fix the name (${suggest(app, [...index.apps.keys()])})`);
-      continue;
-    }
+    // An undeclared name is reported once over every file that uses it (validateStaleAppNames).
+    if (!index.apps.has(app)) continue;
     if (!isPlainRecord(e)) {
       where.issue('must be an object {"tag": "...", "digest": "sha256:..."}', e, `write "${app}": {"tag": "<version>"${production ? ', "digest": "sha256:<digest>"' : ''}}`);
       continue;
