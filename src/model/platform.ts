@@ -96,14 +96,14 @@ export interface ResolveOptions {
  */
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index)];
+  const stale = staleAppNames(index);
+  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index, stale), ...validateAddons(index)];
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));
   const appIssues = [...ofApp.values()].flat();
   const roleIssues = validateConnectorRoles(index);
   const across = validateAcrossEnvironments(index);
-  const stale = staleAppNames(index);
   const renamed = new Set(stale.map((s) => s.renamedTo).filter((name): name is string => name !== undefined));
   const staleIssues = validateStaleAppNames(index, stale);
   const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues, ...staleIssues];

@@ -595,6 +595,26 @@ describe('one root problem, one error', () => {
     ]);
   });
 
+  test('an app listed twice is one problem, in the file of the list', () => {
+    const web = service('web');
+    const apps = [web, service('api'), web];
+    const spec = platform({ apps, environments: [environment('dev', ['web', 'api'])] });
+    const files = (d: object) => (d === apps ? 'src/apps/index.ts' : declaredIn(d));
+    expect(() => resolvePlatform(spec, { declaredIn: files })).toThrow(
+      'The platform declaration has 1 problem:\n  - apps[2]: lists app "web" a second time (received "web"); remove the second "web" from the list [src/apps/index.ts]',
+    );
+  });
+
+  test('an app renamed to a name already taken is one problem, in its file, with the name the release files still use', () => {
+    const worker = service('web');
+    const spec = { ...pipeline([service('web'), service('worker')]), apps: [service('web'), worker] };
+    const files = (d: object) => (d === worker ? 'src/apps/worker.ts' : declaredIn(d));
+    expect(() => resolvePlatform(spec, { declaredIn: files })).toThrow(
+      'The platform declaration has 1 problem:\n  - apps.web: is declared twice (first in src/apps/web.ts); did you mean "worker", which environments/releases/dev.json, '
+        + 'environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts still name? (received "web"); name it "worker" again [src/apps/worker.ts]',
+    );
+  });
+
   test('a removed app still named in several files is one problem listing them', () => {
     const gone = { ...pipeline([service('web'), service('worker')]), apps: [service('web')] };
     expect(messagesOf(gone)).toEqual([

@@ -5,7 +5,7 @@ import { type DeclarationIndex, releaseFileOf } from './declarations';
 import { Report } from './location';
 import { enabledApps } from './overrides';
 import { releaseEntries, versionOf } from './releases';
-import { isPlainRecord, recordOr } from './values';
+import { isPlainRecord, listOr, recordOr } from './values';
 
 /** A place that names an app: an environment's release entry or its override. */
 export interface AppNameUse {
@@ -20,6 +20,8 @@ export interface StaleAppName {
   readonly uses: readonly AppNameUse[];
   /** The declared app that has no version exactly where this name has one: the app renamed. */
   readonly renamedTo?: string;
+  /** The file named after this name that declares an app already declared: the name was changed to a taken one. */
+  readonly misnamedIn?: string;
 }
 
 /**
@@ -51,7 +53,10 @@ export function staleAppNames(index: DeclarationIndex): StaleAppName[] {
       .filter(([app, missing]) => !taken.has(app) && missing.length > 0 && missing.every((e) => named.has(e)) && [...released].every((e) => missing.includes(e)))
       .map(([app]) => app)
       .sort((a, b) => editDistance(name, a) - editDistance(name, b));
-    if (candidates.length === 0) return { name, uses: found };
+    if (candidates.length === 0) {
+      const duplicate = listOr(index.spec.apps).find((a) => isPlainRecord(a) && index.apps.get(a.name) !== a && stem(index.fileOf(a)) === name);
+      return duplicate ? { name, uses: found, misnamedIn: index.fileOf(duplicate) } : { name, uses: found };
+    }
     taken.add(candidates[0]);
     return { name, uses: found, renamedTo: candidates[0] };
   });
@@ -65,7 +70,8 @@ export function staleAppNames(index: DeclarationIndex): StaleAppName[] {
 export function validateStaleAppNames(index: DeclarationIndex, stale: readonly StaleAppName[]): ValidationIssue[] {
   const report = new Report();
   const known = [...index.apps.keys()];
-  for (const { name, uses, renamedTo } of stale) {
+  for (const { name, uses, renamedTo, misnamedIn } of stale) {
+    if (misnamedIn !== undefined) continue; // the duplicate declaration says it (validateNames)
     const files = [...new Set(uses.map((u) => u.file))];
     if (renamedTo !== undefined) {
       report.at(`apps.${renamedTo}`, { file: index.fileOf(index.apps.get(renamedTo)!) }).issue(
@@ -87,4 +93,9 @@ export function validateStaleAppNames(index: DeclarationIndex, stale: readonly S
     }
   }
   return report.issues;
+}
+
+/** `src/apps/orders-worker.ts` -> `orders-worker`. */
+function stem(file: string | undefined): string | undefined {
+  return file?.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '');
 }
