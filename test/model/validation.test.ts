@@ -334,15 +334,23 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
-  test('egress to an endpoint the environment does not declare, and an endpoint inside the cluster\'s ranges', () => {
+  test('egress to an endpoint no environment declares, and an endpoint inside the cluster\'s ranges', () => {
     const messages = messagesOf(platform({
       apps: [service('web', { egress: ['orders-db', 'payments'] })],
       environments: [environment('dev', ['web'], { endpoints: { 'orders-db': { description: 'Cloud SQL', cidr: '10.4.1.0/24', ports: [5432] } } })],
     }));
     expect(messages).toEqual(expect.arrayContaining([
-      expect.stringContaining('apps.web.egress in dev: names endpoint "payments", which this environment does not declare (received "payments"); declare endpoints["payments"]'),
+      expect.stringContaining('apps.web.egress[1]: names endpoint "payments", which no environment declares (received "payments")'),
       expect.stringContaining('endpoints.orders-db.cidr in dev: overlaps cluster.podsCidr 10.4.0.0/14 (received "10.4.1.0/24")'),
     ]));
+  });
+
+  test('egress to an endpoint one environment lacks is reported in that environment\'s file', () => {
+    const db = { 'orders-db': { description: 'Cloud SQL', cidr: '10.20.1.0/24', ports: [5432] } };
+    const spec = pipeline([service('web', { egress: ['orders-db'] })], { dev: { endpoints: db }, prod: { endpoints: db } });
+    expect(messagesOf(spec)).toEqual([
+      expect.stringMatching(/^apps\.web\.egress in staging: names endpoint "orders-db", which this environment does not declare .*\[environments\/staging\.ts\]$/),
+    ]);
   });
 
   test('two environments in one GCP project', () => {
@@ -583,6 +591,29 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
 });
 
 describe('one root problem, one error', () => {
+
+  test('a misspelt egress endpoint is one problem in the app\'s file, with a suggestion, not one per environment', () => {
+    const db = { 'orders-db': { description: 'Cloud SQL', cidr: '10.20.1.0/24', ports: [5432] } };
+    const spec = pipeline([service('web', { egress: ['orders-dbb'] })], { dev: { endpoints: db }, staging: { endpoints: db }, prod: { endpoints: db } });
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.egress[0]: names endpoint "orders-dbb", which no environment declares (received "orders-dbb"); '
+        + 'fix the name (did you mean "orders-db"?), or declare endpoints["orders-dbb"] = { description, cidr, ports } in each environment that runs "web" [src/apps/web.ts]',
+    ]);
+  });
+
+  test('a misspelt call is one problem in the app\'s file, with a suggestion, not one per environment', () => {
+    const spec = pipeline([service('orders-api'), service('web', { calls: ['orders-apii'] })]);
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.calls[0]: names an app that is not declared (received "orders-apii"); call a declared app (did you mean "orders-api"?) [src/apps/web.ts]',
+    ]);
+  });
+
+  test('an app named in egress says to call it', () => {
+    const spec = pipeline([service('orders-api'), service('web', { egress: ['orders-api'] })]);
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.egress[0]: names "orders-api", which is an app, not an endpoint (egress is for addresses outside the cluster) (received "orders-api"); call it instead: calls: ["orders-api"] [src/apps/web.ts]',
+    ]);
+  });
 
   test('a renamed app is one problem in its file, naming every file that still uses the old name', () => {
     // GIVEN releases and a prod override written for "worker", and the app renamed to "fulfiller"

@@ -6,7 +6,7 @@ import { isWellShaped, validateEnv } from './apps';
 import { type DeclarationIndex, releaseFileOf } from './declarations';
 import { validateDelivery } from './delivery';
 import { Location, Report } from './location';
-import { callOf } from './references';
+import { callOf, endpointDeclaredAnywhere } from './references';
 import { releaseEntries, versionOf } from './releases';
 import { validateResources, validateScaling } from './scaling';
 import { validateSchedule } from './schedule';
@@ -69,7 +69,8 @@ export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: Decl
   }
   const endpoints = recordOr(env.endpoints);
   for (const name of app.egress ?? []) {
-    if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
+    // A name no environment declares is the app's mistake, said once in its file (validateReferences).
+    if (!Object.prototype.hasOwnProperty.call(endpoints, name) && isString(name) && endpointDeclaredAnywhere(name, index)) {
       at.field('egress').issue(`names endpoint "${asText(name)}", which this environment does not declare`, name,
         `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file ?? `environment ${env.name}`} (${suggest(asText(name), Object.keys(endpoints))})`);
     }
