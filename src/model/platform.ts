@@ -15,7 +15,7 @@ import { validateEnvironment } from './validate/environments';
 import { validateNames } from './validate/names';
 import { enabledApps, overridable, validateOverride } from './validate/overrides';
 import { validatePlatform } from './validate/platform';
-import { validateQuotas } from './validate/quotas';
+import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
 import { staleAppNames, validateStaleAppNames } from './validate/renames';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
@@ -108,6 +108,7 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
   const staleIssues = validateStaleAppNames(index, stale);
   const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues, ...staleIssues];
   const environments: ResolvedEnvironment[] = [];
+  const shortfalls: QuotaShortfall[] = [];
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);
     const found = [
@@ -124,9 +125,11 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
     if (!clean) continue;
     const entries = releaseEntries(env);
     const resolved = resolveEnvironment(env, index, deployed.map((app) => ({ app, version: versionOf(app, entries, index)! })));
+    shortfalls.push(...quotaShortfalls(resolved));
     issues.push(...validateQuotas(resolved, index.fileOf(env)));
     environments.push(resolved);
   }
+  issues.push(...validateTeamQuotas(shortfalls, index));
   issues.push(...across.filter((i) => !index.environments.some((e) => e.name === i.environment)));
   if (issues.length > 0) throw new PlatformValidationError(issues);
   const { organization: org, gitops } = spec;

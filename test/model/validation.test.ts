@@ -2,12 +2,13 @@ import {
   CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, asText, formatIssue,
   releaseFile, resolvePlatform,
 } from '../../src/model';
-import { environment, fullPlatform, pipeline, platform, service } from '../fixtures';
+import { environment, fullPlatform, pipeline, platform, service, team, worker } from '../fixtures';
 
 /** Where a repository laid out like the example declares each part (what the loader tells a synth). */
 const declaredIn = (d: object): string | undefined => {
-  const named = d as { name?: string; workload?: unknown; tier?: unknown };
+  const named = d as { name?: string; workload?: unknown; tier?: unknown; owners?: unknown };
   if (named.workload !== undefined) return `src/apps/${named.name}.ts`;
+  if (named.owners !== undefined) return 'src/teams.ts';
   if (named.tier !== undefined) return `environments/${named.name}.ts`;
   return undefined;
 };
@@ -319,7 +320,27 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     expect(quotaFor(Delivery.rollingUpdate({ maxSurge: 2 }), '5.5')).toEqual([expect.stringContaining('CPU limits 6 > quota 5.5')]);
     expect(quotaFor(Delivery.canary({ steps: [CanaryStep.weight(50)] }), '6')).toEqual([expect.stringContaining('CPU limits 6.5 > quota 6')]);
     expect(quotaFor(Delivery.blueGreen(), '9.5')).toEqual([expect.stringContaining('CPU limits 10 > quota 9.5')]);
-    expect(quotaFor(Delivery.blueGreen(), '9.5')[0]).toContain('raise the quota in teams["alpha"].quota of environments/dev.ts (at least 2 CPU and 2560Mi requested, 10 CPU');
+    expect(quotaFor(Delivery.blueGreen(), '9.5')[0]).toContain('raise teams["alpha"].quota in src/teams.ts to at least { limitsCpu: "10" }');
+  });
+
+  test('a team\'s quota too small in several environments is one problem in the team\'s file, with the sums and the fix', () => {
+    const web = service('web', { autoscaling: { maxReplicas: 4 } });
+    const spec = { ...pipeline([web, worker('jobs')]), teams: [team('alpha', { quota: { requestsCpu: '500m' } })] };
+    expect(messagesOf(spec)).toEqual([
+      'teams.alpha.quota: is too small for namespace "alpha" at peak (every autoscaler at max, plus each rollout\'s surge): '
+        + 'in dev, CPU requests 0.7 > quota 500m (jobs 2 x 100m + web 5 x 100m); CPU limits 3.5 > quota 1 (jobs 2 x 500m + web 5 x 500m); '
+        + 'in staging, CPU requests 0.7 > quota 500m (jobs 2 x 100m + web 5 x 100m); CPU limits 3.5 > quota 1 (jobs 2 x 500m + web 5 x 500m); '
+        + 'in prod, CPU requests 0.8 > quota 500m (jobs 3 x 100m + web 5 x 100m); CPU limits 4 > quota 1 (jobs 3 x 500m + web 5 x 500m) (received {"requestsCpu":"500m"}); '
+        + 'raise teams["alpha"].quota in src/teams.ts to at least { requestsCpu: "0.8", limitsCpu: "4" }, or raise it for one environment in that environment\'s file (teams: { ... quota }), '
+        + 'or lower maxReplicas, resources or the surge [src/teams.ts]',
+    ]);
+  });
+
+  test('an environment\'s quota override too small is a problem of that environment\'s file', () => {
+    const spec = pipeline([service('web', { autoscaling: { maxReplicas: 4 } })], { staging: { teams: { alpha: { quota: { pods: 2 } } } } });
+    expect(messagesOf(spec)).toEqual([
+      expect.stringMatching(/^teams\.alpha\.quota in staging: is too small for namespace "alpha" at peak .*: pods 5 > quota 2 \(web 5\) .*raise teams\["alpha"\]\.quota in environments\/staging\.ts to at least .*\[environments\/staging\.ts\]$/),
+    ]);
   });
 
   test('overlapping cluster ranges, an open control plane', () => {
