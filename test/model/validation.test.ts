@@ -187,6 +187,13 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]);
   });
 
+  test('a release tag written as a number says to quote it', () => {
+    const dev = environment('dev', [], {}, { web: { tag: 2.1 as never } });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual([
+      'release.apps.web.tag in dev: must be a string, but is a number (received 2.1); write it in quotes, exactly as the image was tagged, e.g. "tag": "2.1" [environments/releases/dev.json]',
+    ]);
+  });
+
   test('a malformed release file', () => {
     const messages = messagesOf(platform({ environments: [{ ...environment('dev', ['web']), release: releaseFile('environments/releases/dev.json', ['web']) }] }));
     expect(messages).toContainEqual(expect.stringMatching(/^release in dev: is not a release file of the form .*\[environments\/releases\/dev.json\]$/));

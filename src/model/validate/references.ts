@@ -82,8 +82,8 @@ function validateEgressNames(at: Location, app: AppSpec, index: DeclarationIndex
     if (index.apps.has(name)) {
       where.issue(`names "${name}", which is an app, not an endpoint (egress is for addresses outside the cluster)`, name, `call it instead: calls: ["${name}"]`);
     } else {
-      where.issue(`names endpoint "${name}", which no environment declares`, name,
-        `fix the name (${suggest(name, endpoints)}), or declare endpoints["${name}"] = { description, cidr, ports } in each environment that runs "${app.name}"`);
+      const declare = `declare endpoints["${name}"] = { description, cidr, ports } in each environment that runs "${app.name}"`;
+      where.issue(`names endpoint "${name}", which no environment declares`, name, endpoints.length > 0 ? `fix the name (${suggest(name, endpoints)}), or ${declare}` : declare);
     }
   });
 }

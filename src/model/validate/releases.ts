@@ -38,7 +38,10 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
       continue;
     }
     // Each field of an entry is reported, so one edit fixes the entry.
-    if (!isString(e.tag) || !TAG.test(e.tag)) {
+    if (typeof e.tag === 'number') {
+      // JSON reads 1.10 as the number 1.1: the tag must be quoted to be the one pushed.
+      where.field('tag').issue('must be a string, but is a number', e.tag, `write it in quotes, exactly as the image was tagged, e.g. "tag": "${e.tag}"`);
+    } else if (!isString(e.tag) || !TAG.test(e.tag)) {
       const trimmed = isString(e.tag) ? e.tag.trim() : '';
       where.field('tag').issue('is not an image tag', e.tag,
         trimmed !== e.tag && TAG.test(trimmed) ? `remove the spaces: "${trimmed}"` : 'write the tag the image was pushed with, e.g. "2.14.0"');
