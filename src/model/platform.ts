@@ -17,8 +17,8 @@ import { enabledApps, overridable, validateOverride } from './validate/overrides
 import { validatePlatform } from './validate/platform';
 import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
-import { staleAppNames, validateStaleAppNames } from './validate/renames';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
+import { staleAppNames, validateStaleAppNames } from './validate/renames';
 import { validateTeams } from './validate/teams';
 
 export { DIST_DIR } from './resolve/environment';

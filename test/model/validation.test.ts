@@ -2,7 +2,7 @@ import {
   CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, asText, formatIssue,
   releaseFile, resolvePlatform,
 } from '../../src/model';
-import { environment, fullPlatform, pipeline, platform, service, team, worker } from '../fixtures';
+import { environment, fullPlatform, pipeline, platform, service, team, worker as workerApp } from '../fixtures';
 
 /** Where a repository laid out like the example declares each part (what the loader tells a synth). */
 const declaredIn = (d: object): string | undefined => {
@@ -332,7 +332,7 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
 
   test('a team\'s quota too small in several environments is one problem in the team\'s file, with the sums and the fix', () => {
     const web = service('web', { autoscaling: { maxReplicas: 4 } });
-    const spec = { ...pipeline([web, worker('jobs')]), teams: [team('alpha', { quota: { requestsCpu: '500m' } })] };
+    const spec = { ...pipeline([web, workerApp('jobs')]), teams: [team('alpha', { quota: { requestsCpu: '500m' } })] };
     expect(messagesOf(spec)).toEqual([
       'teams.alpha.quota: is too small for namespace "alpha" at peak (every autoscaler at max, plus each rollout\'s surge): '
         + 'in dev, CPU requests 0.7 > quota 500m (jobs 2 x 100m + web 5 x 100m); CPU limits 3.5 > quota 1 (jobs 2 x 500m + web 5 x 500m); '
@@ -665,9 +665,9 @@ describe('one root problem, one error', () => {
   });
 
   test('an app renamed to a name already taken is one problem, in its file, with the name the release files still use', () => {
-    const worker = service('web');
-    const spec = { ...pipeline([service('web'), service('worker')]), apps: [service('web'), worker] };
-    const files = (d: object) => (d === worker ? 'src/apps/worker.ts' : declaredIn(d));
+    const renamed = service('web');
+    const spec = { ...pipeline([service('web'), service('worker')]), apps: [service('web'), renamed] };
+    const files = (d: object) => (d === renamed ? 'src/apps/worker.ts' : declaredIn(d));
     expect(() => resolvePlatform(spec, { declaredIn: files })).toThrow(
       'The platform declaration has 1 problem:\n  - apps.web: is declared twice (first in src/apps/web.ts); did you mean "worker", which environments/releases/dev.json, '
         + 'environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts still name? (received "web"); name it "worker" again [src/apps/worker.ts]',

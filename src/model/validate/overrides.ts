@@ -30,7 +30,9 @@ export function overridable(app: AppSpec, index: DeclarationIndex): boolean {
  * Problems name the environment's file (the release file for versions).
  * `renamed`: apps whose old name is still used, reported once for all environments.
  */
-export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex, renamed: ReadonlySet<string> = new Set()): ValidationIssue[] {
+export function validateOverride(
+  env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex, renamed: ReadonlySet<string> = new Set(),
+): ValidationIssue[] {
   const report = new Report();
   const file = index.fileOf(env);
   const at = report.at(`apps.${app.name}`, { environment: env.name, file });

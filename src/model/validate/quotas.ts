@@ -45,7 +45,11 @@ export function quotaShortfalls(env: ResolvedEnvironment): QuotaShortfall[] {
       const exceeded = exceededFields(total, team.quota);
       if (exceeded.length === 0) continue;
       found.push({
-        environment: env.name, team: team.name, namespace: ns, quota: team.quota, exceeded,
+        environment: env.name,
+        team: team.name,
+        namespace: ns,
+        quota: team.quota,
+        exceeded,
         problems: exceeded.map((field) => `${describeField(field, total, team.quota)} (${sumOf(field, pods)})`),
         minimum: minimumOf(total),
         total,
@@ -177,7 +181,11 @@ function describeField(field: QuotaField, total: Usage, q: ResolvedQuota): strin
 /** How a field's total is summed, app by app: e.g. "web 6 x 500m + worker 2 x 250m". */
 function sumOf(field: QuotaField, pods: ReadonlyArray<{ readonly app: ResolvedApp; readonly pods: number }>): string {
   const each = (a: ResolvedApp) => ({
-    requestsCpu: a.resources.cpuRequest, limitsCpu: a.resources.cpuLimit, requestsMemory: a.resources.memoryRequest, limitsMemory: a.resources.memoryLimit, pods: undefined,
+    requestsCpu: a.resources.cpuRequest,
+    limitsCpu: a.resources.cpuLimit,
+    requestsMemory: a.resources.memoryRequest,
+    limitsMemory: a.resources.memoryLimit,
+    pods: undefined,
   })[field];
   return pods.map(({ app, pods: n }) => (field === 'pods' ? `${app.name} ${n}` : `${app.name} ${n} x ${each(app)}`)).join(' + ');
 }

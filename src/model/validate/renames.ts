@@ -43,14 +43,18 @@ export function staleAppNames(index: DeclarationIndex): StaleAppName[] {
   }
   // Where each declared app has no version (release files that are not release files at all say nothing).
   const unversioned = new Map([...index.apps.values()].map((app) => [app.name, index.environments
-    .filter((env) => { const entries = releaseEntries(env); return entries !== undefined && enabledApps(env, index).includes(app) && !versionOf(app, entries, index); })
+    .filter((env) => {
+      const entries = releaseEntries(env);
+      return entries !== undefined && enabledApps(env, index).includes(app) && !versionOf(app, entries, index);
+    })
     .map((env) => env.name)]));
   const taken = new Set<string>();
   return [...uses].map(([name, found]) => {
     const released = new Set(found.filter((u) => u.kind === 'release').map((u) => u.environment));
     const named = new Set(found.map((u) => u.environment));
     const candidates = [...unversioned]
-      .filter(([app, missing]) => !taken.has(app) && missing.length > 0 && missing.every((e) => named.has(e)) && [...released].every((e) => missing.includes(e)))
+      .filter(([app, missing]) => !taken.has(app) && missing.length > 0
+        && missing.every((e) => named.has(e)) && [...released].every((e) => missing.includes(e)))
       .map(([app]) => app)
       .sort((a, b) => editDistance(name, a) - editDistance(name, b));
     if (candidates.length === 0) {
