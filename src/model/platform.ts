@@ -19,7 +19,7 @@ import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } f
 import { validateReferences } from './validate/references';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
 import { staleAppNames, validateStaleAppNames } from './validate/renames';
-import { validateTeams } from './validate/teams';
+import { undeclaredTeamsOfSeveralApps, validateTeamNames, validateTeams } from './validate/teams';
 
 export { DIST_DIR } from './resolve/environment';
 export { contentHash } from './resolve/app';
@@ -97,8 +97,12 @@ export interface ResolveOptions {
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
   const stale = staleAppNames(index);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index, stale), ...validateAddons(index)];
-  const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
+  const undeclaredTeams = undeclaredTeamsOfSeveralApps(index);
+  const shared = [
+    ...validatePlatform(index), ...validateTeams(index), ...validateTeamNames(index, undeclaredTeams), ...validateNames(index, stale), ...validateAddons(index),
+  ];
+  const teamsOfSeveral = new Set(undeclaredTeams.keys());
+  const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index, teamsOfSeveral)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));
   const appIssues = [...ofApp.values()].flat();
@@ -112,7 +116,7 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);
     const found = [
-      ...validateEnvironment(env, index),
+      ...validateEnvironment(env, index, teamsOfSeveral),
       ...validateRelease(env, index),
       ...validateAddonRelease(env),
       ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index, renamed)),

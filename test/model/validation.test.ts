@@ -689,6 +689,22 @@ describe('one root problem, one error', () => {
     ]);
   });
 
+  test('a renamed team that several apps still name is one problem, in the team\'s file, with every file to edit', () => {
+    const apps = [service('web'), service('api')];
+    const spec = platform({ teams: [team('payments')], apps, environments: [environment('dev', apps, { teams: { alpha: { quota: { pods: 20 } } } })] });
+    expect(messagesOf(spec)).toEqual([
+      'teams.payments: no team "alpha" is declared, but apps "web", "api" name it, and no app names "payments"; did you rename "alpha" to "payments"? (received "alpha"); '
+        + 'set team: "payments" in src/apps/web.ts, src/apps/api.ts, and rename teams["alpha"] in environments/dev.ts, or name the team "alpha" again [src/teams.ts]',
+    ]);
+  });
+
+  test('a misspelt team that several apps name is one problem, listing them', () => {
+    const apps = [service('web', { team: 'alpah' }), service('api', { team: 'alpah' }), service('admin')];
+    expect(messagesOf(platform({ apps, environments: [environment('dev', apps)] }))).toEqual([
+      'apps.web.team: names a team that is not declared, as do apps "api" (src/apps/api.ts) (received "alpah"); use a declared team in each (did you mean "alpha"?), or declare team "alpah" [src/apps/web.ts]',
+    ]);
+  });
+
   test('a number written as a string says it is a string', () => {
     const dev = environment('dev', ['web'], { apps: { web: { replicas: '2' as never } } });
     expect(messagesOf(platform({ environments: [dev] }))).toEqual([

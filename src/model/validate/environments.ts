@@ -21,7 +21,7 @@ const GITHUB_LABEL_MAX = 50;
  * sync policy and windows, endpoints, previews, and the names its team and
  * app overrides refer to. Each app's override is checked by `validateOverride`.
  */
-export function validateEnvironment(env: EnvironmentSpec, index: DeclarationIndex): ValidationIssue[] {
+export function validateEnvironment(env: EnvironmentSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const report = new Report();
   const e = env.name;
   const at = report.at('', { environment: e, file: index.fileOf(env) });
@@ -55,7 +55,9 @@ export function validateEnvironment(env: EnvironmentSpec, index: DeclarationInde
   validateEndpoints(at, env);
   validatePreviews(at, env, index);
   for (const [name, override] of Object.entries(recordOr(env.teams))) {
-    if (!index.teams.has(name)) {
+    if (!index.teams.has(name) && teamsOfSeveral.has(name)) {
+      // reported once with the apps that name it (validateTeamNames)
+    } else if (!index.teams.has(name)) {
       at.field('teams').field(name).issue('overrides a team that is not declared', name, `fix the name (${suggest(name, [...index.teams.keys()])})`);
     } else {
       validateQuota(at.field('teams').field(name).field('quota'), override?.quota);

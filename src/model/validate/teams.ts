@@ -1,10 +1,11 @@
+import type { AppSpec } from '../app';
 import type { ValidationIssue } from '../errors';
-import { DNS1123_LABEL, EMAIL, RESERVED_NAMESPACES } from '../names';
+import { DNS1123_LABEL, EMAIL, RESERVED_NAMESPACES, editDistance, suggest } from '../names';
 import { parseCpu, parseMemory } from '../quantity';
 import type { QuotaSpec } from '../team';
 import type { DeclarationIndex } from './declarations';
 import { Location, Report } from './location';
-import { GITHUB_OWNER, exampleDomain, isPositiveInt, isString, listOr } from './values';
+import { GITHUB_OWNER, exampleDomain, recordOr, isPositiveInt, isString, listOr } from './values';
 
 /** Each team: a unique name, an owners group, namespaces it alone owns, a quota and a CODEOWNERS handle. */
 export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
@@ -68,4 +69,47 @@ export function validateQuota(at: Location, quota: QuotaSpec | undefined): void 
   if (quota.pods !== undefined && !isPositiveInt(quota.pods)) {
     at.field('pods').issue('must be a positive whole number', quota.pods, 'set e.g. pods: 50');
   }
+}
+
+/** Undeclared teams that several apps name, with those apps: one mistake (a renamed or misspelt team) each. */
+export function undeclaredTeamsOfSeveralApps(index: DeclarationIndex): ReadonlyMap<string, readonly AppSpec[]> {
+  const named = new Map<string, AppSpec[]>();
+  for (const app of index.apps.values()) {
+    if (isString(app.team) && !index.teams.has(app.team)) named.set(app.team, [...(named.get(app.team) ?? []), app]);
+  }
+  return new Map([...named].filter(([, apps]) => apps.length > 1));
+}
+
+/**
+ * An undeclared team that several apps name is one problem: a team renamed
+ * in its declaration (a declared team that no app names, the closest one) is
+ * reported in the team's file; else in the first app's file, listing the others.
+ */
+export function validateTeamNames(index: DeclarationIndex, undeclared: ReadonlyMap<string, readonly AppSpec[]>): ValidationIssue[] {
+  const report = new Report();
+  const used = new Set([...index.apps.values()].map((a) => a.team));
+  const unused = [...index.teams.keys()].filter((t) => !used.has(t));
+  for (const [name, apps] of undeclared) {
+    const overriding = index.environments.filter((env) => Object.prototype.hasOwnProperty.call(recordOr(env.teams), name));
+    const files = apps.map((a) => index.fileOf(a) ?? `app ${a.name}`);
+    const overrides = overriding.map((env) => index.fileOf(env) ?? `environment ${env.name}`);
+    const also = overrides.length > 0 ? `, and rename teams["${name}"] in ${overrides.join(', ')}` : '';
+    const names = apps.map((a) => `"${a.name}"`).join(', ');
+    const renamedTo = [...unused].sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
+    if (renamedTo !== undefined) {
+      unused.splice(unused.indexOf(renamedTo), 1);
+      report.at(`teams.${renamedTo}`, { file: index.fileOf(index.teams.get(renamedTo)!) }).issue(
+        `no team "${name}" is declared, but apps ${names} name it, and no app names "${renamedTo}"; did you rename "${name}" to "${renamedTo}"?`,
+        name,
+        `set team: "${renamedTo}" in ${files.join(', ')}${also}, or name the team "${name}" again`,
+      );
+    } else {
+      report.at(`apps.${apps[0].name}.team`, { file: files[0] }).issue(
+        `names a team that is not declared, as do apps ${apps.slice(1).map((a) => `"${a.name}"`).join(', ')} (${files.slice(1).join(', ')})`,
+        name,
+        `use a declared team in each (${suggest(name, [...index.teams.keys()])}), or declare team "${name}"`,
+      );
+    }
+  }
+  return report.issues;
 }
