@@ -99,7 +99,11 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
   const stale = staleAppNames(index);
   const undeclaredTeams = undeclaredTeamsOfSeveralApps(index);
   const shared = [
-    ...validatePlatform(index), ...validateTeams(index), ...validateTeamNames(index, undeclaredTeams), ...validateNames(index, stale), ...validateAddons(index),
+    ...validatePlatform(index),
+    ...validateTeams(index),
+    ...validateTeamNames(index, undeclaredTeams),
+    ...validateNames(index, stale),
+    ...validateAddons(index),
   ];
   const teamsOfSeveral = new Set(undeclaredTeams.keys());
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index, teamsOfSeveral)]));

@@ -21,7 +21,9 @@ const GITHUB_LABEL_MAX = 50;
  * sync policy and windows, endpoints, previews, and the names its team and
  * app overrides refer to. Each app's override is checked by `validateOverride`.
  */
-export function validateEnvironment(env: EnvironmentSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set()): ValidationIssue[] {
+export function validateEnvironment(
+  env: EnvironmentSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set(),
+): ValidationIssue[] {
   const report = new Report();
   const e = env.name;
   const at = report.at('', { environment: e, file: index.fileOf(env) });
