@@ -194,6 +194,13 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]);
   });
 
+  test('a release entry written as a bare tag is one problem, with the entry to write', () => {
+    const dev = environment('dev', ['web'], {}, { web: '1.2.0' as never });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual([
+      'release.apps.web in dev: must be an object {"tag": "...", "digest": "sha256:..."} (received "1.2.0"); write "web": {"tag": "1.2.0"} [environments/releases/dev.json]',
+    ]);
+  });
+
   test('a malformed release file', () => {
     const messages = messagesOf(platform({ environments: [{ ...environment('dev', ['web']), release: releaseFile('environments/releases/dev.json', ['web']) }] }));
     expect(messages).toContainEqual(expect.stringMatching(/^release in dev: is not a release file of the form .*\[environments\/releases\/dev.json\]$/));

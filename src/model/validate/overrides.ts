@@ -41,7 +41,10 @@ export function validateOverride(
   const production = env.tier instanceof Tier && env.tier.isProduction;
   // A release file that is not one at all is reported once (validateRelease), not once per app.
   // A renamed app's versions are under its old name: the rename is reported once (validateStaleAppNames).
-  if (entries && !versionOf(app, entries, index) && !renamed.has(app.name)) {
+  // An entry that is there but malformed is reported by validateRelease, once.
+  const written = (env.release?.content as { apps?: unknown } | undefined)?.apps;
+  const malformed = isPlainRecord(written) && Object.prototype.hasOwnProperty.call(written, app.name);
+  if (entries && !versionOf(app, entries, index) && !renamed.has(app.name) && !malformed) {
     const releaseFile = releaseFileOf(env);
     report.at(`release.apps.${app.name}`, { environment: env.name, file: releaseFile }).missing(
       'is missing: the app has no version in this environment',

@@ -34,7 +34,8 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
     // An undeclared name is reported once over every file that uses it (validateStaleAppNames).
     if (!index.apps.has(app)) continue;
     if (!isPlainRecord(e)) {
-      where.issue('must be an object {"tag": "...", "digest": "sha256:..."}', e, `write "${app}": {"tag": "<version>"${production ? ', "digest": "sha256:<digest>"' : ''}}`);
+      const tag = isString(e) && TAG.test(e.trim()) ? e.trim() : '<version>';
+      where.issue('must be an object {"tag": "...", "digest": "sha256:..."}', e, `write "${app}": {"tag": "${tag}"${production ? ', "digest": "sha256:<digest>"' : ''}}`);
       continue;
     }
     // Each field of an entry is reported, so one edit fixes the entry.
