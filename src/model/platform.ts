@@ -19,7 +19,7 @@ import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } f
 import { validateReferences } from './validate/references';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
 import { staleAppNames, validateStaleAppNames } from './validate/renames';
-import { undeclaredTeamsOfSeveralApps, validateTeamNames, validateTeams } from './validate/teams';
+import { teamsRenamedToTakenNames, undeclaredTeamsOfSeveralApps, validateTeamNames, validateTeams } from './validate/teams';
 
 export { DIST_DIR } from './resolve/environment';
 export { contentHash } from './resolve/app';
@@ -97,15 +97,16 @@ export interface ResolveOptions {
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
   const stale = staleAppNames(index);
-  const undeclaredTeams = undeclaredTeamsOfSeveralApps(index);
+  const misnamedTeams = teamsRenamedToTakenNames(index);
+  const undeclaredTeams = new Map([...undeclaredTeamsOfSeveralApps(index)].filter(([name]) => !misnamedTeams.has(name)));
   const shared = [
     ...validatePlatform(index),
-    ...validateTeams(index),
+    ...validateTeams(index, misnamedTeams),
     ...validateTeamNames(index, undeclaredTeams),
     ...validateNames(index, stale),
     ...validateAddons(index),
   ];
-  const teamsOfSeveral = new Set(undeclaredTeams.keys());
+  const teamsOfSeveral = new Set([...undeclaredTeams.keys(), ...misnamedTeams.keys()]);
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index, teamsOfSeveral)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));

@@ -705,6 +705,14 @@ describe('one root problem, one error', () => {
     ]);
   });
 
+  test('a team renamed to a taken name is one problem, at the duplicate, with the name its apps still use', () => {
+    const apps = [service('web'), service('api', { team: 'beta' })];
+    const teams = [team('alpha'), team('alpha', { namespaces: ['beta'] })];
+    expect(messagesOf(platform({ teams, apps, environments: [environment('dev', apps)] }))).toEqual([
+      'teams.alpha: is declared twice; did you mean "beta", which apps "api" still name? (received "alpha"); name it "beta" again [src/teams.ts]',
+    ]);
+  });
+
   test('a misspelt team that several apps name is one problem, listing them', () => {
     const apps = [service('web', { team: 'alpah' }), service('api', { team: 'alpah' }), service('admin')];
     expect(messagesOf(platform({ apps, environments: [environment('dev', apps)] }))).toEqual([

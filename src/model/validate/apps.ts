@@ -67,7 +67,7 @@ const OBJECT_FIELDS = ['env', 'configFiles', 'resources', 'probes', 'identity', 
  * workload, image, ports, probes, resources, config, secrets, identity,
  * exposure, scaling, delivery and exemptions. References to other apps are
  * checked by {@link validateReferences}. `teamsOfSeveral`: undeclared teams
- * that several apps name, reported once by {@link validateTeamNames}.
+ * reported once for all their apps (validateTeamNames, validateTeams).
  */
 export function validateApp(app: AppSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const report = new Report();

@@ -2,13 +2,17 @@ import type { AppSpec } from '../app';
 import type { ValidationIssue } from '../errors';
 import { DNS1123_LABEL, EMAIL, RESERVED_NAMESPACES, editDistance, suggest } from '../names';
 import { parseCpu, parseMemory } from '../quantity';
-import type { QuotaSpec } from '../team';
+import type { QuotaSpec, TeamSpec } from '../team';
 import type { DeclarationIndex } from './declarations';
 import { Location, Report } from './location';
 import { GITHUB_OWNER, exampleDomain, recordOr, isPositiveInt, isString, listOr } from './values';
 
-/** Each team: a unique name, an owners group, namespaces it alone owns, a quota and a CODEOWNERS handle. */
-export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
+/**
+ * Each team: a unique name, an owners group, namespaces it alone owns, a
+ * quota and a CODEOWNERS handle. `misnamed`: undeclared team names whose
+ * team was renamed to a taken name, said by that duplicate.
+ */
+export function validateTeams(index: DeclarationIndex, misnamed: ReadonlyMap<string, TeamSpec> = new Map()): ValidationIssue[] {
   const report = new Report();
   const seen = new Set<string>();
   listOr(index.spec.teams).forEach((team, i) => {
@@ -19,7 +23,13 @@ export function validateTeams(index: DeclarationIndex): ValidationIssue[] {
     }
     const at = report.at(`teams.${team.name}`, { file });
     if (seen.has(team.name)) {
-      at.issue('is declared twice', team.name, 'give each team a unique name, or merge the two declarations');
+      const meant = [...misnamed].find(([, t]) => t === team)?.[0];
+      if (meant !== undefined) {
+        const apps = [...index.apps.values()].filter((a) => a.team === meant).map((a) => `"${a.name}"`);
+        at.issue(`is declared twice; did you mean "${meant}", which apps ${apps.join(', ')} still name?`, team.name, `name it "${meant}" again`);
+      } else {
+        at.issue('is declared twice', team.name, 'give each team a unique name, or merge the two declarations');
+      }
       return;
     }
     seen.add(team.name);
@@ -112,4 +122,21 @@ export function validateTeamNames(index: DeclarationIndex, undeclared: ReadonlyM
     }
   }
   return report.issues;
+}
+
+/**
+ * Teams renamed to a name another team has: each undeclared name that apps
+ * use, paired with the second declaration of a taken name that lists it
+ * among its namespaces (or the only such pair).
+ */
+export function teamsRenamedToTakenNames(index: DeclarationIndex): ReadonlyMap<string, TeamSpec> {
+  const duplicates = listOr(index.spec.teams).filter((t) => isString(t?.name) && index.teams.has(t.name) && index.teams.get(t.name) !== t);
+  const undeclared = [...new Set([...index.apps.values()].map((a) => a.team).filter((t) => isString(t) && !index.teams.has(t)))];
+  const pairs = new Map<string, TeamSpec>();
+  for (const name of undeclared) {
+    const listing = duplicates.find((t) => Array.isArray(t.namespaces) && t.namespaces.includes(name));
+    const only = duplicates.length === 1 && undeclared.length === 1 ? duplicates[0] : undefined;
+    if (listing ?? only) pairs.set(name, (listing ?? only)!);
+  }
+  return pairs;
 }
