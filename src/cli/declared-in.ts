@@ -12,7 +12,7 @@ export interface LoadedModule {
  * Which file declares each object the user's modules export, from the
  * modules Node loaded (`require.cache`): an app, team or environment is
  * declared by the module that exports it, or whose exported list holds it
- * (a team written inside `teams`). When several modules export the same
+ * (a team written inside `teams`); an exported list, by its module. When several modules export the same
  * object (a re-export, or an index importing it), the one the others import
  * it from declares it: the candidate with no other candidate among the
  * modules it loaded. Paths are relative to `root`; `node_modules` is never
@@ -31,6 +31,7 @@ export function declaredInModules(root: string, modules: Iterable<LoadedModule>)
     if (m.exports === null || typeof m.exports !== 'object') continue;
     for (const value of Object.values(m.exports as Record<string, unknown>)) {
       if (Array.isArray(value)) {
+        add(exported, value, m); // the list itself (apps listed twice name it)
         for (const item of value) if (item !== null && typeof item === 'object') add(listed, item, m);
       } else if (value !== null && typeof value === 'object') {
         add(exported, value, m);

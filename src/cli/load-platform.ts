@@ -91,6 +91,8 @@ export function describeLoadFailure(err: unknown, modulePath: string, loadedBefo
     const missing = /Cannot find module '([^']+)'/.exec(e.message)?.[1];
     if (missing) return missingImport(missing, e.requireStack[0]);
   }
+  const json = brokenJson(e, loadedBefore);
+  if (json) return json;
   // A syntax error, as tsx's esbuild transform reports it: "<file>:<line>:<column>: ERROR: <text>".
   const syntax = [...String(e?.message ?? '').matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)];
   if (syntax.length > 0) {
@@ -100,6 +102,34 @@ export function describeLoadFailure(err: unknown, modulePath: string, loadedBefo
   const frame = userFrame(e instanceof Error ? e.stack : undefined, loadedBefore);
   if (!frame) return `  ${relative(modulePath)}: ${text}`;
   return at(frame.file, frame.line, frame.column, text);
+}
+
+/**
+ * A JSON file (a release file) that does not parse, as Node's loader reports
+ * it: "<file>: <what was expected> in JSON at position <n>". Said at the
+ * file's line and column, with the module that imports it.
+ */
+function brokenJson(e: Error | undefined, loadedBefore: ReadonlySet<string>): string | undefined {
+  if (!(e instanceof SyntaxError)) return undefined;
+  const parsed = /^(\/.+?\.json): ([\s\S]*)$/.exec(e.message);
+  if (!parsed) return undefined;
+  const [, file, detail] = parsed;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+  const position = /at position (\d+)/.exec(detail);
+  let offset = position ? Number(position[1]) : text.length;
+  // A missing comma or brace is missing after the value before: point there, not at the next line.
+  if (/^Expected ',' /.test(detail)) while (offset > 0 && /\s/.test(text[offset - 1])) offset--;
+  const before = text.slice(0, offset).split('\n');
+  const what = detail.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+  const importer = userFrame(e.stack, loadedBefore)?.file;
+  const by = importer && importer !== file ? ` (it is imported by ${relative(importer)})` : '';
+  return `${at(file, before.length, before[before.length - 1].length + 1, `invalid JSON: ${what}`)}\n    fix: correct ${relative(file)}${by}: `
+    + 'property names and strings in double quotes, a comma between entries and none after the last';
 }
 
 /** `  file:line:column: text`, then the line of code with a caret under the column. */

@@ -111,7 +111,12 @@ export function planPromotion(platform: PlatformSpec, request: PromotionRequest)
     }
     const entry = sourceApps[app];
     if (!entry || disabledIn === source) {
-      throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}. Deploy it to "${source.name}" first`);
+      // A renamed app has its versions under its old name: say so instead of "deploy it first".
+      const stale = Object.keys(sourceApps).filter((n) => !declared.has(n));
+      const fix = stale.length > 0
+        ? `, which still names ${stale.map((n) => `"${n}"`).join(', ')}, an app no longer declared. If you renamed "${app}", rename its entries in every release file and override first (npm run synth lists them)`
+        : `. Deploy it to "${source.name}" first`;
+      throw new PromotionRefused(`"${app}" is not running in "${source.name}": it has no version in ${source.release.file}${fix}`);
     }
     if (request.version !== undefined && entry.tag !== request.version) {
       throw new PromotionRefused(`version ${request.version} of "${app}" is not running in "${source.name}" (it runs ${entry.tag}); only what runs in "${source.name}" can be promoted to "${target.name}"`);

@@ -9,9 +9,10 @@ function where(v: Violation): string {
 /**
  * The report as lines for a terminal or a CI log: each violation with its
  * environment, app, object, rule, field path and value, fix and source; then
- * every exemption in force (so none is invisible); then the counts.
+ * every exemption in force (so none is invisible; `exemptions: false` when
+ * nothing was rendered, where they are noise); then the counts.
  */
-export function formatReport(report: GuardrailReport, options: { readonly distDir?: string } = {}): string[] {
+export function formatReport(report: GuardrailReport, options: { readonly distDir?: string; readonly exemptions?: boolean } = {}): string[] {
   const dist = options.distDir ?? 'dist';
   const lines: string[] = [];
   const sorted = [...report.violations].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -24,7 +25,7 @@ export function formatReport(report: GuardrailReport, options: { readonly distDi
     lines.push(v.source === file ? `    file: ${file}` : `    source: ${v.source} -> ${file}`);
   }
   for (const p of report.exemptionProblems) lines.push(`ERROR exemption: ${p}`);
-  if (report.exempted.length > 0) {
+  if (report.exempted.length > 0 && options.exemptions !== false) {
     lines.push(`Exemptions in force (${report.exempted.length}):`);
     for (const e of report.exempted) {
       lines.push(`    ${e.rule}: ${where(e)} ${e.path ? `at ${e.path} ` : ''}- ${e.reason}${e.expires ? ` (until ${e.expires})` : ''}`);
@@ -38,7 +39,8 @@ export function formatReport(report: GuardrailReport, options: { readonly distDi
 /** Thrown by a synth whose output breaks a guardrail; carries the report. */
 export class GuardrailError extends Error {
   constructor(public readonly report: GuardrailReport) {
-    super(formatReport(report).join('\n'));
+    // Nothing was rendered: the exemptions in force are noise beside the errors (their count stays in the summary).
+    super(formatReport(report, { exemptions: false }).join('\n'));
     this.name = 'GuardrailError';
   }
 }

@@ -18,10 +18,11 @@ import { validateEnvironment } from './validate/environments';
 import { validateNames } from './validate/names';
 import { enabledApps, overridable, validateOverride } from './validate/overrides';
 import { validatePlatform } from './validate/platform';
-import { validateQuotas } from './validate/quotas';
+import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
 import { releaseEntries, validateRelease, versionOf } from './validate/releases';
-import { validateTeams } from './validate/teams';
+import { staleAppNames, validateStaleAppNames } from './validate/renames';
+import { teamsRenamedToTakenNames, undeclaredTeamsOfSeveralApps, validateTeamNames, validateTeams } from './validate/teams';
 
 export { DIST_DIR } from './resolve/environment';
 export { contentHash } from './resolve/app';
@@ -100,34 +101,51 @@ export interface ResolveOptions {
  */
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index), ...validateArgoCd(index)];
-  const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
+  const stale = staleAppNames(index);
+  const misnamedTeams = teamsRenamedToTakenNames(index);
+  const undeclaredTeams = new Map([...undeclaredTeamsOfSeveralApps(index)].filter(([name]) => !misnamedTeams.has(name)));
+  const shared = [
+    ...validatePlatform(index),
+    ...validateTeams(index, misnamedTeams),
+    ...validateTeamNames(index, undeclaredTeams),
+    ...validateNames(index, stale),
+    ...validateAddons(index),
+    ...validateArgoCd(index),
+  ];
+  const teamsOfSeveral = new Set([...undeclaredTeams.keys(), ...misnamedTeams.keys()]);
+  const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index, teamsOfSeveral)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));
   const appIssues = [...ofApp.values()].flat();
   const roleIssues = validateConnectorRoles(index);
   const across = validateAcrossEnvironments(index);
-  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues];
+  const renamed = new Set(stale.map((s) => s.renamedTo).filter((name): name is string => name !== undefined));
+  const staleIssues = validateStaleAppNames(index, stale);
+  const issues: ValidationIssue[] = [...shared, ...appIssues, ...roleIssues, ...staleIssues];
   const environments: ResolvedEnvironment[] = [];
+  const shortfalls: QuotaShortfall[] = [];
   for (const env of index.environments) {
     const deployed = enabledApps(env, index);
     const found = [
-      ...validateEnvironment(env, index),
+      ...validateEnvironment(env, index, teamsOfSeveral),
       ...validateRelease(env, index),
       ...validateAddonRelease(env),
       ...validateBinaryAuthorization(env, index, deployed),
-      ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index)),
+      ...deployed.filter((app) => overridable(app, index)).flatMap((app) => validateOverride(env, app, index, renamed)),
       ...across.filter((i) => i.environment === env.name),
     ];
     issues.push(...found);
     // Quotas are checked on what resolves: only where nothing they depend on has a problem.
-    const clean = found.length === 0 && shared.length === 0 && deployed.every((app) => ofApp.get(app.name)!.length === 0);
+    const clean = found.length === 0 && shared.length === 0 && deployed.every((app) => ofApp.get(app.name)!.length === 0)
+      && !stale.some((s) => s.uses.some((u) => u.environment === env.name));
     if (!clean) continue;
     const entries = releaseEntries(env);
     const resolved = resolveEnvironment(env, index, deployed.map((app) => ({ app, version: versionOf(app, entries, index)! })));
+    shortfalls.push(...quotaShortfalls(resolved));
     issues.push(...validateQuotas(resolved, index.fileOf(env)));
     environments.push(resolved);
   }
+  issues.push(...validateTeamQuotas(shortfalls, index));
   issues.push(...across.filter((i) => !index.environments.some((e) => e.name === i.environment)));
   if (issues.length > 0) throw new PlatformValidationError(issues);
   const { organization: org, gitops } = spec;

@@ -61,7 +61,6 @@ interface Held {
   count: number;
   /** The description the previous holder left, when it ended without releasing (it was killed). */
   readonly previous?: LockHolder;
-  readonly signals: Map<NodeJS.Signals, () => void>;
 }
 
 const held = new Map<string, Held>();
@@ -154,36 +153,45 @@ function take(root: string, file: string, fd: number, purpose: string): Held {
   const text = Buffer.from(`${JSON.stringify(me)}\n`);
   fs.ftruncateSync(fd, 0);
   fs.writeSync(fd, text, 0, text.length, 0);
-  const h: Held = { fd, file, count: 1, previous, signals: new Map() };
+  const h: Held = { fd, file, count: 1, previous };
   held.set(root, h);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const listener = () => {
-      // Runs between synchronous writes only: nothing is half-written. Release every lock, then end as the signal would have.
-      for (const [r, other] of [...held]) releaseHeld(r, other);
-      for (const [s, l] of listeners) process.removeListener(s, l);
-      process.kill(process.pid, signal);
-    };
-    listeners.push([signal, listener]);
-    h.signals.set(signal, listener);
-    process.on(signal, listener);
-  }
+  installSignalListeners();
   return h;
 }
 
-/** Every signal listener installed by a hold, kept until a signal that arrived during a synchronous write has been handled. */
-const listeners: Array<[NodeJS.Signals, () => void]> = [];
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * One listener per signal for the whole process, however many locks it takes
+ * (one per lock would pass Node's limit of 10 and warn): it releases every
+ * lock, then ends the process as the signal would have. Signals are handled
+ * between synchronous writes only, so nothing is half-written.
+ */
+const onSignal = (signal: NodeJS.Signals) => {
+  for (const [r, other] of [...held]) releaseHeld(r, other);
+  uninstallSignalListeners();
+  process.kill(process.pid, signal);
+};
+let installed = false;
+
+function installSignalListeners(): void {
+  if (installed) return;
+  installed = true;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function uninstallSignalListeners(): void {
+  if (!installed) return;
+  installed = false;
+  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
 
 function releaseHeld(root: string, h: Held): void {
   held.delete(root);
   // A signal that arrived during the write that just ended is handled on the event loop's next poll, before
   // setImmediate callbacks: removing the listeners now would drop it, so they go after it (and it ends the process).
-  const installed = [...h.signals];
   setImmediate(() => {
-    for (const [signal, listener] of installed) {
-      process.removeListener(signal, listener);
-      const at = listeners.findIndex(([, l]) => l === listener);
-      if (at >= 0) listeners.splice(at, 1);
-    }
+    if (held.size === 0) uninstallSignalListeners();
   });
   // Removed while still locked, so that a waiter that then locks the removed file sees it is not the current one and retries.
   try {

@@ -10,7 +10,8 @@ describe('the file that declares an object is the module the others import it fr
   const alpha = { name: 'alpha' };
   const prod = { name: 'prod' };
   const webModule: LoadedModule = { filename: at('src/apps/shop/web.ts'), exports: { web } };
-  const apps: LoadedModule = { filename: at('src/apps/index.ts'), exports: { apps: [web, api], web }, children: [webModule] };
+  const appList = [web, api];
+  const apps: LoadedModule = { filename: at('src/apps/index.ts'), exports: { apps: appList, web }, children: [webModule] };
   const teams: LoadedModule = { filename: at('src/teams.ts'), exports: { teams: [alpha] } };
   const prodModule: LoadedModule = { filename: at('environments/prod.ts'), exports: { prod } };
   const platformModule: LoadedModule = { filename: at('src/platform.ts'), exports: { platform: {} }, children: [apps, teams, prodModule] };
@@ -24,6 +25,10 @@ describe('the file that declares an object is the module the others import it fr
   test('an app written inside the list is declared by the file of the list', () => {
     expect(declaredIn(api)).toBe('src/apps/index.ts');
     expect(declaredIn(alpha)).toBe('src/teams.ts');
+  });
+
+  test('a list of apps is declared by the module that exports it', () => {
+    expect(declaredIn(appList)).toBe('src/apps/index.ts');
   });
 
   test('an environment by its file; an object no module exports, by none', () => {

@@ -108,6 +108,27 @@ test('an import of a file that does not exist, a syntax error and a missing expo
   expect([notFound, badSyntax, noExport].map((r) => [r.exitCode, r.loaded])).toEqual([[1, false], [1, false], [1, false]]);
 });
 
+test('a release file that is not valid JSON is reported at its line and column, with what was expected and the file that imports it', () => {
+  // GIVEN a release file with a comma missing after a tag
+  write('json/releases/dev.json', '{\n  "apps": {\n    "web": {\n      "tag": "1.0.0"\n      "digest": "sha256:0"\n    }\n  }\n}\n');
+  const platform = write('json/platform.ts', 'import release from \'./releases/dev.json\';\nexport const platform = { release };\n');
+
+  // WHEN it is loaded
+  const [result] = load(platform);
+
+  // THEN the file, line and column of the missing comma, the line, what was expected and the fix; no stack, no byte offset
+  expect(result.printed).toBe([
+    'The platform declaration could not be loaded:',
+    `  ${path.join('json', 'releases', 'dev.json')}:4:21: invalid JSON: Expected ',' or '}' after property value`,
+    '     4 |       "tag": "1.0.0"',
+    '       |                     ^',
+    `    fix: correct ${path.join('json', 'releases', 'dev.json')} (it is imported by ${path.join('json', 'platform.ts')}): `
+      + 'property names and strings in double quotes, a comma between entries and none after the last',
+    'Nothing was written.',
+  ].join('\n'));
+  expect(result.exitCode).toBe(1);
+});
+
 test('a declaration that loads gives its platform, and no escape hatches unless it exports them', () => {
   const ok = write('ok/platform.ts', 'export const platform = { apps: [] };\n');
   expect(load(ok)).toEqual([{ printed: '', exitCode: undefined, loaded: true }]);

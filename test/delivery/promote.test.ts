@@ -145,6 +145,13 @@ describe('refusals change nothing and say why', () => {
     expect(() => planPromotion(notInStaging, { apps: ['api'], to: 'prod' }))
       .toThrow(new PromotionRefused('"api" is not running in "staging": it has no version in environments/releases/staging.json. Deploy it to "staging" first'));
   });
+
+  test('a renamed app: the refusal names the old name its release file still uses', () => {
+    const renamed = { ...spec, apps: spec.apps.map((a) => (a.name === 'api' ? { ...a, name: 'orders-api' } : a)) };
+    expect(() => planPromotion(renamed, { apps: ['orders-api'], to: 'prod' })).toThrow(new PromotionRefused(
+      '"orders-api" is not running in "staging": it has no version in environments/releases/staging.json, which still names "api", an app no longer declared. '
+      + 'If you renamed "orders-api", rename its entries in every release file and override first (npm run synth lists them)'));
+  });
 });
 
 test('a promotion that would break a guardrail is refused before anything is written', () => {

@@ -240,6 +240,14 @@ describe('where the guardrails run', () => {
     expect(readTree(out)).toEqual(before);
   });
 
+  test('synth: a failed synth prints the errors, not the exemptions in force', () => {
+    const console = quiet();
+    expect(runSynth({ platform: testPlatform(), extensions: privileged, outDir: path.join(tmp, 'dist') }, console)).toBe(1);
+    const text = console.lines.join('\n');
+    expect(text).toMatch(/Guardrails: \d+ errors, 0 warnings, [1-9]\d* exempted/);
+    expect(text).not.toContain('Exemptions in force');
+  });
+
   test('synth: a field the API does not define fails the synth with the schema error and a suggestion', async () => {
     const typo = {
       web: (scope: Construct) => {

@@ -2,12 +2,13 @@ import {
   CanaryStep, Delivery, Exposure, PlatformSpec, PlatformValidationError, Probe, SyncPolicy, Tier, ValidationIssue, Workload, asText, formatIssue,
   releaseFile, resolvePlatform,
 } from '../../src/model';
-import { environment, fullPlatform, platform, service } from '../fixtures';
+import { environment, fullPlatform, pipeline, platform, service, team, worker as workerApp } from '../fixtures';
 
 /** Where a repository laid out like the example declares each part (what the loader tells a synth). */
 const declaredIn = (d: object): string | undefined => {
-  const named = d as { name?: string; workload?: unknown; tier?: unknown };
+  const named = d as { name?: string; workload?: unknown; tier?: unknown; owners?: unknown };
   if (named.workload !== undefined) return `src/apps/${named.name}.ts`;
+  if (named.owners !== undefined) return 'src/teams.ts';
   if (named.tier !== undefined) return `environments/${named.name}.ts`;
   return undefined;
 };
@@ -177,6 +178,29 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
+  test('a production release entry with a malformed tag and no digest reports both', () => {
+    const prod = environment('prod', [], { tier: Tier.PRODUCTION, apps: { web: { replicas: 2 } } }, { web: { tag: '1.0.0 ' } });
+    expect(messagesOf(platform({ environments: [prod] }))).toEqual([
+      'release.apps.web.tag in prod: is not an image tag (received "1.0.0 "); remove the spaces: "1.0.0" [environments/releases/prod.json]',
+      'release.apps.web.digest in prod: is missing: production images must be pinned to a digest (a tag can be pushed again); '
+        + 'add "digest": "sha256:<digest>" next to the tag in environments/releases/prod.json, as the registry reports it (npm run promote copies it) [environments/releases/prod.json]',
+    ]);
+  });
+
+  test('a release tag written as a number says to quote it', () => {
+    const dev = environment('dev', [], {}, { web: { tag: 2.1 as never } });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual([
+      'release.apps.web.tag in dev: must be a string, but is a number (received 2.1); write it in quotes, exactly as the image was tagged, e.g. "tag": "2.1" [environments/releases/dev.json]',
+    ]);
+  });
+
+  test('a release entry written as a bare tag is one problem, with the entry to write', () => {
+    const dev = environment('dev', ['web'], {}, { web: '1.2.0' as never });
+    expect(messagesOf(platform({ environments: [dev] }))).toEqual([
+      'release.apps.web in dev: must be an object {"tag": "...", "digest": "sha256:..."} (received "1.2.0"); write "web": {"tag": "1.2.0"} [environments/releases/dev.json]',
+    ]);
+  });
+
   test('a malformed release file', () => {
     const messages = messagesOf(platform({ environments: [{ ...environment('dev', ['web']), release: releaseFile('environments/releases/dev.json', ['web']) }] }));
     expect(messages).toContainEqual(expect.stringMatching(/^release in dev: is not a release file of the form .*\[environments\/releases\/dev.json\]$/));
@@ -310,7 +334,27 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     expect(quotaFor(Delivery.rollingUpdate({ maxSurge: 2 }), '5.5')).toEqual([expect.stringContaining('CPU limits 6 > quota 5.5')]);
     expect(quotaFor(Delivery.canary({ steps: [CanaryStep.weight(50)] }), '6')).toEqual([expect.stringContaining('CPU limits 6.5 > quota 6')]);
     expect(quotaFor(Delivery.blueGreen(), '9.5')).toEqual([expect.stringContaining('CPU limits 10 > quota 9.5')]);
-    expect(quotaFor(Delivery.blueGreen(), '9.5')[0]).toContain('raise the quota in teams["alpha"].quota of environments/dev.ts (at least 2 CPU and 2560Mi requested, 10 CPU');
+    expect(quotaFor(Delivery.blueGreen(), '9.5')[0]).toContain('raise teams["alpha"].quota in src/teams.ts to at least { limitsCpu: "10" }');
+  });
+
+  test('a team\'s quota too small in several environments is one problem in the team\'s file, with the sums and the fix', () => {
+    const web = service('web', { autoscaling: { maxReplicas: 4 } });
+    const spec = { ...pipeline([web, workerApp('jobs')]), teams: [team('alpha', { quota: { requestsCpu: '500m' } })] };
+    expect(messagesOf(spec)).toEqual([
+      'teams.alpha.quota: is too small for namespace "alpha" at peak (every autoscaler at max, plus each rollout\'s surge): '
+        + 'in dev, CPU requests 0.7 > quota 500m (jobs 2 x 100m + web 5 x 100m); CPU limits 3.5 > quota 1 (jobs 2 x 500m + web 5 x 500m); '
+        + 'in staging, CPU requests 0.7 > quota 500m (jobs 2 x 100m + web 5 x 100m); CPU limits 3.5 > quota 1 (jobs 2 x 500m + web 5 x 500m); '
+        + 'in prod, CPU requests 0.8 > quota 500m (jobs 3 x 100m + web 5 x 100m); CPU limits 4 > quota 1 (jobs 3 x 500m + web 5 x 500m) (received {"requestsCpu":"500m"}); '
+        + 'raise teams["alpha"].quota in src/teams.ts to at least { requestsCpu: "0.8", limitsCpu: "4" }, or raise it for one environment in that environment\'s file (teams: { ... quota }), '
+        + 'or lower maxReplicas, resources or the surge [src/teams.ts]',
+    ]);
+  });
+
+  test('an environment\'s quota override too small is a problem of that environment\'s file', () => {
+    const spec = pipeline([service('web', { autoscaling: { maxReplicas: 4 } })], { staging: { teams: { alpha: { quota: { pods: 2 } } } } });
+    expect(messagesOf(spec)).toEqual([
+      expect.stringMatching(/^teams\.alpha\.quota in staging: is too small for namespace "alpha" at peak .*: pods 5 > quota 2 \(web 5\) .*raise teams\["alpha"\]\.quota in environments\/staging\.ts to at least .*\[environments\/staging\.ts\]$/),
+    ]);
   });
 
   test('overlapping cluster ranges, an open control plane', () => {
@@ -325,15 +369,23 @@ describe('invalid declarations fail with where, what, the value and the fix', ()
     ]));
   });
 
-  test('egress to an endpoint the environment does not declare, and an endpoint inside the cluster\'s ranges', () => {
+  test('egress to an endpoint no environment declares, and an endpoint inside the cluster\'s ranges', () => {
     const messages = messagesOf(platform({
       apps: [service('web', { egress: ['orders-db', 'payments'] })],
       environments: [environment('dev', ['web'], { endpoints: { 'orders-db': { description: 'Cloud SQL', cidr: '10.4.1.0/24', ports: [5432] } } })],
     }));
     expect(messages).toEqual(expect.arrayContaining([
-      expect.stringContaining('apps.web.egress in dev: names endpoint "payments", which this environment does not declare (received "payments"); declare endpoints["payments"]'),
+      expect.stringContaining('apps.web.egress[1]: names endpoint "payments", which no environment declares (received "payments")'),
       expect.stringContaining('endpoints.orders-db.cidr in dev: overlaps cluster.podsCidr 10.4.0.0/14 (received "10.4.1.0/24")'),
     ]));
+  });
+
+  test('egress to an endpoint one environment lacks is reported in that environment\'s file', () => {
+    const db = { 'orders-db': { description: 'Cloud SQL', cidr: '10.20.1.0/24', ports: [5432] } };
+    const spec = pipeline([service('web', { egress: ['orders-db'] })], { dev: { endpoints: db }, prod: { endpoints: db } });
+    expect(messagesOf(spec)).toEqual([
+      expect.stringMatching(/^apps\.web\.egress in staging: names endpoint "orders-db", which this environment does not declare .*\[environments\/staging\.ts\]$/),
+    ]);
   });
 
   test('two environments in one GCP project', () => {
@@ -560,19 +612,111 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
       'stateBucket in prod: is also the Terraform state bucket of environment "staging" (environments/staging.ts) (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
       'apps.shop.host in prod: is also the host of app "shop" in environment "staging" (received "shop.acme.example"); give each environment its own host (one load balancer and certificate answer for a host) [environments/prod.ts]',
     ]);
-    const sameDomain = environment('staging', ['shop'], { domain: 'acme.example' });
-    expect(messagesOf(platform({ apps: [shop], environments: [sameDomain, environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example' })] }))).toEqual([
-      'domain in prod: is also the domain of environment "staging" (environments/staging.ts) (received "acme.example"); give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev" [environments/prod.ts]',
+  });
+
+  test('two environments on one domain: the fix names a subdomain of the organisation\'s domain for the one not in production', () => {
+    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+    const staging = environment('staging', ['shop'], { domain: 'shop.test' });
+    const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'shop.test' });
+    expect(messagesOf(platform({ organization: { name: 'shop', domain: 'shop.test' }, apps: [shop], environments: [staging, prod] }))).toEqual([
+      'domain in prod: is also the domain of environment "staging" (environments/staging.ts) (received "shop.test"); '
+        + 'give each environment its own domain, e.g. "staging.shop.test" for environment "staging" (its domain in environments/staging.ts) [environments/prod.ts]',
     ]);
   });
 });
 
 describe('one root problem, one error', () => {
+
+  test('a misspelt egress endpoint is one problem in the app\'s file, with a suggestion, not one per environment', () => {
+    const db = { 'orders-db': { description: 'Cloud SQL', cidr: '10.20.1.0/24', ports: [5432] } };
+    const spec = pipeline([service('web', { egress: ['orders-dbb'] })], { dev: { endpoints: db }, staging: { endpoints: db }, prod: { endpoints: db } });
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.egress[0]: names endpoint "orders-dbb", which no environment declares (received "orders-dbb"); '
+        + 'fix the name (did you mean "orders-db"?), or declare endpoints["orders-dbb"] = { description, cidr, ports } in each environment that runs "web" [src/apps/web.ts]',
+    ]);
+  });
+
+  test('a misspelt call is one problem in the app\'s file, with a suggestion, not one per environment', () => {
+    const spec = pipeline([service('orders-api'), service('web', { calls: ['orders-apii'] })]);
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.calls[0]: names an app that is not declared (received "orders-apii"); call a declared app (did you mean "orders-api"?) [src/apps/web.ts]',
+    ]);
+  });
+
+  test('an app named in egress says to call it', () => {
+    const spec = pipeline([service('orders-api'), service('web', { egress: ['orders-api'] })]);
+    expect(messagesOf(spec)).toEqual([
+      'apps.web.egress[0]: names "orders-api", which is an app, not an endpoint (egress is for addresses outside the cluster) (received "orders-api"); call it instead: calls: ["orders-api"] [src/apps/web.ts]',
+    ]);
+  });
+
+  test('a renamed app is one problem in its file, naming every file that still uses the old name', () => {
+    // GIVEN releases and a prod override written for "worker", and the app renamed to "fulfiller"
+    const before = pipeline([service('web'), service('worker')], { prod: { apps: { worker: { replicas: 3 } } } });
+    const renamed = { ...before, apps: [service('web'), service('fulfiller')] };
+    // THEN one problem, in the app's file
+    expect(messagesOf(renamed)).toEqual([
+      'apps.fulfiller: no app "worker" is declared; did you rename it to "fulfiller"? ("fulfiller" has no version where "worker" has one) (received "worker"); '
+        + 'rename its entries from "worker" to "fulfiller" in environments/releases/dev.json, environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts [src/apps/fulfiller.ts]',
+    ]);
+  });
+
+  test('an app listed twice is one problem, in the file of the list', () => {
+    const web = service('web');
+    const apps = [web, service('api'), web];
+    const spec = platform({ apps, environments: [environment('dev', ['web', 'api'])] });
+    const files = (d: object) => (d === apps ? 'src/apps/index.ts' : declaredIn(d));
+    expect(() => resolvePlatform(spec, { declaredIn: files })).toThrow(
+      'The platform declaration has 1 problem:\n  - apps[2]: lists app "web" a second time (received "web"); remove the second "web" from the list [src/apps/index.ts]',
+    );
+  });
+
+  test('an app renamed to a name already taken is one problem, in its file, with the name the release files still use', () => {
+    const renamed = service('web');
+    const spec = { ...pipeline([service('web'), service('worker')]), apps: [service('web'), renamed] };
+    const files = (d: object) => (d === renamed ? 'src/apps/worker.ts' : declaredIn(d));
+    expect(() => resolvePlatform(spec, { declaredIn: files })).toThrow(
+      'The platform declaration has 1 problem:\n  - apps.web: is declared twice (first in src/apps/web.ts); did you mean "worker", which environments/releases/dev.json, '
+        + 'environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts still name? (received "web"); name it "worker" again [src/apps/worker.ts]',
+    );
+  });
+
+  test('a removed app still named in several files is one problem listing them', () => {
+    const gone = { ...pipeline([service('web'), service('worker')]), apps: [service('web')] };
+    expect(messagesOf(gone)).toEqual([
+      'apps.worker: is named in environments/releases/dev.json, environments/releases/staging.json, environments/releases/prod.json, environments/prod.ts, but no app "worker" is declared (received "worker"); '
+        + 'fix the name in each (known: "web"), or remove the entries if the app is gone [environments/releases/dev.json]',
+    ]);
+  });
   test('an unknown team does not drag its migration along', () => {
     const api = service('api', { team: 'alhpa' });
     const migrate = { ...service('api-migrate'), workload: Workload.migration({ migrates: 'api' }), ports: [], probes: {} };
     expect(messagesOf(platform({ apps: [api, migrate], environments: [environment('dev', ['api', 'api-migrate'])] }))).toEqual([
       'apps.api.team: names a team that is not declared (received "alhpa"); use a declared team (did you mean "alpha"?) [src/apps/api.ts]',
+    ]);
+  });
+
+  test('a renamed team that several apps still name is one problem, in the team\'s file, with every file to edit', () => {
+    const apps = [service('web'), service('api')];
+    const spec = platform({ teams: [team('payments')], apps, environments: [environment('dev', apps, { teams: { alpha: { quota: { pods: 20 } } } })] });
+    expect(messagesOf(spec)).toEqual([
+      'teams.payments: no team "alpha" is declared, but apps "web", "api" name it, and no app names "payments"; did you rename "alpha" to "payments"? (received "alpha"); '
+        + 'set team: "payments" in src/apps/web.ts, src/apps/api.ts, and rename teams["alpha"] in environments/dev.ts, or name the team "alpha" again [src/teams.ts]',
+    ]);
+  });
+
+  test('a team renamed to a taken name is one problem, at the duplicate, with the name its apps still use', () => {
+    const apps = [service('web'), service('api', { team: 'beta' })];
+    const teams = [team('alpha'), team('alpha', { namespaces: ['beta'] })];
+    expect(messagesOf(platform({ teams, apps, environments: [environment('dev', apps)] }))).toEqual([
+      'teams.alpha: is declared twice; did you mean "beta", which apps "api" still name? (received "alpha"); name it "beta" again [src/teams.ts]',
+    ]);
+  });
+
+  test('a misspelt team that several apps name is one problem, listing them', () => {
+    const apps = [service('web', { team: 'alpah' }), service('api', { team: 'alpah' }), service('admin')];
+    expect(messagesOf(platform({ apps, environments: [environment('dev', apps)] }))).toEqual([
+      'apps.web.team: names a team that is not declared, as do apps "api" (src/apps/api.ts) (received "alpah"); use a declared team in each (did you mean "alpha"?), or declare team "alpah" [src/apps/web.ts]',
     ]);
   });
 

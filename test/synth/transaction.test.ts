@@ -320,4 +320,13 @@ describe('the lock', () => {
     expect(notices).toEqual(['Discarded what `codeowners` (pid 7 on ci, started then) had staged in .platform-transaction/: it stopped before committing its changes, so none of them had been applied.']);
     expect(leftovers()).toEqual([]);
   });
+
+  test('many locks taken in one process share one listener per signal, so Node never warns', () => {
+    const warn = jest.spyOn(process, 'emitWarning');
+    const before = process.listenerCount('SIGINT');
+    for (let i = 0; i < 12; i++) withRepository(root, { purpose: `synth ${i}` }, () => undefined);
+    for (let i = 0; i < 12; i++) writeTreeAtomically(path.join(root, `out-${i}`), initial);
+    expect(process.listenerCount('SIGINT')).toBeLessThanOrEqual(Math.max(before, 1));
+    expect(warn).not.toHaveBeenCalled();
+  });
 });

@@ -1,10 +1,10 @@
 import type { AppOverride, AppSpec } from '../app';
-import type { EnvironmentSpec } from '../environment';
+import { EnvironmentSpec, Tier } from '../environment';
 import type { ValidationIssue } from '../errors';
 import type { DeclarationIndex } from './declarations';
 import { Report } from './location';
 import { enabledApps, overridable } from './overrides';
-import { isString, recordOr } from './values';
+import { exampleDomain, isString, recordOr } from './values';
 
 /**
  * What two environments must not share: a GCP project (blast radius, IAM and
@@ -32,7 +32,8 @@ export function validateAcrossEnvironments(index: DeclarationIndex): ValidationI
       // A default bucket follows the project: a shared project is the one problem to report.
       if (other !== undefined && !(field === 'stateBucket' && env.stateBucket === undefined && shared.has('gcpProject'))) {
         const where = index.fileOf(other);
-        at.field(field).issue(`is also the ${FIELD_NAMES[field]} of environment "${other.name}"${where ? ` (${where})` : ''}`, value, FIXES[field]);
+        const fix = field === 'domain' ? domainFix(env, other, value, index) : FIXES[field];
+        at.field(field).issue(`is also the ${FIELD_NAMES[field]} of environment "${other.name}"${where ? ` (${where})` : ''}`, value, fix);
         shared.add(field);
       } else if (other === undefined) {
         claims[field].set(value, env);
@@ -58,11 +59,23 @@ export function validateAcrossEnvironments(index: DeclarationIndex): ValidationI
 }
 
 const FIELD_NAMES = { gcpProject: 'project', domain: 'domain', stateBucket: 'Terraform state bucket' } as const;
-const FIXES = {
+const FIXES: Record<'gcpProject' | 'stateBucket', string> = {
   gcpProject: 'give each environment its own GCP project (blast radius, IAM and quotas are per project)',
-  domain: 'give each environment its own domain, e.g. "staging.acme.dev" beside "acme.dev"',
   stateBucket: 'give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate',
-} as const;
+};
+
+/**
+ * Each environment its own domain, in the organisation's: the one not in
+ * production moves to a subdomain named after it (e.g. "staging.acme.dev").
+ */
+function domainFix(env: EnvironmentSpec, other: EnvironmentSpec, shared: string, index: DeclarationIndex): string {
+  const production = (e: EnvironmentSpec) => e.tier instanceof Tier && e.tier.isProduction;
+  const moves = production(env) && !production(other) ? other : env;
+  const organization = exampleDomain(index.spec);
+  const base = shared === organization || shared.endsWith(`.${organization}`) ? organization : shared;
+  const file = index.fileOf(moves);
+  return `give each environment its own domain, e.g. "${moves.name}.${base}" for environment "${moves.name}"${file ? ` (its domain in ${file})` : ''}`;
+}
 
 /** The host a public app answers on in an environment: its override, or `<subdomain>.<domain>`. */
 export function hostOf(app: AppSpec, env: EnvironmentSpec, index: DeclarationIndex): string | undefined {

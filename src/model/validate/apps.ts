@@ -66,9 +66,10 @@ const OBJECT_FIELDS = ['env', 'configFiles', 'resources', 'probes', 'identity', 
  * One app's own declaration, in every environment alike: its fields, team,
  * workload, image, ports, probes, resources, config, secrets, identity,
  * exposure, scaling, delivery and exemptions. References to other apps are
- * checked by {@link validateReferences}.
+ * checked by {@link validateReferences}. `teamsOfSeveral`: undeclared teams
+ * reported once for all their apps (validateTeamNames, validateTeams).
  */
-export function validateApp(app: AppSpec, index: DeclarationIndex): ValidationIssue[] {
+export function validateApp(app: AppSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set()): ValidationIssue[] {
   const report = new Report();
   const at = report.at(`apps.${app.name}`, { file: index.fileOf(app) });
   at.unknownFields(app, APP);
@@ -84,7 +85,9 @@ export function validateApp(app: AppSpec, index: DeclarationIndex): ValidationIs
   if (!wellShaped(at, app)) return report.issues;
 
   const team = index.teams.get(app.team);
-  if (!team) {
+  if (!team && isString(app.team) && teamsOfSeveral.has(app.team)) {
+    // several apps name it: reported once for all of them (validateTeamNames)
+  } else if (!team) {
     at.field('team').issue('names a team that is not declared', app.team, `use a declared team (${suggest(asText(app.team), [...index.teams.keys()])})`);
   } else if (app.namespace !== undefined && !namespacesOf(team).includes(app.namespace)) {
     at.field('namespace').issue(`is not one of team "${team.name}"'s namespaces`, app.namespace, `use one of ${JSON.stringify(team.namespaces ?? [team.name])}, or add it to the team's namespaces`);

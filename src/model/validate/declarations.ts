@@ -25,7 +25,7 @@ export interface DeclarationIndex {
   /** The team that owns each namespace (the first to claim it). */
   readonly namespaceOwner: ReadonlyMap<string, string>;
   /** The file that declares `declaration`, when known: its `sourceFile`, else what the loader saw. */
-  fileOf(declaration: AppSpec | EnvironmentSpec | TeamSpec | PlatformSpec): string | undefined;
+  fileOf(declaration: AppSpec | EnvironmentSpec | TeamSpec | PlatformSpec | readonly AppSpec[]): string | undefined;
 }
 
 export function indexDeclarations(spec: PlatformSpec, declaredIn: DeclaredIn = () => undefined): DeclarationIndex {

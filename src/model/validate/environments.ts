@@ -9,7 +9,7 @@ import { Location, Report } from './location';
 import { validateSchedule, validateTimeZone } from './schedule';
 import { validateQuota } from './teams';
 import { checkBoolean } from './typed';
-import { DURATION, cidrContains, cidrsOverlap, isCidr, isNetworkAddress, isPositiveInt, isString, listOr, recordOr } from './values';
+import { DURATION, cidrContains, exampleDomain, cidrsOverlap, isCidr, isNetworkAddress, isPositiveInt, isString, listOr, recordOr } from './values';
 import { clusterWithDefaults } from '../resolve/cluster';
 import { PREVIEW_LABEL_PREFIX } from '../resolve/defaults';
 
@@ -21,7 +21,9 @@ const GITHUB_LABEL_MAX = 50;
  * sync policy and windows, endpoints, previews, and the names its team and
  * app overrides refer to. Each app's override is checked by `validateOverride`.
  */
-export function validateEnvironment(env: EnvironmentSpec, index: DeclarationIndex): ValidationIssue[] {
+export function validateEnvironment(
+  env: EnvironmentSpec, index: DeclarationIndex, teamsOfSeveral: ReadonlySet<string> = new Set(),
+): ValidationIssue[] {
   const report = new Report();
   const e = env.name;
   const at = report.at('', { environment: e, file: index.fileOf(env) });
@@ -39,7 +41,7 @@ export function validateEnvironment(env: EnvironmentSpec, index: DeclarationInde
     at.field('region').issue('is not a GCP region', env.region, 'write e.g. "europe-west1"');
   }
   if (!isString(env.domain) || !DNS_NAME.test(env.domain) || !env.domain.includes('.')) {
-    at.field('domain').issue('is not a DNS domain', env.domain, 'write e.g. "dev.acme.dev"');
+    at.field('domain').issue('is not a DNS domain', env.domain, `write e.g. "${isString(e) ? e : 'dev'}.${exampleDomain(index.spec)}"`);
   }
   if (env.sync !== undefined && !(env.sync instanceof SyncPolicy)) {
     at.field('sync').issue('must be a SyncPolicy', env.sync, 'use SyncPolicy.automated() or SyncPolicy.manual()');
@@ -55,16 +57,16 @@ export function validateEnvironment(env: EnvironmentSpec, index: DeclarationInde
   validateEndpoints(at, env);
   validatePreviews(at, env, index);
   for (const [name, override] of Object.entries(recordOr(env.teams))) {
-    if (!index.teams.has(name)) {
+    if (!index.teams.has(name) && teamsOfSeveral.has(name)) {
+      // reported once with the apps that name it (validateTeamNames)
+    } else if (!index.teams.has(name)) {
       at.field('teams').field(name).issue('overrides a team that is not declared', name, `fix the name (${suggest(name, [...index.teams.keys()])})`);
     } else {
       validateQuota(at.field('teams').field(name).field('quota'), override?.quota);
     }
   }
   for (const [name, override] of Object.entries(recordOr<AppOverride>(env.apps))) {
-    if (!index.apps.has(name)) {
-      at.field('apps').field(name).issue('overrides an app that is not declared', name, `fix the name (${suggest(name, [...index.apps.keys()])})`);
-    }
+    // An undeclared name is reported once over every file that uses it (validateStaleAppNames).
     checkBoolean(at.field('apps').field(name).field('enabled'), override?.enabled, 'write enabled: false (not "false")');
   }
   return report.issues;
@@ -159,7 +161,7 @@ function validatePreviews(at: Location, env: EnvironmentSpec, index: Declaration
     where.field('github').issue('must name the GitHub owner and repository', previews.github, 'write github: { owner: "acme", repo: "platform" }');
   }
   if (!isString(previews.domain) || !DNS_NAME.test(previews.domain) || !previews.domain.includes('.')) {
-    where.field('domain').issue('is not a DNS domain', previews.domain, 'write e.g. "preview.dev.acme.dev"');
+    where.field('domain').issue('is not a DNS domain', previews.domain, `write e.g. "preview.${isString(env.domain) && DNS_NAME.test(env.domain) ? env.domain : exampleDomain(index.spec)}"`);
   }
   validateQuota(where.field('quota'), previews.quota);
   if (previews.requeueAfterSeconds !== undefined && !(isPositiveInt(previews.requeueAfterSeconds) && previews.requeueAfterSeconds >= 30)) {

@@ -6,11 +6,11 @@ import { isWellShaped, validateEnv } from './apps';
 import { type DeclarationIndex, releaseFileOf } from './declarations';
 import { validateDelivery } from './delivery';
 import { Location, Report } from './location';
-import { callOf } from './references';
+import { callOf, endpointDeclaredAnywhere } from './references';
 import { releaseEntries, versionOf } from './releases';
 import { validateResources, validateScaling } from './scaling';
 import { validateSchedule } from './schedule';
-import { isPlainRecord, isString, recordOr } from './values';
+import { exampleDomain, isPlainRecord, isString, recordOr } from './values';
 
 /** The apps deployed in an environment: every app not disabled there. */
 export function enabledApps(env: EnvironmentSpec, index: DeclarationIndex): AppSpec[] {
@@ -28,8 +28,11 @@ export function overridable(app: AppSpec, index: DeclarationIndex): boolean {
  * overrides applies to its workload and is valid, and what it reaches
  * (endpoints, callees, the app it migrates) exists and is deployed there.
  * Problems name the environment's file (the release file for versions).
+ * `renamed`: apps whose old name is still used, reported once for all environments.
  */
-export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex): ValidationIssue[] {
+export function validateOverride(
+  env: EnvironmentSpec, app: AppSpec, index: DeclarationIndex, renamed: ReadonlySet<string> = new Set(),
+): ValidationIssue[] {
   const report = new Report();
   const file = index.fileOf(env);
   const at = report.at(`apps.${app.name}`, { environment: env.name, file });
@@ -37,7 +40,11 @@ export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: Decl
   const entries = releaseEntries(env);
   const production = env.tier instanceof Tier && env.tier.isProduction;
   // A release file that is not one at all is reported once (validateRelease), not once per app.
-  if (entries && !versionOf(app, entries, index)) {
+  // A renamed app's versions are under its old name: the rename is reported once (validateStaleAppNames).
+  // An entry that is there but malformed is reported by validateRelease, once.
+  const written = (env.release?.content as { apps?: unknown } | undefined)?.apps;
+  const malformed = isPlainRecord(written) && Object.prototype.hasOwnProperty.call(written, app.name);
+  if (entries && !versionOf(app, entries, index) && !renamed.has(app.name) && !malformed) {
     const releaseFile = releaseFileOf(env);
     report.at(`release.apps.${app.name}`, { environment: env.name, file: releaseFile }).missing(
       'is missing: the app has no version in this environment',
@@ -62,12 +69,13 @@ export function validateOverride(env: EnvironmentSpec, app: AppSpec, index: Decl
     at.field('host').issue(
       app.exposure?.isPublic ? 'is not a DNS name' : 'is set, but the app is not public',
       o.host,
-      app.exposure?.isPublic ? 'write e.g. "shop.acme.dev"' : 'remove it, or declare the app with Exposure.public({ subdomain })',
+      app.exposure?.isPublic ? `write e.g. "${app.exposure.subdomain}.${isString(env.domain) ? env.domain : exampleDomain(index.spec)}"` : 'remove it, or declare the app with Exposure.public({ subdomain })',
     );
   }
   const endpoints = recordOr(env.endpoints);
   for (const name of app.egress ?? []) {
-    if (!Object.prototype.hasOwnProperty.call(endpoints, name)) {
+    // A name no environment declares is the app's mistake, said once in its file (validateReferences).
+    if (!Object.prototype.hasOwnProperty.call(endpoints, name) && isString(name) && endpointDeclaredAnywhere(name, index)) {
       at.field('egress').issue(`names endpoint "${asText(name)}", which this environment does not declare`, name,
         `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file ?? `environment ${env.name}`} (${suggest(asText(name), Object.keys(endpoints))})`);
     }

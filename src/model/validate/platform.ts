@@ -4,7 +4,7 @@ import { PLATFORM } from '../fields';
 import { DNS1123_LABEL, DNS_NAME, EMAIL } from '../names';
 import type { DeclarationIndex } from './declarations';
 import { Location, Report } from './location';
-import { GITHUB_OWNER, isString, listOr } from './values';
+import { GITHUB_OWNER, exampleDomain, isString, listOr } from './values';
 
 /** The platform's own fields: organisation, owners, GitOps repository, object exemptions; and that teams and environments exist. */
 export function validatePlatform(index: DeclarationIndex): ValidationIssue[] {
@@ -26,7 +26,7 @@ export function validatePlatform(index: DeclarationIndex): ValidationIssue[] {
     at('rbacSecurityGroup').issue('must be a group named gke-security-groups@<your domain> (GKE requires that name)', spec.rbacSecurityGroup, 'omit it for gke-security-groups@<organization domain>');
   }
   if (!isString(spec.platformOwners) || !EMAIL.test(spec.platformOwners)) {
-    at('platformOwners').issue('must be the Google group email of the platform team', spec.platformOwners, 'set it to e.g. "platform-team@acme.dev"');
+    at('platformOwners').issue('must be the Google group email of the platform team', spec.platformOwners, `set it to e.g. "platform-team@${exampleDomain(spec)}"`);
   }
   if (!isString(spec.gitops?.repoURL) || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(spec.gitops.repoURL)) {
     at('gitops.repoURL').issue('must be the URL Argo CD clones this repository from', spec.gitops?.repoURL, 'set it to e.g. "https://github.com/acme/platform.git"');

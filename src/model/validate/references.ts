@@ -2,8 +2,8 @@ import type { AppSpec, CallSpec } from '../app';
 import { type ValidationIssue, asText } from '../errors';
 import { suggest } from '../names';
 import type { DeclarationIndex } from './declarations';
-import { Report } from './location';
-import { isString } from './values';
+import { Location, Report } from './location';
+import { isString, recordOr } from './values';
 
 /**
  * What an app says of other apps: the services it calls (and their ports),
@@ -64,7 +64,33 @@ export function validateReferences(app: AppSpec, index: DeclarationIndex, sound:
     }
     called.add(callee);
   });
+  validateEgressNames(at, app, index);
   return report.issues;
+}
+
+/**
+ * An egress name no environment declares is a mistake in the app (a typo, or
+ * an app that belongs in calls): said once, in the app's file. A name some
+ * environments declare and others do not is reported per environment.
+ */
+function validateEgressNames(at: Location, app: AppSpec, index: DeclarationIndex): void {
+  if (!Array.isArray(app.egress)) return;
+  const endpoints = [...new Set(index.environments.flatMap((env) => Object.keys(recordOr(env.endpoints))))];
+  app.egress.forEach((name, i) => {
+    if (!isString(name) || endpointDeclaredAnywhere(name, index)) return;
+    const where = at.field('egress').item(i);
+    if (index.apps.has(name)) {
+      where.issue(`names "${name}", which is an app, not an endpoint (egress is for addresses outside the cluster)`, name, `call it instead: calls: ["${name}"]`);
+    } else {
+      const declare = `declare endpoints["${name}"] = { description, cidr, ports } in each environment that runs "${app.name}"`;
+      where.issue(`names endpoint "${name}", which no environment declares`, name, endpoints.length > 0 ? `fix the name (${suggest(name, endpoints)}), or ${declare}` : declare);
+    }
+  });
+}
+
+/** Whether any environment declares the endpoint `name`. */
+export function endpointDeclaredAnywhere(name: string, index: DeclarationIndex): boolean {
+  return index.environments.some((env) => Object.prototype.hasOwnProperty.call(recordOr(env.endpoints), name));
 }
 
 /** A `calls` entry as `{ app, ports? }`; undefined when it is neither a name nor such an object. */

@@ -1,5 +1,5 @@
 import type { AppSpec } from '../app';
-import type { EnvironmentSpec } from '../environment';
+import { EnvironmentSpec, Tier } from '../environment';
 import type { ValidationIssue } from '../errors';
 import { RELEASE_FILE } from '../fields';
 import { suggest } from '../names';
@@ -20,6 +20,7 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
   const report = new Report();
   const file = releaseFileOf(env);
   const at = report.at('release', { environment: env.name, file });
+  const production = env.tier instanceof Tier && env.tier.isProduction;
   const content = env.release?.content as { apps?: unknown } | undefined;
   if (releaseEntries(env) === undefined) {
     at.issue('is not a release file of the form {"apps": {"<app>": {"tag": "...", "digest": "sha256:..."}}}', content, `write ${file} in that form`);
@@ -30,19 +31,31 @@ export function validateRelease(env: EnvironmentSpec, index: DeclarationIndex): 
   for (const [app, entry] of Object.entries(content.apps)) {
     const where = at.field('apps').field(app);
     const e = entry as ReleaseEntry | undefined;
-    if (!index.apps.has(app)) {
-      where.issue('names an app that is not declared', app, `remove the entry or fix the name (${suggest(app, [...index.apps.keys()])})`);
+    // An undeclared name is reported once over every file that uses it (validateStaleAppNames).
+    if (!index.apps.has(app)) continue;
+    if (!isPlainRecord(e)) {
+      const tag = isString(e) && TAG.test(e.trim()) ? e.trim() : '<version>';
+      where.issue('must be an object {"tag": "...", "digest": "sha256:..."}', e, `write "${app}": {"tag": "${tag}"${production ? ', "digest": "sha256:<digest>"' : ''}}`);
       continue;
     }
-    if (!e || typeof e !== 'object' || !isString(e.tag) || !TAG.test(e.tag)) {
-      where.field('tag').issue('is not an image tag', e?.tag, 'write the tag the image was pushed with, e.g. "2.14.0"');
-      continue;
-    }
-    if (e.tag === 'latest') {
+    // Each field of an entry is reported, so one edit fixes the entry.
+    if (typeof e.tag === 'number') {
+      // JSON reads 1.10 as the number 1.1: the tag must be quoted to be the one pushed.
+      where.field('tag').issue('must be a string, but is a number', e.tag, `write it in quotes, exactly as the image was tagged, e.g. "tag": "${e.tag}"`);
+    } else if (!isString(e.tag) || !TAG.test(e.tag)) {
+      const trimmed = isString(e.tag) ? e.tag.trim() : '';
+      where.field('tag').issue('is not an image tag', e.tag,
+        trimmed !== e.tag && TAG.test(trimmed) ? `remove the spaces: "${trimmed}"` : 'write the tag the image was pushed with, e.g. "2.14.0"');
+    } else if (e.tag === 'latest') {
       where.field('tag').issue('is "latest", which names no fixed version: a rollback or a rebuilt node could run something else', e.tag, 'pin the version, e.g. "2.14.0"');
     }
     if (e.digest !== undefined && (!isString(e.digest) || !DIGEST.test(e.digest))) {
       where.field('digest').issue('is not an image digest', e.digest, 'write "sha256:" and 64 lowercase hex digits, as the registry reports it');
+    } else if (e.digest === undefined && production) {
+      where.field('digest').missing(
+        'is missing: production images must be pinned to a digest (a tag can be pushed again)',
+        `add "digest": "sha256:<digest>" next to the tag in ${file}, as the registry reports it (npm run promote copies it)`,
+      );
     }
   }
   return report.issues;

@@ -1,5 +1,7 @@
 /** Type guards and formats shared by the validators. */
 
+import { DNS_NAME } from '../names';
+
 export function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
@@ -76,4 +78,10 @@ export function cidrContains(outer: string, inner: string): boolean {
 /** Whether the block's address is its first (a range reserved by address and prefix length must be). */
 export function isNetworkAddress(cidr: string): boolean {
   return rangeOf(cidr)[0] === ipToInt(cidr.split('/')[0]);
+}
+
+/** The organisation's domain, for the examples in fixes: a user's own names read better than a made-up one. */
+export function exampleDomain(spec: { readonly organization?: { readonly domain?: unknown } } | undefined): string {
+  const domain = spec?.organization?.domain;
+  return isString(domain) && DNS_NAME.test(domain) ? domain : 'acme.dev';
 }
