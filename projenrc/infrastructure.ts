@@ -4,14 +4,13 @@ import { YamlFile } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
 
 /**
- * The Terraform pipeline, generated from each environment's
- * `dist/<env>/terraform/pipeline.json` (written by `npm run synth`), never
- * from the engine: `npx projen` must work whatever state the declarations are
- * in. The workflows name no environment: they list them, in promotion order,
- * from those files when they run (and read each one's project, provider and
- * service accounts there), so adding, renaming or removing an environment is
- * `npm run synth` alone. Only the pipeline's own settings (Terraform version,
- * drift schedule) are written into them here.
+ * The Terraform pipeline, generated from `dist/pipeline.json` (written by
+ * `npm run synth`), never from the engine: `npx projen` must work whatever
+ * state the declarations are in. The workflows name no environment: they list
+ * them, in promotion order, from that file when they run (and read each one's
+ * project, provider and service accounts there), so adding, renaming or
+ * removing an environment is `npm run synth` alone. Only the pipeline's own
+ * settings (Terraform version, drift schedule) are written into them here.
  */
 
 /** Actions, pinned by version (each checked to exist: docs/pipeline.md). */
@@ -32,36 +31,52 @@ export const PLAN_SUMMARY_DIR = 'terraform-plan';
 /** The label of drift issues; one issue per environment. */
 export const DRIFT_LABEL = 'infrastructure-drift';
 
-/** The part of `dist/<env>/terraform/pipeline.json` the generator reads. */
+/** Where the synth writes the pipeline settings, relative to the repository (src/delivery/pipeline.ts). */
+export const PIPELINE_SETTINGS = 'dist/pipeline.json';
+
+/** The part of one environment's entry in `dist/pipeline.json` the generator reads. */
 export interface PipelineEnvironment {
   readonly environment: string;
-  readonly order: number;
+  readonly bootstrapped: boolean;
   readonly production: boolean;
-  readonly terraformVersion: string;
-  readonly driftSchedule: string;
 }
 
-/** Every environment's pipeline settings under `distDir`, in promotion order; empty when the platform declares no pipeline. */
-export function readPipeline(distDir: string): PipelineEnvironment[] {
-  if (!fs.existsSync(distDir)) return [];
-  const found: PipelineEnvironment[] = [];
-  for (const env of fs.readdirSync(distDir, { withFileTypes: true })) {
-    const file = path.join(distDir, env.name, 'terraform', 'pipeline.json');
-    if (env.isDirectory() && fs.existsSync(file)) found.push(JSON.parse(fs.readFileSync(file, 'utf8')));
-  }
-  return found.sort((a, b) => a.order - b.order);
+/** The part of `dist/pipeline.json` the generator reads. */
+export interface Pipeline {
+  readonly terraformVersion: string;
+  readonly driftSchedule: string;
+  /** In promotion order. */
+  readonly environments: readonly PipelineEnvironment[];
+}
+
+/** The pipeline settings under `distDir`; none when the platform declares no pipeline. */
+export function readPipeline(distDir: string): Pipeline | undefined {
+  const file = path.join(distDir, path.basename(PIPELINE_SETTINGS));
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
 type Json = Record<string, unknown>;
 
-/** Every environment with a pipeline, in promotion order, as a JSON list: read from dist/ when the workflow runs. */
-const ORDERED_ENVIRONMENTS = 'jq -cs \'sort_by(.order) | map(.environment)\' dist/*/terraform/pipeline.json';
+/** The environments the workflows plan and apply (bootstrapped ones), in promotion order, as a JSON list: read from dist/ when the workflow runs. */
+const ORDERED_ENVIRONMENTS = `jq -c '[.environments[] | select(.bootstrapped) | .environment]' ${PIPELINE_SETTINGS}`;
 
-/** `git diff` names of the environments whose Terraform changed between two commits, as a JSON list. */
-const changedEnvironments = (base: string) => [
-  `changed=$(git diff --name-only "${base}" HEAD -- 'dist/*/terraform/' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)`,
-  'echo "environments=${changed}" >> "$GITHUB_OUTPUT"',
-  'echo "Terraform changed in: ${changed}"',
+/**
+ * The environments whose Terraform the pull request changes (`git diff` with
+ * its base), as the step output `environments`: the bootstrapped ones, to
+ * plan; for each other one, a summary saying why it is not planned.
+ */
+// git's pathspec: `*` also matches `/`, and a trailing `/` after a wildcard matches nothing (so `dist/*/terraform/*`).
+const CHANGED_ENVIRONMENTS = [
+  'changed=$(git diff --name-only HEAD^1 HEAD -- \'dist/*/terraform/*\' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)',
+  'select_changed=\'[.environments[] | select(.environment as $e | any($changed[]; . == $e))]\'',
+  `environments=$(jq -c --argjson changed "$changed" "$select_changed | map(select(.bootstrapped) | .environment)" ${PIPELINE_SETTINGS})`,
+  `waiting=$(jq -r --argjson changed "$changed" "$select_changed | map(select(.bootstrapped | not) | .environment) | .[]" ${PIPELINE_SETTINGS})`,
+  'mkdir -p "$SUMMARY_DIR"',
+  'for env in $waiting; do',
+  '  printf \'#### Terraform plan: `%s`\\n\\n%s: not bootstrapped yet: apply it by hand once, see docs/new-cluster.md\\n\' "$env" "$env" > "${SUMMARY_DIR}/${env}.md"',
+  'done',
+  'echo "environments=${environments}" >> "$GITHUB_OUTPUT"',
+  'echo "Terraform changed in: ${changed}; to plan: ${environments}"',
 ].join('\n');
 
 /** Steps that read the environment's settings from the rendered tree and authenticate as its plan or apply identity. */
@@ -71,9 +86,9 @@ function authenticate(account: 'planServiceAccount' | 'applyServiceAccount', ter
       name: 'Read the environment\'s pipeline settings from dist/',
       id: 'settings',
       run: [
-        'settings="dist/${ENVIRONMENT}/terraform/pipeline.json"',
-        'echo "provider=$(jq -r .workloadIdentityProvider "$settings")" >> "$GITHUB_OUTPUT"',
-        `echo "service_account=$(jq -r .${account} "$settings")" >> "$GITHUB_OUTPUT"`,
+        `settings=$(jq -c --arg e "$ENVIRONMENT" '.environments[] | select(.environment == $e)' ${PIPELINE_SETTINGS})`,
+        'echo "provider=$(jq -r .workloadIdentityProvider <<< "$settings")" >> "$GITHUB_OUTPUT"',
+        `echo "service_account=$(jq -r .${account} <<< "$settings")" >> "$GITHUB_OUTPUT"`,
       ].join('\n'),
     },
     {
@@ -118,9 +133,9 @@ const SUMMARIZE_PLAN = [
  * pull request changes, and a plan of each (read-only identity), whose
  * summaries the review job puts in its comment beside the rendered diff.
  */
-export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): Record<string, Json> {
-  if (pipeline.length === 0) return {};
-  const terraformVersion = pipeline[0].terraformVersion;
+export function pullRequestPlanJobs(pipeline: Pipeline | undefined): Record<string, Json> {
+  if (!pipeline) return {};
+  const terraformVersion = pipeline.terraformVersion;
   return {
     'terraform-changes': {
       'name': 'environments whose Terraform changes',
@@ -130,7 +145,12 @@ export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): R
       'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
       'steps': [
         { uses: ACTIONS.checkout, with: { 'fetch-depth': 2, 'persist-credentials': false } },
-        { id: 'changed', run: changedEnvironments('HEAD^1') },
+        { id: 'changed', env: { SUMMARY_DIR: PLAN_SUMMARY_DIR }, run: CHANGED_ENVIRONMENTS },
+        // The summaries of the environments not planned, which the review comment shows with the plans.
+        {
+          uses: ACTIONS.uploadArtifact,
+          with: { 'name': 'terraform-plan-not-bootstrapped', 'path': `${PLAN_SUMMARY_DIR}/`, 'retention-days': 7, 'if-no-files-found': 'ignore' },
+        },
       ],
     },
     'terraform-plan': {
@@ -162,8 +182,8 @@ export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): R
 }
 
 /** Steps the review job runs before it comments: the plan summaries of the pull request's environments, if any. */
-export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]): Json[] {
-  if (pipeline.length === 0) return [];
+export function downloadPlanSummaries(pipeline: Pipeline | undefined): Json[] {
+  if (!pipeline) return [];
   return [{
     'name': 'Download the Terraform plan summaries',
     'continue-on-error': true,
@@ -220,8 +240,8 @@ const ENVIRONMENTS_TO_APPLY = [
  * environment on every run means a failed, cancelled or rejected apply is
  * applied by the next run, whatever that push changed.
  */
-export function infrastructureWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
-  const terraformVersion = pipeline[0].terraformVersion;
+export function infrastructureWorkflow(pipeline: Pipeline): Json {
+  const terraformVersion = pipeline.terraformVersion;
   return {
     name: 'infrastructure',
     // Every push, not only those changing dist/*/terraform: a run converges every environment, so one that failed before is retried.
@@ -332,10 +352,10 @@ if (drifted) {
 `;
 
 /** `drift.yml`: on a schedule, `terraform plan -detailed-exitcode` per environment, read-only, and the drift issues. */
-export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+export function driftWorkflow(pipeline: Pipeline): Json {
   return {
     name: 'drift',
-    on: { schedule: [{ cron: pipeline[0].driftSchedule }], workflow_dispatch: {} },
+    on: { schedule: [{ cron: pipeline.driftSchedule }], workflow_dispatch: {} },
     permissions: { contents: 'read' },
     jobs: {
       environments: {
@@ -358,7 +378,7 @@ export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
         'env': { ENVIRONMENT: '${{ matrix.environment }}' },
         'steps': [
           { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-          ...authenticate('planServiceAccount', pipeline[0].terraformVersion),
+          ...authenticate('planServiceAccount', pipeline.terraformVersion),
           {
             name: 'terraform plan -detailed-exitcode',
             id: 'plan',
@@ -380,8 +400,8 @@ export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
 }
 
 /** Writes the infrastructure and drift workflows when the platform declares a pipeline. */
-export function addInfrastructureWorkflows(project: TypeScriptProject, pipeline: readonly PipelineEnvironment[]): void {
-  if (pipeline.length === 0) return;
+export function addInfrastructureWorkflows(project: TypeScriptProject, pipeline: Pipeline | undefined): void {
+  if (!pipeline) return;
   new YamlFile(project, INFRASTRUCTURE_WORKFLOW, { obj: infrastructureWorkflow(pipeline) });
   new YamlFile(project, DRIFT_WORKFLOW, { obj: driftWorkflow(pipeline) });
 }

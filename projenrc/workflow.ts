@@ -1,5 +1,5 @@
 import { YamlFile, typescript } from 'projen';
-import { ACTIONS, PLAN_SUMMARY_DIR, PipelineEnvironment, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
+import { ACTIONS, PLAN_SUMMARY_DIR, Pipeline, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
 
 /** Where the pull-request workflow is written. */
 export const WORKFLOW_FILE = '.github/workflows/platform.yml';
@@ -98,7 +98,7 @@ const setupNode = { uses: ACTIONS.setupNode, with: { 'node-version': 20, 'cache'
  * request (the required status check), and on pull requests the rendered
  * diff as a comment plus the preview labels.
  */
-export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipeline: readonly PipelineEnvironment[] = []): void {
+export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipeline?: Pipeline): void {
   const planJobs = pullRequestPlanJobs(pipeline);
   new YamlFile(project, WORKFLOW_FILE, {
     obj: {
@@ -122,8 +122,8 @@ export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipel
         review: {
           'name': 'rendered diff and preview labels',
           // With the pipeline, after the Terraform plans, whose summaries go in the same comment (whatever their outcome).
-          ...(pipeline.length > 0 ? { needs: Object.keys(planJobs) } : {}),
-          'if': pipeline.length > 0 ? "!cancelled() && github.event_name == 'pull_request'" : "github.event_name == 'pull_request'",
+          ...(pipeline ? { needs: Object.keys(planJobs) } : {}),
+          'if': pipeline ? "!cancelled() && github.event_name == 'pull_request'" : "github.event_name == 'pull_request'",
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 20,
           // Commenting and labelling; a pull request from a fork gets a read-only token, so there it only reports.

@@ -107,3 +107,14 @@ export interface PipelineSpec {
   /** When the drift check runs, a cron expression in UTC. @default '17 5 * * 1-5' @see https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#schedule */
   readonly driftSchedule?: string;
 }
+
+/** How the Terraform pipeline treats one environment. */
+export interface EnvironmentPipelineSpec {
+  /**
+   * Whether the environment's project, state bucket and Workload Identity pool exist (its first apply, by hand, is done):
+   * until then the workflows cannot authenticate there, so they skip it and the pull request says so.
+   * @default true
+   * @see docs/new-cluster.md
+   */
+  readonly bootstrapped?: boolean;
+}

@@ -11,7 +11,7 @@
  * the compilation.
  */
 import type {
-  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, HelmChartSpec, NotificationsSpec, PipelineSpec, SlackAlertOptions,
+  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, EnvironmentPipelineSpec, HelmChartSpec, NotificationsSpec, PipelineSpec, SlackAlertOptions,
 } from './addons';
 import type {
   AppOverride, AutoscalingSpec, BlueGreenOptions, CanaryAnalysis, CanaryOptions, CronJobOptions,
@@ -79,6 +79,7 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
   tier: true,
   gcpProject: true,
   gcpProjectNumber: true,
+  pipeline: fields<EnvironmentPipelineSpec>('the environment\'s pipeline settings', { bootstrapped: true }),
   region: true,
   cluster: fields<ClusterSpec>('a cluster', {
     name: true,

@@ -14,6 +14,7 @@ import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
 import { validateNames } from './validate/names';
 import { enabledApps, overridable, validateOverride } from './validate/overrides';
+import { validatePipeline } from './validate/pipeline';
 import { validatePlatform } from './validate/platform';
 import { validateQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
@@ -95,7 +96,7 @@ export interface ResolveOptions {
  */
 export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}): ResolvedPlatform {
   const index = indexDeclarations(spec, options.declaredIn);
-  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index)];
+  const shared = [...validatePlatform(index), ...validateTeams(index), ...validateNames(index), ...validateAddons(index), ...validatePipeline(index)];
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index)]));
   const sound = new Set([...own].filter(([, found]) => found.length === 0).map(([name]) => name));
   const ofApp = new Map([...index.apps.values()].map((app) => [app.name, [...own.get(app.name)!, ...validateReferences(app, index, sound)]]));

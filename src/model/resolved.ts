@@ -38,6 +38,8 @@ export interface ResolvedPipeline {
 /** What the pipeline authenticates as in one environment (Workload Identity Federation, no keys). */
 export interface ResolvedEnvironmentPipeline {
   readonly projectNumber: string;
+  /** Whether the environment's first apply (by hand) is done: until then the workflows skip it. */
+  readonly bootstrapped: boolean;
   /** Pool id, e.g. `platform-pipeline`. */
   readonly poolId: string;
   /** Provider id, e.g. `github`. */

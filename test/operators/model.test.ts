@@ -135,6 +135,23 @@ describe('the pipeline', () => {
     ]);
   });
 
+  test('an environment is bootstrapped unless it says it is not', () => {
+    const spec = operatorsPlatform();
+    const environments = [spec.environments[0], { ...spec.environments[1], pipeline: { bootstrapped: false } }];
+    expect(resolvePlatform({ ...spec, environments }).environments.map((e) => e.pipeline?.bootstrapped)).toEqual([true, false]);
+  });
+
+  test('bootstrapped is a boolean, and has no effect without a pipeline', () => {
+    const spec = operatorsPlatform();
+    const wrong = [{ ...spec.environments[0], pipeline: { bootstrapped: 'no' as unknown as boolean } }, spec.environments[1]];
+    expect(problems({ ...spec, environments: wrong })).toEqual([
+      expect.stringMatching(/^pipeline\.bootstrapped in dev: must be true or false.*"no".*first apply by hand/),
+    ]);
+    const without = operatorsPlatform({ pipeline: undefined });
+    const declared = [{ ...without.environments[0], pipeline: { bootstrapped: false } }, without.environments[1]];
+    expect(problems({ ...without, environments: declared })).toEqual([expect.stringMatching(/^pipeline in dev: has no effect: the platform declares no pipeline/)]);
+  });
+
   test('without a pipeline, nothing of it is resolved', () => {
     const resolved = resolvePlatform(operatorsPlatform({ pipeline: undefined }));
     expect(resolved.pipeline).toBeUndefined();

@@ -7,9 +7,9 @@ import { parse } from 'yaml';
 import { operatorsPlatform } from './support';
 import {
   ACTIONS, DRIFT_ISSUE_SCRIPT, DRIFT_LABEL, DRIFT_WORKFLOW, INFRASTRUCTURE_WORKFLOW, PLAN_RESULT_DIR,
-  driftWorkflow, infrastructureWorkflow, readPipeline,
+  PLAN_SUMMARY_DIR, driftWorkflow, infrastructureWorkflow, pullRequestPlanJobs, readPipeline,
 } from '../../projenrc/infrastructure';
-import { pipelineFiles } from '../../src/delivery/pipeline';
+import { PIPELINE_FILE, pipelineSettings } from '../../src/delivery/pipeline';
 import { resolvePlatform } from '../../src/model';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -71,9 +71,10 @@ describe('bash -n', () => {
 });
 
 describe('the generated workflows', () => {
-  const pipeline = readPipeline(path.join(root, 'dist'));
+  const pipeline = readPipeline(path.join(root, 'dist'))!;
 
-  test('are what projenrc generates from the committed dist/ (run `npx projen` after a synth that changes dist/*/terraform/pipeline.json)', () => {
+  test('are what projenrc generates from the committed dist/ (run `npx projen` after a synth that changes dist/pipeline.json)', () => {
+    expect(pipeline).toBeDefined();
     expect(read(INFRASTRUCTURE_WORKFLOW)).toEqual(JSON.parse(JSON.stringify(infrastructureWorkflow(pipeline))));
     expect(read(DRIFT_WORKFLOW)).toEqual(JSON.parse(JSON.stringify(driftWorkflow(pipeline))));
   });
@@ -87,16 +88,100 @@ describe('the generated workflows', () => {
   });
 });
 
-describe('the pipeline', () => {
-  const settings = [...pipelineFiles(resolvePlatform(operatorsPlatform())).values()];
+/** Runs a workflow's run: block as GitHub does (bash --noprofile --norc -eo pipefail) in `cwd`; returns what it wrote to $GITHUB_OUTPUT. */
+function runStep(script: string, cwd: string, env: Record<string, string> = {}): Record<string, string> {
+  const output = path.join(cwd, '.github-output');
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const text = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '';
+  fs.rmSync(output, { force: true });
+  return Object.fromEntries(text.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
 
-  test('each environment\'s settings name its provider and both service accounts, in promotion order', () => {
-    expect(settings.map((s) => [s.environment, s.order, s.terraformDir])).toEqual([['dev', 0, 'dist/dev/terraform'], ['prod', 1, 'dist/prod/terraform']]);
-    expect(settings[1]).toMatchObject({
+/** A temporary directory, removed after `body`. */
+function inTemporaryDirectory<T>(body: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-step-'));
+  try {
+    return body(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the pipeline', () => {
+  const settings = pipelineSettings(resolvePlatform(operatorsPlatform()))!;
+  /** The fixture's settings with a `qa` environment, not bootstrapped yet, between dev and prod. */
+  const withQa = { ...settings, environments: [settings.environments[0], { ...settings.environments[1], environment: 'qa', bootstrapped: false }, settings.environments[1]] };
+  const writeSettings = (dir: string, value: unknown) => {
+    fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dist', PIPELINE_FILE), JSON.stringify(value));
+  };
+
+  test('the settings name each environment\'s provider and both service accounts, in promotion order, outside any terraform/', () => {
+    expect(PIPELINE_FILE).toBe('pipeline.json');
+    expect(settings.environments.map((s) => [s.environment, s.bootstrapped, s.terraformDir])).toEqual([['dev', true, 'dist/dev/terraform'], ['prod', true, 'dist/prod/terraform']]);
+    expect(settings.environments[1]).toMatchObject({
       workloadIdentityProvider: 'projects/100000000002/locations/global/workloadIdentityPools/platform-pipeline/providers/github',
       planServiceAccount: 'terraform-plan@test-prod-project.iam.gserviceaccount.com',
       applyServiceAccount: 'terraform-apply@test-prod-project.iam.gserviceaccount.com',
       stateBucket: 'test-prod-project-tfstate',
+    });
+  });
+
+  test('an environment declared not bootstrapped says so in the settings', () => {
+    const spec = operatorsPlatform();
+    const environments = spec.environments.map((e) => (e.name === 'prod' ? { ...e, pipeline: { bootstrapped: false } } : e));
+    expect(pipelineSettings(resolvePlatform({ ...spec, environments }))!.environments.map((e) => [e.environment, e.bootstrapped])).toEqual([['dev', true], ['prod', false]]);
+  });
+
+  test('the workflows list the bootstrapped environments, in promotion order, from dist/pipeline.json', () => {
+    for (const workflow of [infrastructureWorkflow(settings), driftWorkflow(settings)] as Json[]) {
+      const list = workflow.jobs.environments.steps.find((s: Json) => s.id === 'list').run;
+      expect(inTemporaryDirectory((dir) => {
+        writeSettings(dir, withQa);
+        return runStep(list, dir);
+      })).toEqual({ environments: '["dev","prod"]' });
+    }
+  });
+
+  test('each job reads its environment\'s provider and service account from dist/pipeline.json', () => {
+    const steps = (infrastructureWorkflow(settings) as Json).jobs.apply.steps;
+    const read = steps.find((s: Json) => s.id === 'settings').run;
+    expect(inTemporaryDirectory((dir) => {
+      writeSettings(dir, withQa);
+      return runStep(read, dir, { ENVIRONMENT: 'prod' });
+    })).toEqual({ provider: settings.environments[1].workloadIdentityProvider, service_account: settings.environments[1].applyServiceAccount });
+  });
+
+  test('a pull request plans the bootstrapped environments whose Terraform it changes; the others get a line saying why not', () => {
+    const step = pullRequestPlanJobs(settings)['terraform-changes'].steps as Json[];
+    const changed = step.find((s) => s.id === 'changed');
+    inTemporaryDirectory((dir) => {
+      const git = (...args: string[]) => expect(spawnSync('git', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+      }).status).toBe(0);
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      };
+      git('init', '-q');
+      writeSettings(dir, settings);
+      write('dist/dev/terraform/cdk.tf.json', '{}');
+      write('dist/prod/terraform/cdk.tf.json', '{}');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'base');
+      // Adding qa rewrites dist/pipeline.json, not prod's Terraform.
+      writeSettings(dir, withQa);
+      write('dist/qa/terraform/cdk.tf.json', '{}');
+      write('dist/dev/terraform/cdk.tf.json', '{"resource":{}}');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'qa');
+      expect(runStep(changed.run, dir, changed.env)).toEqual({ environments: '["dev"]' });
+      expect(fs.readdirSync(path.join(dir, PLAN_SUMMARY_DIR))).toEqual(['qa.md']);
+      expect(fs.readFileSync(path.join(dir, PLAN_SUMMARY_DIR, 'qa.md'), 'utf8')).toContain('qa: not bootstrapped yet: apply it by hand once, see docs/new-cluster.md');
     });
   });
 
@@ -106,7 +191,6 @@ describe('the pipeline', () => {
     expect(workflow.on.push).toEqual({ branches: ['main'] });
     const jobs = workflow.jobs;
     expect(Object.keys(jobs)).toEqual(['environments', 'plan', 'to-apply', 'apply']);
-    expect(jobs.environments.steps.map((s: Json) => s.run ?? '').join('\n')).toContain("jq -cs 'sort_by(.order) | map(.environment)' dist/*/terraform/pipeline.json");
     // The plan of each environment is read-only and tells changes (2) from none (0).
     expect(jobs.plan.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.environments) }}');
     const plan = jobs.plan.steps.map((s: Json) => s.run ?? '').join('\n');
@@ -116,22 +200,21 @@ describe('the pipeline', () => {
     expect(jobs.apply.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.to-apply.outputs.environments) }}' } });
     expect(jobs.apply.environment).toBe('${{ matrix.environment }}');
     const apply = jobs.apply.steps;
-    expect(apply.map((s: Json) => s.run ?? '').join('\n')).toContain('echo "service_account=$(jq -r .applyServiceAccount "$settings")"');
+    expect(apply.map((s: Json) => s.run ?? '').join('\n')).toContain('jq -r .applyServiceAccount');
     expect(apply.find((s: Json) => s.name === 'terraform plan -detailed-exitcode').run).not.toContain('-lock=false');
     expect(apply.find((s: Json) => s.name === 'terraform apply').if).toBe("steps.plan.outputs.exitcode == '2'");
   });
 
   test('names no environment: adding one needs no regenerated workflow', () => {
-    const more = [...settings, { ...settings[1], environment: 'qa', order: 2 }];
-    expect(infrastructureWorkflow(more)).toEqual(infrastructureWorkflow(settings));
-    expect(driftWorkflow(more)).toEqual(driftWorkflow(settings));
+    expect(infrastructureWorkflow(withQa)).toEqual(infrastructureWorkflow(settings));
+    expect(driftWorkflow(withQa)).toEqual(driftWorkflow(settings));
+    expect(pullRequestPlanJobs(withQa)).toEqual(pullRequestPlanJobs(settings));
   });
 
   test('checks drift of every environment on a schedule, with the read-only identity', () => {
     const drift = driftWorkflow(settings) as Json;
-    expect(drift.on.schedule).toEqual([{ cron: settings[0].driftSchedule }]);
+    expect(drift.on.schedule).toEqual([{ cron: settings.driftSchedule }]);
     expect(drift.jobs.drift.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.environments) }}');
-    expect(drift.jobs.environments.steps.map((s: Json) => s.run ?? '').join('\n')).toContain('sort_by(.order)');
     const run = drift.jobs.drift.steps.map((s: Json) => s.run ?? '').join('\n');
     expect(run).toContain('-detailed-exitcode');
     expect(run).toContain('.planServiceAccount');
@@ -207,7 +290,7 @@ test('the review comment carries the Terraform plans beside the rendered diff', 
 });
 
 describe('which environments infrastructure.yml applies', () => {
-  const decide = (infrastructureWorkflow([{ environment: 'dev', order: 0, production: false, terraformVersion: '1.13.4', driftSchedule: '0 5 * * *' }]) as Json)
+  const decide = (infrastructureWorkflow({ terraformVersion: '1.13.4', driftSchedule: '0 5 * * *', environments: [] }) as Json)
     .jobs['to-apply'].steps.find((s: Json) => s.id === 'decide').run as string;
 
   /** Runs the decide step with these plan exit codes (absent: the plan left no result), as the workflow would. */

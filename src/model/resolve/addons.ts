@@ -128,6 +128,7 @@ export function resolveEnvironmentPipeline(env: EnvironmentSpec, pipeline: Resol
   const account = (accountId: string) => ({ accountId, email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com` });
   return {
     projectNumber: env.gcpProjectNumber,
+    bootstrapped: env.pipeline?.bootstrapped ?? true,
     poolId: PIPELINE_IDENTITY.pool,
     providerId: PIPELINE_IDENTITY.provider,
     provider: `${pool}/providers/${PIPELINE_IDENTITY.provider}`,
