@@ -11,7 +11,8 @@
  * the compilation.
  */
 import type {
-  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, EnvironmentPipelineSpec, HelmChartSpec, NotificationsSpec, PipelineSpec, SlackAlertOptions,
+  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, EnvironmentPipelineSpec, HelmChartSpec, NotificationsSpec, PipelineSpec,
+  SlackAlertOptions,
 } from './addons';
 import type {
   AppOverride, AutoscalingSpec, BlueGreenOptions, CanaryAnalysis, CanaryOptions, CronJobOptions,

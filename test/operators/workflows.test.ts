@@ -147,10 +147,10 @@ describe('the pipeline', () => {
 
   test('each job reads its environment\'s provider and service account from dist/pipeline.json', () => {
     const steps = (infrastructureWorkflow(settings) as Json).jobs.apply.steps;
-    const read = steps.find((s: Json) => s.id === 'settings').run;
+    const readSettings = steps.find((s: Json) => s.id === 'settings').run;
     expect(inTemporaryDirectory((dir) => {
       writeSettings(dir, withQa);
-      return runStep(read, dir, { ENVIRONMENT: 'prod' });
+      return runStep(readSettings, dir, { ENVIRONMENT: 'prod' });
     })).toEqual({ provider: settings.environments[1].workloadIdentityProvider, service_account: settings.environments[1].applyServiceAccount });
   });
 
