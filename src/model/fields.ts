@@ -140,7 +140,7 @@ export const PLATFORM = fields<PlatformSpec>('the platform', {
     email: fields<EmailServiceSpec>('notifications.email', { host: true, port: true, from: true, username: true }),
     outOfSyncAfter: true,
   }),
-  pipeline: fields<PipelineSpec>('the pipeline', { repository: true, terraformVersion: true, driftSchedule: true }),
+  pipeline: fields<PipelineSpec>('the pipeline', { repository: true, repositoryId: true, repositoryOwnerId: true, terraformVersion: true, driftSchedule: true }),
 });
 
 export const SLACK_ALERT_OPTIONS = fields<SlackAlertOptions>('Alerts.slack options', { channel: true });
