@@ -1,5 +1,6 @@
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
@@ -7,44 +8,11 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedEnvironmentPipeline } from '../model';
 import { roleId } from './cluster';
+import { APPLY_ROLES, PLAN_CUSTOM_ROLE, PLAN_ROLES, STATE_BUCKET_ROLES } from './pipeline-roles';
 import type { ProjectServices } from './services';
 
 /** GitHub Actions' OIDC issuer (docs.github.com: security hardening with OpenID Connect). */
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
-
-/**
- * What the plan identity may do on the project: read what the stack declares
- * and every IAM policy, change nothing. Read roles per service rather than
- * `roles/viewer`, which reads everything of every service (checkov CKV_GCP_117).
- */
-export const PLAN_ROLES = [
-  'roles/binaryauthorization.policyViewer',
-  'roles/compute.viewer',
-  'roles/container.viewer',
-  'roles/dns.reader',
-  'roles/iam.securityReviewer',
-  'roles/iam.serviceAccountViewer',
-  'roles/iam.workloadIdentityPoolViewer',
-  'roles/secretmanager.viewer',
-  'roles/serviceusage.serviceUsageViewer',
-] as const;
-
-/**
- * What the apply identity needs on the project to manage what the stack
- * declares (src/cloud: network, GKE, identities and their grants, secrets,
- * DNS, addresses and certificates, Binary Authorization, APIs, this pool).
- */
-export const APPLY_ROLES = [
-  'roles/binaryauthorization.policyEditor',
-  'roles/compute.admin',
-  'roles/container.admin',
-  'roles/dns.admin',
-  'roles/iam.serviceAccountAdmin',
-  'roles/iam.workloadIdentityPoolAdmin',
-  'roles/resourcemanager.projectIamAdmin',
-  'roles/secretmanager.admin',
-  'roles/serviceusage.serviceUsageAdmin',
-] as const;
 
 /** GitHub's `sub` claim of a job in the GitHub environment `environment` (its default format). */
 export const applySubject = (repository: string, environment: string) => `repo:${repository}:environment:${environment}`;
@@ -141,7 +109,16 @@ export class PipelineIdentity extends Construct {
       role: 'roles/iam.workloadIdentityUser',
       member: `${p.principalSetPrefix}/attribute.apply_job/${applySubject(p.repository, env.name)}`,
     });
+    // Read and manage roles per resource type the stack declares: src/cloud/pipeline-roles.ts.
     for (const role of PLAN_ROLES) new ProjectIamMember(this, `plan-${roleId(role)}`, { project, role, member: plan.member });
+    const planRole = new ProjectIamCustomRole(this, 'plan-role', {
+      project,
+      roleId: PLAN_CUSTOM_ROLE.roleId,
+      title: 'Terraform plan: reads that no predefined read role grants',
+      permissions: [...PLAN_CUSTOM_ROLE.permissions],
+      dependsOn: services.require('iam'),
+    });
+    new ProjectIamMember(this, 'plan-custom-role', { project, role: planRole.name, member: plan.member });
     for (const role of APPLY_ROLES) new ProjectIamMember(this, `apply-${roleId(role)}`, { project, role, member: apply.member });
     // Acting as the nodes' service account (to give it to node pools) on that account only, not on the project (checkov CKV_GCP_41).
     new ServiceAccountIamMember(this, 'apply-acts-as-nodes', {
@@ -150,7 +127,7 @@ export class PipelineIdentity extends Construct {
       member: apply.member,
     });
     // The state bucket exists before Terraform (docs/new-cluster.md); only its grants are declared here.
-    new StorageBucketIamMember(this, 'plan-state', { bucket: env.stateBucket, role: 'roles/storage.objectViewer', member: plan.member });
-    new StorageBucketIamMember(this, 'apply-state', { bucket: env.stateBucket, role: 'roles/storage.objectAdmin', member: apply.member });
+    new StorageBucketIamMember(this, 'plan-state', { bucket: env.stateBucket, role: STATE_BUCKET_ROLES.plan, member: plan.member });
+    new StorageBucketIamMember(this, 'apply-state', { bucket: env.stateBucket, role: STATE_BUCKET_ROLES.apply, member: apply.member });
   }
 }
