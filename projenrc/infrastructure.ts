@@ -22,6 +22,8 @@ export const ACTIONS = {
   uploadArtifact: 'actions/upload-artifact@v4.6.2',
   downloadArtifact: 'actions/download-artifact@v4.3.0',
   githubScript: 'actions/github-script@v7.0.1',
+  setupGo: 'actions/setup-go@v5.5.0',
+  cache: 'actions/cache@v4.2.3',
 } as const;
 
 export const INFRASTRUCTURE_WORKFLOW = '.github/workflows/infrastructure.yml';

@@ -320,3 +320,28 @@ describe('which environments infrastructure.yml applies', () => {
     expect(toApply(['dev', 'staging', 'prod'], { dev: '0', prod: '2' })).toEqual([]);
   });
 });
+
+describe('the check job runs .ci/run on a GitHub runner', () => {
+  const check = read('.github/workflows/platform.yml').jobs.check;
+  const step = (pred: (s: Json) => boolean) => check.steps.find(pred);
+
+  test('with Go from conformance/go.mod, the API server build cached where conformance/run.sh keeps it, and time for a cold build', () => {
+    expect(step((s) => String(s.uses).startsWith('actions/setup-go@')).with['go-version-file']).toBe('conformance/go.mod');
+    const cache = step((s) => String(s.uses).startsWith('actions/cache@')).with;
+    expect(fs.readFileSync(path.join(root, 'conformance', 'run.sh'), 'utf8')).toContain('cache="${XDG_CACHE_HOME:-$HOME/.cache}/platform-definition/conformance/$key"');
+    expect(cache.path).toBe('~/.cache/platform-definition/conformance');
+    expect(cache.key).toContain("hashFiles('conformance/go.mod', 'conformance/go.sum'");
+    expect(check['timeout-minutes']).toBeGreaterThanOrEqual(60);
+  });
+
+  test('with the upstream CRDs fetched at pinned commits, checked by hash, into the directory .ci/run reads', () => {
+    const fetch = step((s) => s.name === 'Fetch the upstream CRDs').run;
+    const run = step((s) => s.run === 'bash .ci/run');
+    expect(fetch).toBe('bash .ci/fetch-crds "$RUNNER_TEMP/crds"');
+    expect(run.env.PLATFORM_CRDS).toBe('${{ runner.temp }}/crds');
+    expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toContain('crds="${PLATFORM_CRDS:-');
+    const table = fs.readFileSync(path.join(root, '.ci', 'fetch-crds'), 'utf8').split("<<'CRDS'\n")[1].split('\nCRDS')[0].split('\n');
+    expect(table).toHaveLength(12);
+    for (const line of table) expect(line).toMatch(/^\S+\.yaml [0-9a-f]{64} https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{7,40}\/\S+\.yaml$/);
+  });
+});
