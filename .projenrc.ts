@@ -107,7 +107,7 @@ project.package.addField('allowScripts', {
   'backport': false,
 });
 
-// The Terraform pipeline, from what `npm run synth` wrote into dist/<env>/terraform/pipeline.json (never the engine itself).
+// The Terraform pipeline, from what `npm run synth` wrote into dist/pipeline.json (never the engine itself).
 const pipeline = readPipeline(path.join(__dirname, 'dist'));
 addPlatformWorkflow(project, pipeline);
 addInfrastructureWorkflows(project, pipeline);

@@ -4,14 +4,13 @@ import { YamlFile } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
 
 /**
- * The Terraform pipeline, generated from each environment's
- * `dist/<env>/terraform/pipeline.json` (written by `npm run synth`), never
- * from the engine: `npx projen` must work whatever state the declarations are
- * in. The workflows name no environment: they list them, in promotion order,
- * from those files when they run (and read each one's project, provider and
- * service accounts there), so adding, renaming or removing an environment is
- * `npm run synth` alone. Only the pipeline's own settings (Terraform version,
- * drift schedule) are written into them here.
+ * The Terraform pipeline, generated from `dist/pipeline.json` (written by
+ * `npm run synth`), never from the engine: `npx projen` must work whatever
+ * state the declarations are in. The workflows name no environment: they list
+ * them, in promotion order, from that file when they run (and read each one's
+ * project, provider and service accounts there), so adding, renaming or
+ * removing an environment is `npm run synth` alone. Only the pipeline's own
+ * settings (Terraform version, drift schedule) are written into them here.
  */
 
 /** Actions, pinned by version (each checked to exist: docs/pipeline.md). */
@@ -23,6 +22,8 @@ export const ACTIONS = {
   uploadArtifact: 'actions/upload-artifact@v4.6.2',
   downloadArtifact: 'actions/download-artifact@v4.3.0',
   githubScript: 'actions/github-script@v7.0.1',
+  setupGo: 'actions/setup-go@v5.5.0',
+  cache: 'actions/cache@v4.2.3',
 } as const;
 
 export const INFRASTRUCTURE_WORKFLOW = '.github/workflows/infrastructure.yml';
@@ -32,36 +33,52 @@ export const PLAN_SUMMARY_DIR = 'terraform-plan';
 /** The label of drift issues; one issue per environment. */
 export const DRIFT_LABEL = 'infrastructure-drift';
 
-/** The part of `dist/<env>/terraform/pipeline.json` the generator reads. */
+/** Where the synth writes the pipeline settings, relative to the repository (src/delivery/pipeline.ts). */
+export const PIPELINE_SETTINGS = 'dist/pipeline.json';
+
+/** The part of one environment's entry in `dist/pipeline.json` the generator reads. */
 export interface PipelineEnvironment {
   readonly environment: string;
-  readonly order: number;
+  readonly bootstrapped: boolean;
   readonly production: boolean;
-  readonly terraformVersion: string;
-  readonly driftSchedule: string;
 }
 
-/** Every environment's pipeline settings under `distDir`, in promotion order; empty when the platform declares no pipeline. */
-export function readPipeline(distDir: string): PipelineEnvironment[] {
-  if (!fs.existsSync(distDir)) return [];
-  const found: PipelineEnvironment[] = [];
-  for (const env of fs.readdirSync(distDir, { withFileTypes: true })) {
-    const file = path.join(distDir, env.name, 'terraform', 'pipeline.json');
-    if (env.isDirectory() && fs.existsSync(file)) found.push(JSON.parse(fs.readFileSync(file, 'utf8')));
-  }
-  return found.sort((a, b) => a.order - b.order);
+/** The part of `dist/pipeline.json` the generator reads. */
+export interface Pipeline {
+  readonly terraformVersion: string;
+  readonly driftSchedule: string;
+  /** In promotion order. */
+  readonly environments: readonly PipelineEnvironment[];
+}
+
+/** The pipeline settings under `distDir`; none when the platform declares no pipeline. */
+export function readPipeline(distDir: string): Pipeline | undefined {
+  const file = path.join(distDir, path.basename(PIPELINE_SETTINGS));
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
 type Json = Record<string, unknown>;
 
-/** Every environment with a pipeline, in promotion order, as a JSON list: read from dist/ when the workflow runs. */
-const ORDERED_ENVIRONMENTS = 'jq -cs \'sort_by(.order) | map(.environment)\' dist/*/terraform/pipeline.json';
+/** The environments the workflows plan and apply (bootstrapped ones), in promotion order, as a JSON list: read from dist/ when the workflow runs. */
+const ORDERED_ENVIRONMENTS = `jq -c '[.environments[] | select(.bootstrapped) | .environment]' ${PIPELINE_SETTINGS}`;
 
-/** `git diff` names of the environments whose Terraform changed between two commits, as a JSON list. */
-const changedEnvironments = (base: string) => [
-  `changed=$(git diff --name-only "${base}" HEAD -- 'dist/*/terraform/' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)`,
-  'echo "environments=${changed}" >> "$GITHUB_OUTPUT"',
-  'echo "Terraform changed in: ${changed}"',
+/**
+ * The environments whose Terraform the pull request changes (`git diff` with
+ * its base), as the step output `environments`: the bootstrapped ones, to
+ * plan; for each other one, a summary saying why it is not planned.
+ */
+// git's pathspec: `*` also matches `/`, and a trailing `/` after a wildcard matches nothing (so `dist/*/terraform/*`).
+const CHANGED_ENVIRONMENTS = [
+  'changed=$(git diff --name-only HEAD^1 HEAD -- \'dist/*/terraform/*\' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)',
+  'select_changed=\'[.environments[] | select(.environment as $e | any($changed[]; . == $e))]\'',
+  `environments=$(jq -c --argjson changed "$changed" "$select_changed | map(select(.bootstrapped) | .environment)" ${PIPELINE_SETTINGS})`,
+  `waiting=$(jq -r --argjson changed "$changed" "$select_changed | map(select(.bootstrapped | not) | .environment) | .[]" ${PIPELINE_SETTINGS})`,
+  'mkdir -p "$SUMMARY_DIR"',
+  'for env in $waiting; do',
+  '  printf \'#### Terraform plan: `%s`\\n\\n%s: not bootstrapped yet: apply it by hand once, see docs/new-cluster.md\\n\' "$env" "$env" > "${SUMMARY_DIR}/${env}.md"',
+  'done',
+  'echo "environments=${environments}" >> "$GITHUB_OUTPUT"',
+  'echo "Terraform changed in: ${changed}; to plan: ${environments}"',
 ].join('\n');
 
 /** Steps that read the environment's settings from the rendered tree and authenticate as its plan or apply identity. */
@@ -71,9 +88,9 @@ function authenticate(account: 'planServiceAccount' | 'applyServiceAccount', ter
       name: 'Read the environment\'s pipeline settings from dist/',
       id: 'settings',
       run: [
-        'settings="dist/${ENVIRONMENT}/terraform/pipeline.json"',
-        'echo "provider=$(jq -r .workloadIdentityProvider "$settings")" >> "$GITHUB_OUTPUT"',
-        `echo "service_account=$(jq -r .${account} "$settings")" >> "$GITHUB_OUTPUT"`,
+        `settings=$(jq -c --arg e "$ENVIRONMENT" '.environments[] | select(.environment == $e)' ${PIPELINE_SETTINGS})`,
+        'echo "provider=$(jq -r .workloadIdentityProvider <<< "$settings")" >> "$GITHUB_OUTPUT"',
+        `echo "service_account=$(jq -r .${account} <<< "$settings")" >> "$GITHUB_OUTPUT"`,
       ].join('\n'),
     },
     {
@@ -95,7 +112,8 @@ const SUMMARIZE_PLAN = [
   'out="${SUMMARY_DIR}/${ENVIRONMENT}.md"',
   'mkdir -p "$SUMMARY_DIR"',
   'if [ "$PLAN_OUTCOME" != success ]; then',
-  '  printf \'#### Terraform plan: `%s`\\n\\n:x: **The plan failed**: see the run\\\'s log.\\n\' "$ENVIRONMENT" > "$out"',
+  // No quote inside the single-quoted format: bash has no escape there (test/operators/workflows.test.ts runs bash -n).
+  '  printf \'#### Terraform plan: `%s`\\n\\n:x: **The plan failed**: see the log of this run.\\n\' "$ENVIRONMENT" > "$out"',
   '  exit 0',
   'fi',
   'terraform -chdir="$dir" show -json tfplan > plan.json',
@@ -117,9 +135,9 @@ const SUMMARIZE_PLAN = [
  * pull request changes, and a plan of each (read-only identity), whose
  * summaries the review job puts in its comment beside the rendered diff.
  */
-export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): Record<string, Json> {
-  if (pipeline.length === 0) return {};
-  const terraformVersion = pipeline[0].terraformVersion;
+export function pullRequestPlanJobs(pipeline: Pipeline | undefined): Record<string, Json> {
+  if (!pipeline) return {};
+  const terraformVersion = pipeline.terraformVersion;
   return {
     'terraform-changes': {
       'name': 'environments whose Terraform changes',
@@ -129,7 +147,12 @@ export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): R
       'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
       'steps': [
         { uses: ACTIONS.checkout, with: { 'fetch-depth': 2, 'persist-credentials': false } },
-        { id: 'changed', run: changedEnvironments('HEAD^1') },
+        { id: 'changed', env: { SUMMARY_DIR: PLAN_SUMMARY_DIR }, run: CHANGED_ENVIRONMENTS },
+        // The summaries of the environments not planned, which the review comment shows with the plans.
+        {
+          uses: ACTIONS.uploadArtifact,
+          with: { 'name': 'terraform-plan-not-bootstrapped', 'path': `${PLAN_SUMMARY_DIR}/`, 'retention-days': 7, 'if-no-files-found': 'ignore' },
+        },
       ],
     },
     'terraform-plan': {
@@ -161,8 +184,8 @@ export function pullRequestPlanJobs(pipeline: readonly PipelineEnvironment[]): R
 }
 
 /** Steps the review job runs before it comments: the plan summaries of the pull request's environments, if any. */
-export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]): Json[] {
-  if (pipeline.length === 0) return [];
+export function downloadPlanSummaries(pipeline: Pipeline | undefined): Json[] {
+  if (!pipeline) return [];
   return [{
     'name': 'Download the Terraform plan summaries',
     'continue-on-error': true,
@@ -171,64 +194,131 @@ export function downloadPlanSummaries(pipeline: readonly PipelineEnvironment[]):
   }];
 }
 
+/** Where each plan job of infrastructure.yml leaves its `terraform plan -detailed-exitcode` code, one file per environment. */
+export const PLAN_RESULT_DIR = 'plan-result';
+
 /**
- * `infrastructure.yml`: on a push to main that changes an environment's
- * Terraform (or by hand, for every environment), apply environment by
- * environment in promotion order, each job in the GitHub environment of the
- * same name, whose protection rules gate it (prod: the platform owners'
- * approval) and whose name alone lets it impersonate the apply identity.
+ * `terraform plan -detailed-exitcode` of `$ENVIRONMENT` into `tfplan`, its
+ * code in the step's output `exitcode`; the step fails on an error (1) only.
+ * `lock` false for the read-only identity, which may not write the state bucket.
  */
-export function infrastructureWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+const detailedPlan = (lock: boolean) => [
+  'set +e',
+  `terraform -chdir="dist/\${ENVIRONMENT}/terraform" plan -input=false${lock ? '' : ' -lock=false'} -no-color -detailed-exitcode -out=tfplan`,
+  'code=$?',
+  'set -e',
+  'echo "exitcode=${code}" >> "$GITHUB_OUTPUT"',
+  '[ "$code" -ne 1 ]',
+].join('\n');
+
+/**
+ * The environments to apply, in promotion order: those whose plan reported
+ * changes (2), up to the first whose plan failed or left no result, which
+ * stops the rest (an environment is never applied before the ones before it
+ * are in step). Reads `ORDERED` (a JSON list) and `${PLAN_RESULT_DIR}/<env>`.
+ */
+const ENVIRONMENTS_TO_APPLY = [
+  'apply=\'[]\'',
+  'for env in $(jq -r \'.[]\' <<< "$ORDERED"); do',
+  `  code=$(cat "${PLAN_RESULT_DIR}/\${env}" 2>/dev/null || echo none)`,
+  '  case "$code" in',
+  '    0) echo "${env}: in step with Git, nothing to apply" ;;',
+  '    2) echo "${env}: changes to apply"; apply=$(jq -c --arg e "$env" \'. + [$e]\' <<< "$apply") ;;',
+  '    *) echo "${env}: the plan failed (${code}): neither it nor the environments after it are applied"; break ;;',
+  '  esac',
+  'done',
+  'echo "environments=${apply}" >> "$GITHUB_OUTPUT"',
+  'echo "To apply, in order: ${apply}"',
+].join('\n');
+
+/**
+ * `infrastructure.yml`: on every push to main (or by hand), converge every
+ * environment to Git. Each environment is planned (read-only identity,
+ * `-detailed-exitcode`); those with changes are applied one at a time in
+ * promotion order, each job in the GitHub environment of the same name, whose
+ * protection rules gate it (prod: the platform owners' approval) and whose
+ * name alone lets it impersonate the apply identity. Planning first means an
+ * approval is only requested when there is something to apply; planning every
+ * environment on every run means a failed, cancelled or rejected apply is
+ * applied by the next run, whatever that push changed.
+ */
+export function infrastructureWorkflow(pipeline: Pipeline): Json {
+  const terraformVersion = pipeline.terraformVersion;
   return {
     name: 'infrastructure',
-    on: { push: { branches: ['main'], paths: ['dist/*/terraform/**'] }, workflow_dispatch: {} },
+    // Every push, not only those changing dist/*/terraform: a run converges every environment, so one that failed before is retried.
+    on: { push: { branches: ['main'] }, workflow_dispatch: {} },
     permissions: { contents: 'read' },
-    // One apply at a time, never cancelled half-way.
+    // One run at a time, never cancelled half-way.
     concurrency: { 'group': 'infrastructure-apply', 'cancel-in-progress': false },
     jobs: {
-      changes: {
-        'name': 'environments whose Terraform changed, in promotion order',
+      'environments': {
+        'name': 'environments, in promotion order',
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 5,
-        'outputs': { environments: '${{ steps.changed.outputs.environments }}' },
+        'outputs': { environments: '${{ steps.list.outputs.environments }}' },
         'steps': [
-          { uses: ACTIONS.checkout, with: { 'fetch-depth': 0, 'persist-credentials': false } },
-          {
-            id: 'changed',
-            env: { BEFORE: '${{ github.event.before }}', EVENT: '${{ github.event_name }}' },
-            run: [
-              `ordered=$(${ORDERED_ENVIRONMENTS})`,
-              'if [ "$EVENT" != push ] || ! git cat-file -e "${BEFORE}^{commit}" 2>/dev/null; then',
-              '  changed="$ordered"',
-              'else',
-              '  changed=$(git diff --name-only "$BEFORE" HEAD -- \'dist/*/terraform/\' | cut -d/ -f2 | sort -u | jq -R . | jq -cs .)',
-              'fi',
-              // The changed ones, in promotion order.
-              'environments=$(jq -cn --argjson ordered "$ordered" --argjson changed "$changed" \'$ordered | map(select(. as $e | $changed | index($e)))\')',
-              'echo "environments=${environments}" >> "$GITHUB_OUTPUT"',
-              'echo "Terraform to apply, in order: ${environments}"',
-            ].join('\n'),
-          },
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          { id: 'list', run: `echo "environments=$(${ORDERED_ENVIRONMENTS})" >> "$GITHUB_OUTPUT"` },
         ],
       },
-      apply: {
+      'plan': {
+        'name': 'terraform plan (${{ matrix.environment }})',
+        'needs': ['environments'],
+        'if': "needs.environments.outputs.environments != '[]'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        'permissions': { 'contents': 'read', 'id-token': 'write' },
+        'strategy': { 'fail-fast': false, 'matrix': { environment: '${{ fromJSON(needs.environments.outputs.environments) }}' } },
+        'env': { ENVIRONMENT: '${{ matrix.environment }}' },
+        'steps': [
+          { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
+          ...authenticate('planServiceAccount', terraformVersion),
+          { name: 'terraform plan -detailed-exitcode', id: 'plan', run: detailedPlan(false) },
+          {
+            name: 'Record the plan\'s exit code',
+            if: '!cancelled()',
+            env: { EXITCODE: '${{ steps.plan.outputs.exitcode }}' },
+            run: `mkdir -p ${PLAN_RESULT_DIR}\necho "\${EXITCODE:-none}" > "${PLAN_RESULT_DIR}/\${ENVIRONMENT}"`,
+          },
+          { if: '!cancelled()', uses: ACTIONS.uploadArtifact, with: { 'name': 'plan-result-${{ matrix.environment }}', 'path': `${PLAN_RESULT_DIR}/`, 'retention-days': 1 } },
+        ],
+      },
+      'to-apply': {
+        'name': 'environments to apply, in promotion order',
+        'needs': ['environments', 'plan'],
+        // Also after a failed plan: the environments before it are still applied.
+        'if': "!cancelled() && needs.environments.outputs.environments != '[]'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 5,
+        'outputs': { environments: '${{ steps.decide.outputs.environments }}' },
+        'steps': [
+          { 'continue-on-error': true, 'uses': ACTIONS.downloadArtifact, 'with': { 'pattern': 'plan-result-*', 'merge-multiple': true, 'path': PLAN_RESULT_DIR } },
+          { id: 'decide', env: { ORDERED: '${{ needs.environments.outputs.environments }}' }, run: ENVIRONMENTS_TO_APPLY },
+        ],
+      },
+      'apply': {
         'name': 'terraform apply (${{ matrix.environment }})',
-        'needs': ['changes'],
-        'if': "needs.changes.outputs.environments != '[]'",
+        'needs': ['to-apply'],
+        'if': "!cancelled() && needs.to-apply.result == 'success' && needs.to-apply.outputs.environments != '[]'",
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 60,
         // One environment at a time, in the matrix's order (promotion order); a failure cancels the ones after it.
-        'strategy': { 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.changes.outputs.environments) }}' } },
-        // Each in the GitHub environment of the same name: its protection rules gate it (prod: the platform owners'
-        // approval), and its name alone lets the job impersonate the apply identity.
+        'strategy': { 'max-parallel': 1, 'fail-fast': true, 'matrix': { environment: '${{ fromJSON(needs.to-apply.outputs.environments) }}' } },
+        // Only environments with changes get here, so prod's approval is requested only when prod has something to apply.
         'environment': '${{ matrix.environment }}',
         'permissions': { 'contents': 'read', 'id-token': 'write' },
         'env': { ENVIRONMENT: '${{ matrix.environment }}' },
         'steps': [
           { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-          ...authenticate('applyServiceAccount', pipeline[0].terraformVersion),
-          { name: 'terraform plan', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" plan -input=false -no-color -out=tfplan' },
-          { name: 'terraform apply', run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan' },
+          ...authenticate('applyServiceAccount', terraformVersion),
+          // Planned again, under the state lock, by the identity that applies: what is applied is this plan, not the read-only one.
+          { name: 'terraform plan -detailed-exitcode', id: 'plan', run: detailedPlan(true) },
+          {
+            name: 'terraform apply',
+            if: "steps.plan.outputs.exitcode == '2'",
+            run: 'terraform -chdir="dist/${ENVIRONMENT}/terraform" apply -input=false -no-color tfplan',
+          },
         ],
       },
     },
@@ -264,10 +354,10 @@ if (drifted) {
 `;
 
 /** `drift.yml`: on a schedule, `terraform plan -detailed-exitcode` per environment, read-only, and the drift issues. */
-export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
+export function driftWorkflow(pipeline: Pipeline): Json {
   return {
     name: 'drift',
-    on: { schedule: [{ cron: pipeline[0].driftSchedule }], workflow_dispatch: {} },
+    on: { schedule: [{ cron: pipeline.driftSchedule }], workflow_dispatch: {} },
     permissions: { contents: 'read' },
     jobs: {
       environments: {
@@ -290,7 +380,7 @@ export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
         'env': { ENVIRONMENT: '${{ matrix.environment }}' },
         'steps': [
           { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
-          ...authenticate('planServiceAccount', pipeline[0].terraformVersion),
+          ...authenticate('planServiceAccount', pipeline.terraformVersion),
           {
             name: 'terraform plan -detailed-exitcode',
             id: 'plan',
@@ -312,8 +402,8 @@ export function driftWorkflow(pipeline: readonly PipelineEnvironment[]): Json {
 }
 
 /** Writes the infrastructure and drift workflows when the platform declares a pipeline. */
-export function addInfrastructureWorkflows(project: TypeScriptProject, pipeline: readonly PipelineEnvironment[]): void {
-  if (pipeline.length === 0) return;
+export function addInfrastructureWorkflows(project: TypeScriptProject, pipeline: Pipeline | undefined): void {
+  if (!pipeline) return;
   new YamlFile(project, INFRASTRUCTURE_WORKFLOW, { obj: infrastructureWorkflow(pipeline) });
   new YamlFile(project, DRIFT_WORKFLOW, { obj: driftWorkflow(pipeline) });
 }

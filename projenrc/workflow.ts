@@ -1,5 +1,5 @@
 import { YamlFile, typescript } from 'projen';
-import { ACTIONS, PLAN_SUMMARY_DIR, PipelineEnvironment, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
+import { ACTIONS, PLAN_SUMMARY_DIR, Pipeline, downloadPlanSummaries, pullRequestPlanJobs } from './infrastructure';
 
 /** Where the pull-request workflow is written. */
 export const WORKFLOW_FILE = '.github/workflows/platform.yml';
@@ -98,7 +98,7 @@ const setupNode = { uses: ACTIONS.setupNode, with: { 'node-version': 20, 'cache'
  * request (the required status check), and on pull requests the rendered
  * diff as a comment plus the preview labels.
  */
-export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipeline: readonly PipelineEnvironment[] = []): void {
+export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipeline?: Pipeline): void {
   const planJobs = pullRequestPlanJobs(pipeline);
   new YamlFile(project, WORKFLOW_FILE, {
     obj: {
@@ -111,19 +111,32 @@ export function addPlatformWorkflow(project: typescript.TypeScriptProject, pipel
         check: {
           'name': 'tests, guardrails and drift (.ci/run)',
           'runs-on': 'ubuntu-latest',
-          'timeout-minutes': 30,
+          // A cold build of the API server alone takes about 14 minutes (docs/conformance.md), then every tier runs.
+          'timeout-minutes': 90,
           'steps': [
             { uses: ACTIONS.checkout, with: { 'persist-credentials': false } },
             setupNode,
-            { run: 'bash .ci/run', env: { CI: 'true' } },
+            // The conformance tier builds kube-apiserver and etcd with the Go of conformance/go.mod.
+            { uses: ACTIONS.setupGo, with: { 'go-version-file': 'conformance/go.mod', 'cache-dependency-path': 'conformance/go.sum' } },
+            {
+              name: 'Cache the API server build (conformance/run.sh keys it by go.sum, Go version and sources)',
+              uses: ACTIONS.cache,
+              with: {
+                path: '~/.cache/platform-definition/conformance',
+                key: "conformance-${{ runner.os }}-${{ hashFiles('conformance/go.mod', 'conformance/go.sum', 'conformance/cmd/**', 'conformance/internal/**', 'conformance/tools/**') }}",
+              },
+            },
+            // The runner has no ../shared/reference: the same upstream CRDs, at pinned commits, checked by hash.
+            { name: 'Fetch the upstream CRDs', run: 'bash .ci/fetch-crds "$RUNNER_TEMP/crds"' },
+            { run: 'bash .ci/run', env: { CI: 'true', PLATFORM_CRDS: '${{ runner.temp }}/crds' } },
           ],
         },
         ...planJobs,
         review: {
           'name': 'rendered diff and preview labels',
           // With the pipeline, after the Terraform plans, whose summaries go in the same comment (whatever their outcome).
-          ...(pipeline.length > 0 ? { needs: Object.keys(planJobs) } : {}),
-          'if': pipeline.length > 0 ? "!cancelled() && github.event_name == 'pull_request'" : "github.event_name == 'pull_request'",
+          ...(pipeline ? { needs: Object.keys(planJobs) } : {}),
+          'if': pipeline ? "!cancelled() && github.event_name == 'pull_request'" : "github.event_name == 'pull_request'",
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 20,
           // Commenting and labelling; a pull request from a fork gets a read-only token, so there it only reports.

@@ -18,8 +18,9 @@ export const platform: PlatformSpec = {
   // Every Application of prod alerts the platform team; each team's own alerts are in src/teams.ts.
   alerts: Alerts.slack({ channel: '#platform-alerts' }),
   notifications: { email: { host: 'smtp.acme.example', from: 'argocd@acme.example' }, outOfSyncAfter: '30m' },
-  // The Terraform pipeline (.github/workflows/infrastructure.yml and drift.yml) authenticates as this repository.
-  pipeline: {},
+  // The Terraform pipeline (.github/workflows/infrastructure.yml and drift.yml) authenticates as this repository,
+  // known by its ids: gh api repos/acme/platform --jq .id (and --jq .owner.id).
+  pipeline: { repositoryId: 734512908, repositoryOwnerId: 98765432 },
   // Sign-in with the organisation's Google accounts; Google groups (the teams' owners) get their projects' roles.
   argocd: {
     sso: { googleWithDex: { clientId: '180236740543-argocd.apps.googleusercontent.com', adminEmail: 'gworkspace-admin@acme.example', hostedDomains: ['acme.example'] } },

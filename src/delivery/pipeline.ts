@@ -1,26 +1,36 @@
 import type { ResolvedPlatform } from '../model';
 
-/** Where each environment's pipeline settings go, relative to the environment directory: beside the Terraform they apply to. */
-export const PIPELINE_FILE = 'terraform/pipeline.json';
+/**
+ * Where the pipeline settings go, relative to `dist/`: beside the
+ * environments, not in any `<env>/terraform/`, whose changes are what the
+ * workflows plan (adding an environment must not look like a change of the
+ * others' Terraform).
+ */
+export const PIPELINE_FILE = 'pipeline.json';
 
 /**
- * What the generated Terraform workflows need of one environment, written by
- * the synth into `dist/<env>/terraform/pipeline.json`: projenrc reads these
- * files to generate `.github/workflows/` (so `npx projen` never runs the
- * engine or the declarations), and the workflows read them at run time.
- * Terraform reads only `*.tf.json`, so the file is not configuration to it.
+ * What the generated Terraform workflows need, written by the synth into
+ * `dist/pipeline.json`: projenrc reads it to generate `.github/workflows/`
+ * (so `npx projen` never runs the engine or the declarations), and the
+ * workflows read it at run time.
  */
 export interface PipelineSettings {
-  readonly environment: string;
-  /** Position in promotion order, from 0: the order of the apply jobs. */
-  readonly order: number;
-  readonly tier: string;
-  readonly production: boolean;
   /** `owner/name`: the repository whose workflows may authenticate. */
   readonly repository: string;
   readonly terraformVersion: string;
   /** Cron expression (UTC) of the drift check. */
   readonly driftSchedule: string;
+  /** In promotion order: the order of the apply jobs. */
+  readonly environments: readonly PipelineEnvironmentSettings[];
+}
+
+/** What the workflows need of one environment. */
+export interface PipelineEnvironmentSettings {
+  readonly environment: string;
+  /** False until the environment's first apply by hand: the workflows skip it (docs/new-cluster.md). */
+  readonly bootstrapped: boolean;
+  readonly tier: string;
+  readonly production: boolean;
   readonly project: string;
   readonly projectNumber: string;
   readonly region: string;
@@ -29,28 +39,24 @@ export interface PipelineSettings {
   readonly terraformDir: string;
   /** The Workload Identity provider the workflows' auth step names. */
   readonly workloadIdentityProvider: string;
-  /** Plans (pull requests, drift): reads only. */
+  /** Plans (pull requests, drift, what to apply): reads only. */
   readonly planServiceAccount: string;
   /** Applies: only from the GitHub environment named like the environment. */
   readonly applyServiceAccount: string;
 }
 
-/** Each environment's pipeline settings, by path relative to `dist/`; none when the platform declares no pipeline. */
-export function pipelineFiles(platform: ResolvedPlatform): Map<string, PipelineSettings> {
-  const files = new Map<string, PipelineSettings>();
+/** The pipeline settings; none when the platform declares no pipeline. */
+export function pipelineSettings(platform: ResolvedPlatform): PipelineSettings | undefined {
   const pipeline = platform.pipeline;
-  if (!pipeline) return files;
-  platform.environments.forEach((env, order) => {
+  if (!pipeline) return undefined;
+  const environments = platform.environments.flatMap((env): PipelineEnvironmentSettings[] => {
     const p = env.pipeline;
-    if (!p) return;
-    files.set(`${env.name}/${PIPELINE_FILE}`, {
+    if (!p) return [];
+    return [{
       environment: env.name,
-      order,
+      bootstrapped: p.bootstrapped,
       tier: env.tier.name,
       production: env.tier.isProduction,
-      repository: pipeline.repository,
-      terraformVersion: pipeline.terraformVersion,
-      driftSchedule: pipeline.driftSchedule,
       project: env.gcpProject,
       projectNumber: p.projectNumber,
       region: env.region,
@@ -59,7 +65,7 @@ export function pipelineFiles(platform: ResolvedPlatform): Map<string, PipelineS
       workloadIdentityProvider: p.provider,
       planServiceAccount: p.plan.email,
       applyServiceAccount: p.apply.email,
-    });
+    }];
   });
-  return files;
+  return { repository: pipeline.repository, terraformVersion: pipeline.terraformVersion, driftSchedule: pipeline.driftSchedule, environments };
 }

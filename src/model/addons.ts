@@ -102,8 +102,28 @@ export interface NotificationsSpec {
 export interface PipelineSpec {
   /** The GitHub repository, `owner/name`, whose workflows alone may authenticate (Workload Identity Federation). @default - owner/name of `gitops.repoURL` when it is on github.com @see https://github.com/google-github-actions/auth#workload-identity-federation-through-a-service-account */
   readonly repository?: string;
+  /**
+   * The repository's numeric id (`gh api repos/OWNER/REPO --jq .id`): the provider admits tokens of this id, which a rename,
+   * or a deleted repository's name taken again by someone else, does not carry. Needed with a pipeline (no default can be known).
+   * @default - none: a pipeline without it is refused
+   * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#understanding-the-oidc-token
+   */
+  readonly repositoryId?: number;
+  /** The numeric id of the repository's owner (`gh api repos/OWNER/REPO --jq .owner.id`), checked with `repositoryId`. @default - none: a pipeline without it is refused */
+  readonly repositoryOwnerId?: number;
   /** The Terraform CLI version the workflows install. @default '1.13.4' @see https://developer.hashicorp.com/terraform/install */
   readonly terraformVersion?: string;
   /** When the drift check runs, a cron expression in UTC. @default '17 5 * * 1-5' @see https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#schedule */
   readonly driftSchedule?: string;
+}
+
+/** How the Terraform pipeline treats one environment. */
+export interface EnvironmentPipelineSpec {
+  /**
+   * Whether the environment's project, state bucket and Workload Identity pool exist (its first apply, by hand, is done):
+   * until then the workflows cannot authenticate there, so they skip it and the pull request says so.
+   * @default true
+   * @see docs/new-cluster.md
+   */
+  readonly bootstrapped?: boolean;
 }

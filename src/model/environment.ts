@@ -1,3 +1,4 @@
+import type { EnvironmentPipelineSpec } from './addons';
 import type { AppOverride } from './app';
 import type { ReleaseFile } from './release';
 import type { QuotaSpec, TeamOverride } from './team';
@@ -253,6 +254,8 @@ export interface EnvironmentSpec {
   readonly gcpProject: string;
   /** The project's number, which names the pipeline's Workload Identity provider (needed when the platform declares a `pipeline`). @default - none @see https://cloud.google.com/resource-manager/docs/creating-managing-projects#identifying_projects */
   readonly gcpProjectNumber?: string;
+  /** How the Terraform pipeline treats this environment, e.g. `{ bootstrapped: false }` before its first apply by hand. @default - bootstrapped @see docs/pipeline.md */
+  readonly pipeline?: EnvironmentPipelineSpec;
   /** GCP region of the cluster. */
   readonly region: string;
   /** The cluster's shape. @default - one regional cluster with one node pool */

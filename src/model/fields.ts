@@ -11,7 +11,8 @@
  * the compilation.
  */
 import type {
-  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, HelmChartSpec, NotificationsSpec, PipelineSpec, SlackAlertOptions,
+  AddonSpec, AddonsSpec, EmailAlertOptions, EmailServiceSpec, EnvironmentPipelineSpec, HelmChartSpec, NotificationsSpec, PipelineSpec,
+  SlackAlertOptions,
 } from './addons';
 import type {
   AppOverride, AutoscalingSpec, BlueGreenOptions, CanaryAnalysis, CanaryOptions, CronJobOptions,
@@ -80,6 +81,7 @@ export const ENVIRONMENT = fields<EnvironmentSpec>('an environment', {
   tier: true,
   gcpProject: true,
   gcpProjectNumber: true,
+  pipeline: fields<EnvironmentPipelineSpec>('the environment\'s pipeline settings', { bootstrapped: true }),
   region: true,
   cluster: fields<ClusterSpec>('a cluster', {
     name: true,
@@ -140,7 +142,7 @@ export const PLATFORM = fields<PlatformSpec>('the platform', {
     email: fields<EmailServiceSpec>('notifications.email', { host: true, port: true, from: true, username: true }),
     outOfSyncAfter: true,
   }),
-  pipeline: fields<PipelineSpec>('the pipeline', { repository: true, terraformVersion: true, driftSchedule: true }),
+  pipeline: fields<PipelineSpec>('the pipeline', { repository: true, repositoryId: true, repositoryOwnerId: true, terraformVersion: true, driftSchedule: true }),
   argocd: fields<ArgoCdSpec>('argocd', {
     urls: true,
     sso: fields<SsoSpec>('argocd.sso', {

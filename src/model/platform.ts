@@ -17,6 +17,7 @@ import { DeclaredIn, indexDeclarations } from './validate/declarations';
 import { validateEnvironment } from './validate/environments';
 import { validateNames } from './validate/names';
 import { enabledApps, overridable, validateOverride } from './validate/overrides';
+import { validatePipeline } from './validate/pipeline';
 import { validatePlatform } from './validate/platform';
 import { QuotaShortfall, quotaShortfalls, validateQuotas, validateTeamQuotas } from './validate/quotas';
 import { validateReferences } from './validate/references';
@@ -111,6 +112,7 @@ export function resolvePlatform(spec: PlatformSpec, options: ResolveOptions = {}
     ...validateNames(index, stale),
     ...validateAddons(index),
     ...validateArgoCd(index),
+    ...validatePipeline(index),
   ];
   const teamsOfSeveral = new Set([...undeclaredTeams.keys(), ...misnamedTeams.keys()]);
   const own = new Map([...index.apps.values()].map((app) => [app.name, validateApp(app, index, teamsOfSeveral)]));

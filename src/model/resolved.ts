@@ -30,6 +30,9 @@ export interface ResolvedPlatform {
 export interface ResolvedPipeline {
   /** `owner/name` of the GitHub repository whose workflows may authenticate. */
   readonly repository: string;
+  /** GitHub's immutable ids of the repository and its owner: what the provider's condition checks. */
+  readonly repositoryId: number;
+  readonly repositoryOwnerId: number;
   readonly terraformVersion: string;
   /** Cron expression (UTC) of the drift check. */
   readonly driftSchedule: string;
@@ -38,6 +41,8 @@ export interface ResolvedPipeline {
 /** What the pipeline authenticates as in one environment (Workload Identity Federation, no keys). */
 export interface ResolvedEnvironmentPipeline {
   readonly projectNumber: string;
+  /** Whether the environment's first apply (by hand) is done: until then the workflows skip it. */
+  readonly bootstrapped: boolean;
   /** Pool id, e.g. `platform-pipeline`. */
   readonly poolId: string;
   /** Provider id, e.g. `github`. */
@@ -47,6 +52,12 @@ export interface ResolvedEnvironmentPipeline {
   /** `principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>`: prefix of the pool's principal sets. */
   readonly principalSetPrefix: string;
   readonly repository: string;
+  readonly repositoryId: number;
+  readonly repositoryOwnerId: number;
+  /** The workflow whose jobs on the main branch alone may apply, `<owner>/<repo>/.github/workflows/infrastructure.yml@refs/heads/main` (GitHub's `job_workflow_ref`). */
+  readonly applyWorkflowRef: string;
+  /** The branch's ref, `refs/heads/main`: GitHub's `ref` claim of those jobs. */
+  readonly applyRef: string;
   /** Reads everything, changes nothing: pull-request plans and the drift check. */
   readonly plan: { readonly accountId: string; readonly email: string };
   /** Applies: impersonable only from the GitHub environment of the same name (protected, prod approved by the platform owners). */

@@ -106,7 +106,8 @@ function flagLine(f: RiskFlag, anchors: ReadonlyMap<string, string>, envAnchors:
 function environmentSection(e: EnvironmentReview, budget: Budget, left: number): string[] {
   const out: string[] = [];
   out.push(`<a id="${e.anchor}"></a>`, '');
-  out.push(`#### ${e.name}${e.tier ? ` (${e.tier})` : ''}: ${e.added} added, ${e.changed} changed, ${e.removed} removed`, '');
+  // A file beside the environments (dist/pipeline.json) belongs to none of them.
+  out.push(`#### ${e.name || 'outside the environments'}${e.tier ? ` (${e.tier})` : ''}: ${e.added} added, ${e.changed} changed, ${e.removed} removed`, '');
   if (e.tools.length > 0) {
     out.push(`Rendered with other tools: ${e.tools.map((t) => `${t.tool} ${t.old ?? '(none)'} → ${t.new ?? '(none)'}`).join(', ')}.`, '');
   }

@@ -1,5 +1,5 @@
 import type { RenderedStack } from '../cloud';
-import { PIPELINE_FILE, pipelineFiles } from '../delivery/pipeline';
+import { PIPELINE_FILE, pipelineSettings } from '../delivery/pipeline';
 import { GuardrailError, GuardrailReport, ObjectSchemaValidator, mergeReports, runGuardrails, todayUtc } from '../guardrails';
 import { AppExtension, RenderedObject, bootstrapKustomizations, previewKustomizations, renderKubernetes } from '../k8s';
 import { DeclaredIn, PlatformSpec, ResolvedPlatform, resolvePlatform } from '../model';
@@ -79,7 +79,8 @@ export function assemble(resolved: ResolvedPlatform, kubernetes: KubernetesHalf,
   for (const [file, kustomization] of previewKustomizations(files.keys())) files.set(file, toYaml(kustomization));
   for (const [file, kustomization] of bootstrapKustomizations(resolved, [...files.keys()])) files.set(file, toYaml(kustomization));
   // Read by projenrc (the generated workflows) and by the workflows themselves.
-  for (const [file, settings] of pipelineFiles(resolved)) files.set(file, `${JSON.stringify(settings, null, 2)}\n`);
+  const pipeline = pipelineSettings(resolved);
+  if (pipeline) files.set(PIPELINE_FILE, `${JSON.stringify(pipeline, null, 2)}\n`);
   cloud.stacks.forEach((stack, i) => {
     const file = distPath(stack);
     if (files.has(file)) throw new Error(`${file} is rendered by both the Kubernetes and the cloud renderer; move one of them`);
@@ -134,7 +135,7 @@ export function writeRendered(options: SynthOptions, rendered: RenderedPlatform)
     // The cdk8s CLI's scratch output gets the Kubernetes objects only: no Terraform, provenance or Kustomize configuration.
     const cloud = new Set(rendered.stacks.map(distPath));
     const kubernetes = ([file]: [string, string]) => !cloud.has(file) && !file.endsWith(`/${PROVENANCE_FILE}`) && !file.endsWith('/kustomization.yaml')
-      && !file.endsWith(`/${PIPELINE_FILE}`);
+      && file !== PIPELINE_FILE;
     try {
       writeTree(options.mirrorDir, new Map([...rendered.files].filter(kubernetes)));
     } catch (err) {

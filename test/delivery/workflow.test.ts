@@ -13,7 +13,7 @@ test('every push and pull request runs .ci/run, the check that branch protection
   expect(workflow.permissions).toEqual({ contents: 'read' });
   const steps = workflow.jobs.check.steps;
   expect(steps.find((s: Json) => s.uses?.startsWith('actions/setup-node')).with['node-version']).toBe(20);
-  expect(steps.at(-1)).toEqual({ run: 'bash .ci/run', env: { CI: 'true' } });
+  expect(steps.at(-1)).toEqual({ run: 'bash .ci/run', env: { CI: 'true', PLATFORM_CRDS: '${{ runner.temp }}/crds' } });
 });
 
 test('a pull request gets the rendered diff against the base it was merged with, in Markdown and JSON', () => {

@@ -118,7 +118,9 @@ describe('alerts', () => {
 describe('the pipeline', () => {
   test('its repository comes from the GitOps URL; each environment\'s provider is named by the project number', () => {
     const resolved = resolvePlatform(operatorsPlatform());
-    expect(resolved.pipeline).toEqual({ repository: 'example/platform', terraformVersion: expect.any(String), driftSchedule: expect.any(String) });
+    expect(resolved.pipeline).toEqual({
+      repository: 'example/platform', repositoryId: 600000001, repositoryOwnerId: 600000002, terraformVersion: expect.any(String), driftSchedule: expect.any(String),
+    });
     expect(resolved.environments[1].pipeline).toMatchObject({
       provider: 'projects/100000000002/locations/global/workloadIdentityPools/platform-pipeline/providers/github',
       apply: { email: 'terraform-apply@test-prod-project.iam.gserviceaccount.com' },
@@ -133,6 +135,34 @@ describe('the pipeline', () => {
       expect.stringContaining('pipeline.repository: is needed: gitops.repoURL is not a GitHub repository'),
       expect.stringMatching(/^gcpProjectNumber in dev: is needed by the pipeline.*gcloud projects describe test-dev-project/),
     ]);
+  });
+
+  test('the ids of the repository and its owner are needed, as numbers, and the error says how to find them', () => {
+    expect(problems(operatorsPlatform({ pipeline: {} }))).toEqual([
+      expect.stringMatching(/^pipeline\.repositoryId: is needed: .*numeric id.*gh api repos\/example\/platform --jq \.id/),
+      expect.stringMatching(/^pipeline\.repositoryOwnerId: is needed: .*gh api repos\/example\/platform --jq \.owner\.id/),
+    ]);
+    expect(problems(operatorsPlatform({ pipeline: { repositoryId: '600000001' as unknown as number, repositoryOwnerId: 1.5 } }))).toEqual([
+      expect.stringMatching(/^pipeline\.repositoryId: is not the repository's numeric id.*"600000001"/),
+      expect.stringMatching(/^pipeline\.repositoryOwnerId: is not the repository's owner's numeric id.*1\.5/),
+    ]);
+  });
+
+  test('an environment is bootstrapped unless it says it is not', () => {
+    const spec = operatorsPlatform();
+    const environments = [spec.environments[0], { ...spec.environments[1], pipeline: { bootstrapped: false } }];
+    expect(resolvePlatform({ ...spec, environments }).environments.map((e) => e.pipeline?.bootstrapped)).toEqual([true, false]);
+  });
+
+  test('bootstrapped is a boolean, and has no effect without a pipeline', () => {
+    const spec = operatorsPlatform();
+    const wrong = [{ ...spec.environments[0], pipeline: { bootstrapped: 'no' as unknown as boolean } }, spec.environments[1]];
+    expect(problems({ ...spec, environments: wrong })).toEqual([
+      expect.stringMatching(/^pipeline\.bootstrapped in dev: must be true or false.*"no".*first apply by hand/),
+    ]);
+    const without = operatorsPlatform({ pipeline: undefined });
+    const declared = [{ ...without.environments[0], pipeline: { bootstrapped: false } }, without.environments[1]];
+    expect(problems({ ...without, environments: declared })).toEqual([expect.stringMatching(/^pipeline in dev: has no effect: the platform declares no pipeline/)]);
   });
 
   test('without a pipeline, nothing of it is resolved', () => {

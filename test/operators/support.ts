@@ -48,7 +48,7 @@ export function operatorsPlatform(overrides: Partial<PlatformSpec> = {}): Platfo
       }, { report: { tag: '1.0.0', digest } }),
     ],
     alerts: Alerts.slack({ channel: '#platform' }),
-    pipeline: {},
+    pipeline: { repositoryId: 600000001, repositoryOwnerId: 600000002 },
     ...overrides,
   });
 }

@@ -274,3 +274,10 @@ describe('pull-request previews', () => {
     expect(review({ base: withoutPreview, head }).previews).toEqual(['backend']);
   });
 });
+
+test('a file beside the environments (dist/pipeline.json) is reported outside them, not under an empty name', () => {
+  const result = review({ base: new Map(), head: new Map([['pipeline.json', '{"environments":[]}\n']]) });
+  const markdown = renderMarkdown(result);
+  expect(markdown).toContain('#### outside the environments: 1 added, 0 changed, 0 removed');
+  expect(markdown).not.toMatch(/^#### : /m);
+});

@@ -116,6 +116,8 @@ export function resolvePipeline(spec: PlatformSpec): ResolvedPipeline | undefine
   const p = spec.pipeline as PipelineSpec;
   return {
     repository: p.repository ?? githubRepository(spec.gitops?.repoURL)!,
+    repositoryId: p.repositoryId!,
+    repositoryOwnerId: p.repositoryOwnerId!,
     terraformVersion: p.terraformVersion ?? DEFAULT_PIPELINE.terraformVersion,
     driftSchedule: p.driftSchedule ?? DEFAULT_PIPELINE.driftSchedule,
   };
@@ -128,11 +130,16 @@ export function resolveEnvironmentPipeline(env: EnvironmentSpec, pipeline: Resol
   const account = (accountId: string) => ({ accountId, email: `${accountId}@${env.gcpProject}.iam.gserviceaccount.com` });
   return {
     projectNumber: env.gcpProjectNumber,
+    bootstrapped: env.pipeline?.bootstrapped ?? true,
     poolId: PIPELINE_IDENTITY.pool,
     providerId: PIPELINE_IDENTITY.provider,
     provider: `${pool}/providers/${PIPELINE_IDENTITY.provider}`,
     principalSetPrefix: `principalSet://iam.googleapis.com/${pool}`,
     repository: pipeline.repository,
+    repositoryId: pipeline.repositoryId,
+    repositoryOwnerId: pipeline.repositoryOwnerId,
+    applyWorkflowRef: `${pipeline.repository}/${PIPELINE_IDENTITY.applyWorkflow}@${PIPELINE_IDENTITY.applyRef}`,
+    applyRef: PIPELINE_IDENTITY.applyRef,
     plan: account(PIPELINE_IDENTITY.plan),
     apply: account(PIPELINE_IDENTITY.apply),
   };

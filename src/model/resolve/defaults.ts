@@ -124,7 +124,15 @@ export const NOTIFICATIONS_IDENTITY = {
 export const DEFAULT_PIPELINE = { terraformVersion: '1.13.4', driftSchedule: '17 5 * * 1-5' } as const;
 
 /** The pipeline's Workload Identity Federation pool, provider and service accounts, in each environment's project. */
-export const PIPELINE_IDENTITY = { pool: 'platform-pipeline', provider: 'github', plan: 'terraform-plan', apply: 'terraform-apply' } as const;
+export const PIPELINE_IDENTITY = {
+  pool: 'platform-pipeline',
+  provider: 'github',
+  plan: 'terraform-plan',
+  apply: 'terraform-apply',
+  /** The workflow, and the branch, whose jobs alone may impersonate the apply identity (projenrc/infrastructure.ts writes it). */
+  applyWorkflow: '.github/workflows/infrastructure.yml',
+  applyRef: 'refs/heads/main',
+} as const;
 
 /**
  * Argo CD's single sign-on credentials: the Secret Manager secrets, the Kubernetes Secret ESO writes them into
