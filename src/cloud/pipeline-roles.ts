@@ -31,7 +31,7 @@ export const PIPELINE_ACCESS: Readonly<Record<string, ResourceTypeAccess>> = {
   google_artifact_registry_repository_iam_member: {
     plan: [],
     apply: [],
-    elsewhere: 'the shared image repository is in its own project: by hand (docs/new-cluster.md), apply gets roles/artifactregistry.repoAdmin on the repository '
+    elsewhere: 'the shared image repository is in its own project: by hand (docs/new-cluster.md), apply gets roles/artifactregistry.admin on that repository only (repoAdmin cannot set its IAM) '
       + 'and plan roles/iam.securityReviewer on that project (its IAM policy)',
   },
   // Data roles on datasets created elsewhere; dataOwner is the only predefined role below bigquery.admin that sets a dataset's IAM.
