@@ -24,8 +24,12 @@ beforeAll(() => {
 afterAll(() => project?.remove());
 
 const PROMOTE = ['storefront-web', '--to', 'prod'];
-/** Holds a command at its Nth rename for 4 s. */
-const HOLD = (at: string) => ({ at, action: 'delay_enter=4000000' });
+/**
+ * Holds a command at its Nth rename for 12 s: long enough for a second
+ * command to start (node and tsx take several seconds on a loaded 2-core CI
+ * machine; at 4 s the first had sometimes finished before the second looked).
+ */
+const HOLD = (at: string) => ({ at, action: 'delay_enter=12000000' });
 
 function expectOk(run: Run): void {
   expect({ code: run.code, signal: run.signal, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, signal: null, stderr: expect.any(String) });
