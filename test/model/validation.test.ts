@@ -604,13 +604,32 @@ describe('refused at synth as the cluster or Argo CD would refuse it', () => {
     ]);
   });
 
-  test('an environment claiming another\'s host, domain or state bucket; each once, in the later environment\'s file', () => {
-    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+  test('an environment claiming another\'s domain or state bucket; each once, in the later environment\'s file', () => {
     const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example', stateBucket: 'acme-tf' });
-    const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', stateBucket: 'acme-tf', apps: { shop: { host: 'shop.acme.example' } } });
-    expect(messagesOf(platform({ apps: [shop], environments: [staging, prod] }))).toEqual([
+    const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', stateBucket: 'acme-tf' });
+    expect(messagesOf(platform({ apps: [service('shop')], environments: [staging, prod] }))).toEqual([
       'stateBucket in prod: is also the Terraform state bucket of environment "staging" (environments/staging.ts) (received "acme-tf"); give each environment its own state bucket (two stacks in one state overwrite each other), or omit it for <gcpProject>-tfstate [environments/prod.ts]',
-      'apps.shop.host in prod: is also the host of app "shop" in environment "staging" (received "shop.acme.example"); give each environment its own host (one load balancer and certificate answer for a host) [environments/prod.ts]',
+    ]);
+  });
+
+  test('staging claiming prod\'s host (derived from the app\'s subdomain): reported once, in staging\'s file, whatever the order', () => {
+    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+    const prod = environment('prod', ['shop'], { tier: Tier.PRODUCTION, domain: 'acme.example' });
+    const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', apps: { shop: { host: 'shop.acme.example' } } });
+    const expected = [
+      'apps.shop.host in staging: is also the host of app "shop" in environment "prod" (received "shop.acme.example"); '
+        + 'give each environment its own host, under its domain "staging.acme.example" (one load balancer and certificate answer for a host) [environments/staging.ts]',
+    ];
+    expect(messagesOf(platform({ apps: [shop], environments: [staging, prod] }))).toEqual(expected);
+    expect(messagesOf(platform({ apps: [shop], environments: [prod, staging] }))).toEqual(expected);
+  });
+
+  test('two non-production environments on one host, each under its own domain: the later one is reported', () => {
+    const shop = service('shop', { exposure: Exposure.public({ subdomain: 'shop' }) });
+    const dev = environment('dev', ['shop'], { domain: 'dev.acme.example', apps: { shop: { host: 'shop.test.acme.example' } } });
+    const staging = environment('staging', ['shop'], { domain: 'staging.acme.example', apps: { shop: { host: 'shop.test.acme.example' } } });
+    expect(messagesOf(platform({ apps: [shop], environments: [dev, staging] }))).toEqual([
+      expect.stringMatching(/^apps\.shop\.host in staging: is also the host of app "shop" in environment "dev" .*\[environments\/staging\.ts\]$/),
     ]);
   });
 

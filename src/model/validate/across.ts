@@ -11,7 +11,8 @@ import { exampleDomain, isString, recordOr } from './values';
  * quotas are per project), a DNS domain and the hosts under it (one load
  * balancer answers for a host), a Terraform state bucket (two stacks in one
  * state overwrite each other); and within one environment, a host.
- * The later environment in promotion order is the one reported.
+ * A shared project, domain or bucket is reported in the later environment in
+ * promotion order; a shared host in the environment it does not belong to.
  */
 export function validateAcrossEnvironments(index: DeclarationIndex): ValidationIssue[] {
   const report = new Report();
@@ -20,7 +21,8 @@ export function validateAcrossEnvironments(index: DeclarationIndex): ValidationI
     domain: new Map<string, EnvironmentSpec>(),
     stateBucket: new Map<string, EnvironmentSpec>(),
   };
-  const hostOwner = new Map<string, { environment: string; app: string }>();
+  const claimsOfHost = new Map<string, HostClaim[]>();
+  const sharesDomain = new Set<string>();
   for (const env of index.environments) {
     const at = report.at('', { environment: env.name, file: index.fileOf(env) });
     const values = { gcpProject: env.gcpProject, domain: env.domain, stateBucket: env.stateBucket ?? (isString(env.gcpProject) ? `${env.gcpProject}-tfstate` : undefined) };
@@ -39,23 +41,49 @@ export function validateAcrossEnvironments(index: DeclarationIndex): ValidationI
         claims[field].set(value, env);
       }
     }
+    if (shared.has('domain')) sharesDomain.add(env.name);
     const hosts = new Map<string, string>();
     for (const app of enabledApps(env, index)) {
       const host = hostOf(app, env, index);
       if (host === undefined) continue;
-      const where = at.field('apps').field(app.name).field('host');
       const same = hosts.get(host);
-      const elsewhere = hostOwner.get(host);
       if (same !== undefined) {
-        where.issue(`is also the host of app "${same}"`, host, 'give each public app its own subdomain or host');
-      } else if (elsewhere !== undefined && elsewhere.environment !== env.name && !shared.has('domain')) {
-        where.issue(`is also the host of app "${elsewhere.app}" in environment "${elsewhere.environment}"`, host, 'give each environment its own host (one load balancer and certificate answer for a host)');
+        at.field('apps').field(app.name).field('host').issue(`is also the host of app "${same}"`, host, 'give each public app its own subdomain or host');
+        continue;
       }
       hosts.set(host, app.name);
-      if (!hostOwner.has(host)) hostOwner.set(host, { environment: env.name, app: app.name });
+      const list = claimsOfHost.get(host) ?? [];
+      list.push({ env, app: app.name, rightful: rightfulness(host, env) });
+      claimsOfHost.set(host, list);
+    }
+  }
+  // A host claimed in several environments: the environment it belongs to keeps it (its own domain, then
+  // production, then the earlier in promotion order); every other claim is reported, in its own file.
+  for (const [host, list] of claimsOfHost) {
+    const claimants = list.filter((c) => !sharesDomain.has(c.env.name));
+    if (claimants.length < 2) continue;
+    const keeper = claimants.reduce((best, c) => (c.rightful > best.rightful ? c : best));
+    for (const c of claimants.filter((x) => x !== keeper)) {
+      report.at('', { environment: c.env.name, file: index.fileOf(c.env) }).field('apps').field(c.app).field('host').issue(
+        `is also the host of app "${keeper.app}" in environment "${keeper.env.name}"`,
+        host,
+        `give each environment its own host, under its domain "${String(c.env.domain)}" (one load balancer and certificate answer for a host)`,
+      );
     }
   }
   return report.issues;
+}
+
+interface HostClaim {
+  readonly env: EnvironmentSpec;
+  readonly app: string;
+  /** How surely the host is this environment's: 2 under its own domain, +1 in production. */
+  readonly rightful: number;
+}
+
+function rightfulness(host: string, env: EnvironmentSpec): number {
+  const own = isString(env.domain) && (host === env.domain || host.endsWith(`.${env.domain}`)) ? 2 : 0;
+  return own + (env.tier instanceof Tier && env.tier.isProduction ? 1 : 0);
 }
 
 const FIELD_NAMES = { gcpProject: 'project', domain: 'domain', stateBucket: 'Terraform state bucket' } as const;
