@@ -24,11 +24,11 @@ function healths(checks: { script: string; obj: Json }[]): Health[] {
 }
 const health = (script: string, obj: Json): Health => healths([{ script, obj }])[0];
 
-const app = (health: Json, annotations?: Record<string, string>): Json => ({
+const app = (childHealth: Json, annotations?: Record<string, string>): Json => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
   metadata: { name: 'orders-api', ...(annotations ? { annotations } : {}) },
-  ...(health === undefined ? {} : { status: { health } }),
+  ...(childHealth === undefined ? {} : { status: { health: childHealth } }),
 });
 
 describe('the Application health check the root\'s waves rely on', () => {
