@@ -339,7 +339,7 @@ describe('the check job runs .ci/run on a GitHub runner', () => {
     const run = step((s) => s.run === 'bash .ci/run');
     expect(fetch).toBe('bash .ci/fetch-crds "$RUNNER_TEMP/crds"');
     expect(run.env.PLATFORM_CRDS).toBe('${{ runner.temp }}/crds');
-    expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toContain('crds="${PLATFORM_CRDS:-');
+    expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toContain('upstream="${PLATFORM_CRDS:-');
     const table = fs.readFileSync(path.join(root, '.ci', 'fetch-crds'), 'utf8').split("<<'CRDS'\n")[1].split('\nCRDS')[0].split('\n');
     expect(table).toHaveLength(12);
     for (const line of table) expect(line).toMatch(/^\S+\.yaml [0-9a-f]{64} https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{7,40}\/\S+\.yaml$/);
