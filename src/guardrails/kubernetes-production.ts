@@ -1,4 +1,5 @@
 /** Production workloads survive a rollout, a node drain and a zone failure. */
+import { MIN_PRODUCTION_REPLICAS, PRODUCTION_REPLICAS_RULE } from '../model';
 import { name, ns } from './kubernetes-rule-helpers';
 import { podTemplate, selects } from './pods';
 import type { CheckedObject, Rule, RuleContext } from './types';
@@ -23,17 +24,17 @@ function minimumReplicas(object: CheckedObject, context: RuleContext): { replica
 }
 
 export const productionReplicas: Rule = {
-  id: 'production-replicas',
+  id: PRODUCTION_REPLICAS_RULE,
   severity: 'error',
   scope: 'production',
-  summary: 'production workloads must run at least two replicas',
+  summary: `production workloads must run at least ${MIN_PRODUCTION_REPLICAS} replicas`,
   rationale: 'one replica means downtime at every rollout, node upgrade and zone failure',
-  fix: 'set replicas >= 2 or autoscaling.minReplicas >= 2 for the app in environments/prod.ts',
+  fix: `set replicas >= ${MIN_PRODUCTION_REPLICAS} or autoscaling.minReplicas >= ${MIN_PRODUCTION_REPLICAS} for the app, in its file or in its production environment's`,
   equivalents: ['kube-linter: minimum-three-replicas (we require two)', 'Polaris: (deploymentMissingReplicas)', 'Kyverno: require-multiple-replicas'],
   check(object, context) {
     if (!['Deployment', 'StatefulSet', 'Rollout'].includes(String(object.manifest.kind))) return [];
     const { replicas, path } = minimumReplicas(object, context);
-    return replicas >= 2 ? [] : [{ path, value: replicas }];
+    return replicas >= MIN_PRODUCTION_REPLICAS ? [] : [{ path, value: replicas }];
   },
 };
 

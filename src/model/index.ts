@@ -10,3 +10,4 @@ export * from './team';
 export { suggest } from './names';
 export { parseCpu, parseMemory } from './quantity';
 export { badVersionsIn, isBadVersion } from './validate/releases';
+export { MIN_PRODUCTION_REPLICAS, PRODUCTION_REPLICAS_RULE } from './resolve/defaults';

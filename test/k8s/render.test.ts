@@ -122,9 +122,9 @@ describe('production', () => {
     expect(replicaViolations(out)).toEqual([]);
   });
 
-  test('one replica is refused by the production-replicas rule', () => {
+  test('one replica in production is refused before anything renders, where it is declared', () => {
     const spec = testPlatform({ environments: [prodEnv(['web'], { apps: { web: { replicas: 1 } } })] });
-    expect(() => render(spec)).toThrow(/ERROR production-replicas: \[prod\] app web Deployment alpha\/web/);
+    expect(() => render(spec)).toThrow(/apps\.web\.replicas in prod: must be at least 2 in production .*\(received 1\)/);
   });
 
   test('every long-running workload has a disruption budget that selects its pods and allows a disruption', () => {

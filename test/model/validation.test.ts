@@ -746,3 +746,37 @@ describe('one root problem, one error', () => {
     ]);
   });
 });
+
+describe('production replicas, checked on the declaration', () => {
+  const prod = (apps: PlatformSpec['environments'][number]['apps']) => environment('prod', ['web'], { tier: Tier.PRODUCTION, apps });
+
+  test('GIVEN one replica in the app\'s file and no override THEN reported in the app\'s file, with both ways to fix it', () => {
+    expect(messagesOf(platform({ apps: [service('web', { replicas: 1 })], environments: [prod({ web: {} })] }))).toEqual([
+      'apps.web.replicas in prod: must be at least 2 in production (one replica means downtime at every rollout, node upgrade and zone failure) (received 1); '
+        + 'set replicas: 2 or more in src/apps/web.ts, or for prod only in environments/prod.ts: apps: { \'web\': { replicas: 2 } } [src/apps/web.ts]',
+    ]);
+  });
+
+  test('GIVEN nothing declared THEN the default 1 is reported in the environment\'s file', () => {
+    expect(messagesOf(platform({ apps: [service('web')], environments: [prod({ web: {} })] }))).toEqual([
+      expect.stringMatching(/^apps\.web\.replicas in prod: is not set, so the default 1 applies; .*\[environments\/prod\.ts\]$/),
+    ]);
+  });
+
+  test('GIVEN an autoscaler whose minimum is 1 THEN its minReplicas is reported, where the autoscaler is declared', () => {
+    const app = service('web', { autoscaling: { minReplicas: 1, maxReplicas: 4 } });
+    expect(messagesOf(platform({ apps: [app], environments: [prod({ web: {} })] }))).toEqual([
+      expect.stringMatching(/^apps\.web\.autoscaling\.minReplicas in prod: must be at least 2 in production .*\[src\/apps\/web\.ts\]$/),
+    ]);
+  });
+
+  test('GIVEN the override raises it THEN nothing; GIVEN an exemption THEN the guardrail decides, not the model', () => {
+    expect(() => resolvePlatform(platform({ apps: [service('web', { replicas: 1 })], environments: [prod({ web: { replicas: 3 } })] }), { declaredIn })).not.toThrow();
+    const exempt = service('web', { replicas: 1, exemptions: [{ rule: 'production-replicas', reason: 'a singleton leader, restarted in seconds' }] });
+    expect(() => resolvePlatform(platform({ apps: [exempt], environments: [prod({ web: {} })] }), { declaredIn })).not.toThrow();
+  });
+
+  test('GIVEN one replica outside production THEN nothing', () => {
+    expect(() => resolvePlatform(platform({ apps: [service('web', { replicas: 1 })] }), { declaredIn })).not.toThrow();
+  });
+});

@@ -4,6 +4,15 @@
  * never apply a model default.
  */
 
+/**
+ * The fewest replicas a long-running workload runs in production (a rollout,
+ * a node drain or a zone failure must leave one serving): checked on the
+ * declaration by the model and on the rendered objects by the
+ * `production-replicas` guardrail.
+ */
+export const MIN_PRODUCTION_REPLICAS = 2;
+export const PRODUCTION_REPLICAS_RULE = 'production-replicas';
+
 export const DEFAULT_RESOURCES = { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' } as const;
 
 export const DEFAULT_QUOTA = { requestsCpu: '4', requestsMemory: '8Gi', pods: 50 } as const;

@@ -10,7 +10,8 @@ import { callOf, endpointDeclaredAnywhere } from './references';
 import { releaseEntries, versionOf } from './releases';
 import { validateResources, validateScaling } from './scaling';
 import { validateSchedule } from './schedule';
-import { exampleDomain, isPlainRecord, isString, recordOr } from './values';
+import { exampleDomain, isPlainRecord, isPositiveInt, isString, recordOr } from './values';
+import { MIN_PRODUCTION_REPLICAS, PRODUCTION_REPLICAS_RULE } from '../resolve/defaults';
 
 /** The apps deployed in an environment: every app not disabled there. */
 export function enabledApps(env: EnvironmentSpec, index: DeclarationIndex): AppSpec[] {
@@ -55,6 +56,8 @@ export function validateOverride(
   validateEnv(at, o.env, app);
   if (app.workload.isLongRunning) {
     validateScaling(at, o);
+    // A renamed app's override is still under its old name: the rename is the one problem (validateStaleAppNames).
+    if (production && !renamed.has(app.name)) validateProductionReplicas(report, env, app, o, index);
   } else {
     for (const field of ['replicas', 'autoscaling', 'maxUnavailable', 'host'] as const) {
       if (o[field] !== undefined) at.field(field).issue(`does not apply to a ${app.workload.kind}`, o[field], 'remove it');
@@ -123,4 +126,35 @@ function validateVariableReferences(at: Location, app: AppSpec, o: AppOverride, 
       }
     });
   }
+}
+
+/**
+ * In production, a long-running app runs at least {@link MIN_PRODUCTION_REPLICAS}
+ * replicas (its autoscaler's minimum, else its replicas): reported where the
+ * number is declared (the environment's override, else the app's file), or in
+ * the environment's file when nothing is declared and the default 1 applies.
+ * An app exempt from the guardrail (with a reason) is left to it, which knows
+ * when the exemption expires. Malformed numbers are validateScaling's.
+ */
+function validateProductionReplicas(report: Report, env: EnvironmentSpec, app: AppSpec, o: AppOverride, index: DeclarationIndex): void {
+  if ((app.exemptions ?? []).some((e) => e?.rule === PRODUCTION_REPLICAS_RULE)) return;
+  const envFile = index.fileOf(env);
+  const appFile = index.fileOf(app);
+  const candidates: Array<[unknown, string, string | undefined]> = [
+    [o.autoscaling?.minReplicas, 'autoscaling.minReplicas', envFile],
+    [o.autoscaling === undefined ? app.autoscaling?.minReplicas : undefined, 'autoscaling.minReplicas', appFile],
+    [o.replicas, 'replicas', envFile],
+    [app.replicas, 'replicas', appFile],
+  ];
+  const [value, field, file] = candidates.find(([v]) => v !== undefined) ?? [undefined, 'replicas', envFile];
+  const count = value ?? 1;
+  if (!isPositiveInt(count) || count >= MIN_PRODUCTION_REPLICAS) return;
+  const where = report.at(`apps.${app.name}`, { environment: env.name, file }).field(field);
+  const override = `apps: { '${app.name}': { ${field === 'replicas' ? 'replicas' : 'autoscaling: { ..., minReplicas'}: ${MIN_PRODUCTION_REPLICAS}${field === 'replicas' ? '' : ' }'} } }`;
+  const fix = file === appFile && file !== envFile
+    ? `set ${field}: ${MIN_PRODUCTION_REPLICAS} or more in ${appFile}, or for ${env.name} only in ${envFile ?? `environment ${env.name}`}: ${override}`
+    : `set ${override} in ${envFile ?? `environment ${env.name}`}`;
+  const message = `must be at least ${MIN_PRODUCTION_REPLICAS} in production (one replica means downtime at every rollout, node upgrade and zone failure)`;
+  if (value === undefined) where.issue(`is not set, so the default 1 applies; it ${message}`, 1, fix);
+  else where.issue(message, value, fix);
 }
