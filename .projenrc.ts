@@ -90,7 +90,8 @@ const project = new typescript.TypeScriptAppProject({
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   },
-  eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json' },
+  // npm test lints without --fix: a test command does not rewrite the user's files (fix: npx projen eslint --fix).
+  eslintOptions: { dirs: ['src', 'environments'], devdirs: ['test', 'projenrc', 'bench', 'scripts'], tsconfigPath: './tsconfig.dev.json', commandOptions: { fix: false } },
   // The write transaction's scratch area and lock file (src/synth/transaction.ts, lock.ts), and an earlier version's scratch entries.
   gitignore: ['/cdk8s.out/', '/cdktf.out/', '/.platform-transaction/', '/.platform-transaction.lock', '/.dist-staging-*/', '/.dist-previous-*/', '/.dist-journal-*', '*.tsbuildinfo'],
 });
