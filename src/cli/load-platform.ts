@@ -107,13 +107,44 @@ export function describeLoadFailure(err: unknown, modulePath: string, loadedBefo
 /**
  * A JSON file (a release file) that does not parse, as Node's loader reports
  * it: "<file>: <what was expected> in JSON at position <n>". Said at the
- * file's line and column, with the module that imports it.
+ * file's line and column, with the module that imports it; and with it every
+ * other JSON file of that directory that does not parse either (the other
+ * release files), so that one run reports them all.
  */
 function brokenJson(e: Error | undefined, loadedBefore: ReadonlySet<string>): string | undefined {
   if (!(e instanceof SyntaxError)) return undefined;
   const parsed = /^(\/.+?\.json): ([\s\S]*)$/.exec(e.message);
   if (!parsed) return undefined;
   const [, file, detail] = parsed;
+  const importer = userFrame(e.stack, loadedBefore)?.file;
+  const first = jsonProblem(file, detail, importer);
+  if (first === undefined) return undefined;
+  const others = siblingsOf(file).flatMap((other) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(other, 'utf8').replace(/^\uFEFF/, '');
+      JSON.parse(text);
+      return [];
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) return [];
+      return [jsonProblem(other, err.message, undefined)].filter((p): p is string => p !== undefined);
+    }
+  });
+  return [first, ...others].join('\n');
+}
+
+/** The other `*.json` files of the directory, in name order. */
+function siblingsOf(file: string): string[] {
+  try {
+    return fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => path.join(path.dirname(file), f)).filter((f) => f !== file);
+  } catch {
+    return [];
+  }
+}
+
+/** One JSON file's parse error ("<what was expected> in JSON at position <n>") at its line and column, with the fix. */
+function jsonProblem(file: string, detail: string, importer: string | undefined): string | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -126,7 +157,6 @@ function brokenJson(e: Error | undefined, loadedBefore: ReadonlySet<string>): st
   if (/^Expected ',' /.test(detail)) while (offset > 0 && /\s/.test(text[offset - 1])) offset--;
   const before = text.slice(0, offset).split('\n');
   const what = detail.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
-  const importer = userFrame(e.stack, loadedBefore)?.file;
   const by = importer && importer !== file ? ` (it is imported by ${relative(importer)})` : '';
   return `${at(file, before.length, before[before.length - 1].length + 1, `invalid JSON: ${what}`)}\n    fix: correct ${relative(file)}${by}: `
     + 'property names and strings in double quotes, a comma between entries and none after the last';

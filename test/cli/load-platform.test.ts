@@ -129,6 +129,26 @@ test('a release file that is not valid JSON is reported at its line and column, 
   expect(result.exitCode).toBe(1);
 });
 
+test('several broken release files are reported in one run, each at its line and column; a valid one is not', () => {
+  // GIVEN two broken release files and a valid one beside them
+  write('jsons/releases/dev.json', '{ "apps": { "web": { "tag": "1.0.0", } } }\n');
+  write('jsons/releases/prod.json', '{\n  "apps": {\n    web: {}\n  }\n}\n');
+  write('jsons/releases/staging.json', '{ "apps": {} }\n');
+  const platform = write('jsons/platform.ts', 'import dev from \'./releases/dev.json\';\nimport prod from \'./releases/prod.json\';\nexport const platform = { dev, prod };\n');
+
+  // WHEN it is loaded
+  const [result] = load(platform);
+
+  // THEN both broken files, in one message; the valid one is not named
+  expect(result.printed).toMatch(new RegExp(`^  ${escape(path.join('jsons', 'releases', 'dev.json'))}:1:38: invalid JSON: `, 'm'));
+  expect(result.printed).toMatch(new RegExp(`^  ${escape(path.join('jsons', 'releases', 'prod.json'))}:3:5: invalid JSON: `, 'm'));
+  expect(result.printed).not.toContain('staging.json');
+  expect(result.printed.match(/fix: correct/g)).toHaveLength(2);
+  expect(result.exitCode).toBe(1);
+});
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 test('a declaration that loads gives its platform, and no escape hatches unless it exports them', () => {
   const ok = write('ok/platform.ts', 'export const platform = { apps: [] };\n');
   expect(load(ok)).toEqual([{ printed: '', exitCode: undefined, loaded: true }]);
