@@ -57,6 +57,23 @@ interface ProjectKinds {
 interface SyncedDir { readonly dir: string; readonly recurse: boolean; readonly application: string; readonly project?: ProjectKinds }
 const syncedDirs = new WeakMap<readonly CheckedObject[], SyncedDir[]>();
 
+/** The first Application's directory (in the order rendered) that syncs `dir`: itself, or an ancestor synced recursively. */
+function syncedDirOf(context: RuleContext, dir: string): SyncedDir | undefined {
+  const all = syncedDirsOf(context);
+  let index = byDir.get(all);
+  if (!index) {
+    // By directory: asked per object, a scan of every Application's made 1,000 apps quadratic.
+    index = new Map<string, SyncedDir[]>();
+    for (const d of all) index.set(d.dir, [...(index.get(d.dir) ?? []), d]);
+    byDir.set(all, index);
+  }
+  const candidates: SyncedDir[] = [...(index.get(dir) ?? [])];
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i > 0; i--) candidates.push(...(index.get(parts.slice(0, i).join('/')) ?? []).filter((d) => d.recurse));
+  return candidates.reduce<SyncedDir | undefined>((first, d) => (first === undefined || all.indexOf(d) < all.indexOf(first) ? d : first), undefined);
+}
+const byDir = new WeakMap<readonly SyncedDir[], Map<string, SyncedDir[]>>();
+
 function syncedDirsOf(context: RuleContext): SyncedDir[] {
   const applications = context.objectsOf('Application');
   let found = syncedDirs.get(applications);
@@ -204,7 +221,7 @@ export const argocdProjectAdmitsKind: Rule = {
   equivalents: ['Argo CD: AppProject namespaceResourceWhitelist / clusterResourceWhitelist (enforced at sync)', 'Kyverno: (none)'],
   check(object, context) {
     const dir = object.file.split('/').slice(0, -1).join('/');
-    const synced = syncedDirsOf(context).find((d) => d.dir === dir || (d.recurse && dir.startsWith(`${d.dir}/`)));
+    const synced = syncedDirOf(context, dir);
     const project = synced?.project;
     if (!project) return [];
     const group = groupOf(object.manifest.apiVersion);

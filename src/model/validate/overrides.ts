@@ -83,7 +83,9 @@ export function validateOverride(
         `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file ?? `environment ${env.name}`} (${suggest(asText(name), Object.keys(endpoints))})`);
     }
   }
-  const enabled = new Set(enabledApps(env, index).map((a) => a.name));
+  // enabledApps, asked of one name (built whole per app, it made 1,000 apps quadratic).
+  const overrides = recordOr<AppOverride>(env.apps);
+  const enabled = { has: (name: string) => index.apps.has(name) && overrides[name]?.enabled !== false };
   for (const entry of app.calls ?? []) {
     const callee = callOf(entry)?.app ?? '';
     if (index.apps.get(callee)?.workload?.kind === 'service' && !enabled.has(callee)) {

@@ -41,13 +41,12 @@ export function staleAppNames(index: DeclarationIndex): StaleAppName[] {
       use(name, { environment: env.name, file: index.fileOf(env) ?? `environment ${env.name}`, kind: 'override' });
     }
   }
+  if (uses.size === 0) return [];
   // Where each declared app has no version (release files that are not release files at all say nothing).
-  const unversioned = new Map([...index.apps.values()].map((app) => [app.name, index.environments
-    .filter((env) => {
-      const entries = releaseEntries(env);
-      return entries !== undefined && enabledApps(env, index).includes(app) && !versionOf(app, entries, index);
-    })
-    .map((env) => env.name)]));
+  const perEnvironment = index.environments.map((env) => ({ env, entries: releaseEntries(env), enabled: new Set(enabledApps(env, index)) }));
+  const unversioned = new Map([...index.apps.values()].map((app) => [app.name, perEnvironment
+    .filter(({ entries, enabled }) => entries !== undefined && enabled.has(app) && !versionOf(app, entries, index))
+    .map(({ env }) => env.name)]));
   const taken = new Set<string>();
   return [...uses].map(([name, found]) => {
     const released = new Set(found.filter((u) => u.kind === 'release').map((u) => u.environment));
