@@ -15,8 +15,12 @@ import { MIN_PRODUCTION_REPLICAS, PRODUCTION_REPLICAS_RULE } from '../resolve/de
 
 /** The apps deployed in an environment: every app not disabled there. */
 export function enabledApps(env: EnvironmentSpec, index: DeclarationIndex): AppSpec[] {
-  const overrides = recordOr<AppOverride>(env.apps);
-  return [...index.apps.values()].filter((a) => overrides[a.name]?.enabled !== false);
+  return [...index.apps.values()].filter((a) => isEnabled(env, a.name, index));
+}
+
+/** Whether a declared app is deployed in an environment (not disabled there): {@link enabledApps}, asked of one name. */
+export function isEnabled(env: EnvironmentSpec, name: string, index: DeclarationIndex): boolean {
+  return index.apps.has(name) && recordOr<AppOverride>(env.apps)[name]?.enabled !== false;
 }
 
 /** Whether an app's declaration is whole enough for its environments' overrides to be checked against it. */
@@ -83,9 +87,8 @@ export function validateOverride(
         `declare endpoints["${asText(name)}"] = { description, cidr, ports } in ${file ?? `environment ${env.name}`} (${suggest(asText(name), Object.keys(endpoints))})`);
     }
   }
-  // enabledApps, asked of one name (built whole per app, it made 1,000 apps quadratic).
-  const overrides = recordOr<AppOverride>(env.apps);
-  const enabled = { has: (name: string) => index.apps.has(name) && overrides[name]?.enabled !== false };
+  // One name at a time: enabledApps built whole per app made 1,000 apps quadratic.
+  const enabled = { has: (name: string) => isEnabled(env, name, index) };
   for (const entry of app.calls ?? []) {
     const callee = callOf(entry)?.app ?? '';
     if (index.apps.get(callee)?.workload?.kind === 'service' && !enabled.has(callee)) {
