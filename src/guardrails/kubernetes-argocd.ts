@@ -53,28 +53,27 @@ interface ProjectKinds {
   readonly namespacedBlacklist: readonly any[];
 }
 
-/** The directories (relative to the environment) that an environment's Applications sync, with each one's project. */
-interface SyncedDir { readonly dir: string; readonly recurse: boolean; readonly application: string; readonly project?: ProjectKinds }
-const syncedDirs = new WeakMap<readonly CheckedObject[], SyncedDir[]>();
+/** A directory (relative to the environment) that an Application syncs, with its project and its place in the rendered order. */
+interface SyncedDir {
+  readonly dir: string;
+  readonly recurse: boolean;
+  readonly application: string;
+  readonly project?: ProjectKinds;
+  readonly order: number;
+}
+const syncedDirs = new WeakMap<readonly CheckedObject[], Map<string, SyncedDir[]>>();
 
 /** The first Application's directory (in the order rendered) that syncs `dir`: itself, or an ancestor synced recursively. */
 function syncedDirOf(context: RuleContext, dir: string): SyncedDir | undefined {
-  const all = syncedDirsOf(context);
-  let index = byDir.get(all);
-  if (!index) {
-    // By directory: asked per object, a scan of every Application's made 1,000 apps quadratic.
-    index = new Map<string, SyncedDir[]>();
-    for (const d of all) index.set(d.dir, [...(index.get(d.dir) ?? []), d]);
-    byDir.set(all, index);
-  }
-  const candidates: SyncedDir[] = [...(index.get(dir) ?? [])];
+  const byDir = syncedDirsOf(context);
   const parts = dir.split('/');
-  for (let i = parts.length - 1; i > 0; i--) candidates.push(...(index.get(parts.slice(0, i).join('/')) ?? []).filter((d) => d.recurse));
-  return candidates.reduce<SyncedDir | undefined>((first, d) => (first === undefined || all.indexOf(d) < all.indexOf(first) ? d : first), undefined);
+  const candidates = [...(byDir.get(dir) ?? [])];
+  for (let i = parts.length - 1; i > 0; i--) candidates.push(...(byDir.get(parts.slice(0, i).join('/')) ?? []).filter((d) => d.recurse));
+  return candidates.reduce<SyncedDir | undefined>((first, d) => (first === undefined || d.order < first.order ? d : first), undefined);
 }
-const byDir = new WeakMap<readonly SyncedDir[], Map<string, SyncedDir[]>>();
 
-function syncedDirsOf(context: RuleContext): SyncedDir[] {
+/** The synced directories, by directory: asked per object, a scan of every Application's made 1,000 apps quadratic. */
+function syncedDirsOf(context: RuleContext): Map<string, SyncedDir[]> {
   const applications = context.objectsOf('Application');
   let found = syncedDirs.get(applications);
   if (!found) {
@@ -88,15 +87,16 @@ function syncedDirsOf(context: RuleContext): SyncedDir[] {
         namespacedBlacklist: Array.isArray(spec.namespaceResourceBlacklist) ? spec.namespaceResourceBlacklist : [],
       });
     }
-    found = [];
-    for (const a of applications) {
+    found = new Map();
+    applications.forEach((a, order) => {
       const spec = (a.manifest.spec ?? {}) as any;
       const path = spec?.source?.path;
       const prefix = `${DIST_DIR}/${a.environment}/`;
-      if (typeof path !== 'string' || !path.startsWith(prefix)) continue;
-      const recurse = spec.source.directory?.recurse === true;
-      found.push({ dir: path.slice(prefix.length), recurse, application: name(a), project: projects.get(spec.project) });
-    }
+      if (typeof path !== 'string' || !path.startsWith(prefix)) return;
+      const dir = path.slice(prefix.length);
+      const synced = { dir, recurse: spec.source.directory?.recurse === true, application: name(a), project: projects.get(spec.project), order };
+      found!.set(dir, [...(found!.get(dir) ?? []), synced]);
+    });
     syncedDirs.set(applications, found);
   }
   return found;
