@@ -117,20 +117,29 @@ function brokenJson(e: Error | undefined, loadedBefore: ReadonlySet<string>): st
   if (!parsed) return undefined;
   const [, file, detail] = parsed;
   const importer = userFrame(e.stack, loadedBefore)?.file;
-  const first = jsonProblem(file, detail, importer);
-  if (first === undefined) return undefined;
+  const text = readJson(file);
+  if (text === undefined) return undefined;
+  const first = jsonProblem(file, text, detail, importer);
   const others = siblingsOf(file).flatMap((other) => {
-    let text: string;
+    const content = readJson(other);
+    if (content === undefined) return [];
     try {
-      text = fs.readFileSync(other, 'utf8').replace(/^\uFEFF/, '');
-      JSON.parse(text);
+      JSON.parse(content);
       return [];
     } catch (err) {
-      if (!(err instanceof SyntaxError)) return [];
-      return [jsonProblem(other, err.message, undefined)].filter((p): p is string => p !== undefined);
+      return [jsonProblem(other, content, (err as Error).message, undefined)];
     }
   });
   return [first, ...others].join('\n');
+}
+
+/** A JSON file's text without its byte-order mark, or undefined when it cannot be read. */
+function readJson(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The other `*.json` files of the directory, in name order. */
@@ -144,13 +153,7 @@ function siblingsOf(file: string): string[] {
 }
 
 /** One JSON file's parse error ("<what was expected> in JSON at position <n>") at its line and column, with the fix. */
-function jsonProblem(file: string, detail: string, importer: string | undefined): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch {
-    return undefined;
-  }
+function jsonProblem(file: string, text: string, detail: string, importer: string | undefined): string {
   const position = /at position (\d+)/.exec(detail);
   let offset = position ? Number(position[1]) : text.length;
   // A missing comma or brace is missing after the value before: point there, not at the next line.
